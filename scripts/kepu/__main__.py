@@ -1,0 +1,5 @@
+import sys
+
+from kepu.cli import main
+
+sys.exit(main())

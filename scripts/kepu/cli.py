@@ -1,0 +1,153 @@
+"""The `kepu` command. Messages are Chinese; bad input never shows a traceback."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from datetime import date
+from pathlib import Path
+
+from kepu import __version__
+
+
+class ChineseParser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own messages are English
+        self.print_usage(sys.stderr)
+        self.exit(2, f"kepu: 参数不对（{message}）。运行 kepu -h 查看用法。\n")
+
+
+def _today(text: str | None) -> date | None:
+    text = text or os.environ.get("KEPU_TODAY")
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise SystemExit(f"kepu: --today「{text}」不是日期，写成 2026-12-05") from None
+
+
+def make_parser() -> argparse.ArgumentParser:
+    common = ChineseParser(add_help=False)
+    common.add_argument("--root", default=argparse.SUPPRESS, help="站点根目录（有 mkdocs.yml 和 bulletins/ 的文件夹），默认当前目录")
+    common.add_argument("--today", default=argparse.SUPPRESS, help="把「今天」当作这个日期（测试用），默认按站点时区取今天")
+    p = ChineseParser(prog="kepu", description="科普橱窗：检查内容、生成网站。", parents=[common])
+    p.set_defaults(root=".", today=None)
+    p.add_argument("--version", action="version", version=f"kepu {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
+
+    c = sub.add_parser("check", parents=[common], help="检查 bulletins/ 里的所有文件")
+    c.add_argument("--strict", action="store_true", help="有警告也算失败")
+    c.add_argument("--fix-encoding", action="store_true", help="把 GBK 编码的文件转换成 UTF-8（会改写这些文件）")
+
+    n = sub.add_parser("new", parents=[common], help="从模板新建月刊或活动文件（不会覆盖已有文件）")
+    nsub = n.add_subparsers(dest="kind", metavar="类型", parser_class=ChineseParser)
+    ni = nsub.add_parser("issue", parents=[common], help="新建月刊，例如 kepu new issue 2026-12")
+    ni.add_argument("month", help="年月，例如 2026-12")
+    na = nsub.add_parser("activity", parents=[common], help="新建活动，例如 kepu new activity 2026-12-05 fire-drill")
+    na.add_argument("day", help="日期，例如 2026-12-05")
+    na.add_argument("slug", help="英文小写短名，例如 fire-drill")
+
+    b = sub.add_parser("build", parents=[common], help="检查内容并生成网站到 site/")
+    b.add_argument("--strict", action="store_true", help="有警告也不生成")
+    s = sub.add_parser("serve", parents=[common], help="本地预览，修改 bulletins/ 后自动刷新")
+    s.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
+    return p
+
+
+def print_problems(problems, out=sys.stdout) -> None:
+    for problem in problems.sorted():
+        print(problem.format(), file=out)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    if errors or warnings:
+        print(f"\n共 {errors} 个错误，{warnings} 个警告。", file=out)
+
+
+def cmd_check(args) -> int:
+    from kepu.loader import load_site
+
+    result = load_site(Path(args.root), today=_today(args.today), fix_encoding=args.fix_encoding)
+    print_problems(result.problems)
+    site = result.site
+    if result.problems.errors or (args.strict and result.problems.warnings):
+        if not result.problems.errors:
+            print("因为使用了 --strict，警告也算失败。")
+        return 1
+    print(f"检查通过：{len(site.issues)} 期月刊，{sum(len(i.panels) for i in site.issues)} 块展板，"
+          f"{len(site.activities)} 场活动（其中 {len(site.upcoming)} 场预告）。")
+    return 0
+
+
+def cmd_new(args) -> int:
+    from kepu.config import load_settings
+    from kepu.newfile import NewFileError, new_activity, new_issue
+    from kepu.problems import Problems
+
+    root = Path(args.root).resolve()
+    settings = load_settings(root, Problems(root))
+    try:
+        if args.kind == "issue":
+            path, days = new_issue(root, args.month, settings)
+            print(f"已新建月刊：{path.relative_to(root).as_posix()}")
+            if days:
+                print("本月科普纪念日，可作为选题参考：")
+                for d in days:
+                    print(f"  {d.when}  {d.name}：{d.idea}")
+        elif args.kind == "activity":
+            today = _today(args.today) or settings.today()
+            path = new_activity(root, args.day, args.slug, settings, today)
+            print(f"已新建活动：{path.relative_to(root).as_posix()}")
+        else:
+            print("请说明要新建什么：kepu new issue 2026-12 或 kepu new activity 2026-12-05 fire-drill")
+            return 2
+    except NewFileError as exc:
+        print(f"kepu: {exc.args[0]} — {exc.args[1]}", file=sys.stderr)
+        return 1
+    print("填写完成后运行 kepu check 检查。")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from kepu.build import build
+
+    return build(Path(args.root), today=_today(args.today), strict=args.strict)
+
+
+def cmd_serve(args) -> int:
+    from kepu.serve import serve
+
+    return serve(Path(args.root), port=args.port, today=_today(args.today))
+
+
+COMMANDS = {"check": cmd_check, "new": cmd_new, "build": cmd_build, "serve": cmd_serve}
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8", errors="replace")
+        except (AttributeError, ValueError):
+            pass
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except SystemExit:
+        raise
+    except Exception:  # an internal bug, not the volunteer's fault
+        log = Path(args.root) / ".cache" / "kepu-crash.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+        except OSError:
+            log = None
+        print("kepu 内部出错了（这不是你的文件的问题）。请把 " + (str(log) if log else "下面的信息")
+              + " 发给技术志愿者。", file=sys.stderr)
+        if os.environ.get("KEPU_DEBUG") or log is None:
+            traceback.print_exc()
+        return 3

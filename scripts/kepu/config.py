@@ -1,0 +1,134 @@
+"""Community settings from mkdocs.yml (`site_name`, `site_url` and the
+`extra:` block), checked like the content: unknown keys get a did-you-mean,
+bad values name the option and say what is wrong."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from kepu.problems import Problems
+from kepu.readers.frontmatter import _to_python
+from kepu.readers.source import read_source
+from kepu.schema import suggest
+
+# Our keys under extra:, with the Chinese help shown in messages and the guide.
+EXTRA_KEYS = {
+    "community": "社区信息：name（名称）、address（地址）、contact（联系方式）",
+    "first_issue": "第 1 期的月份，例如 2025-12，用来计算「第 N 期」",
+    "timezone": "时区，默认 Asia/Shanghai",
+    "screen": "大屏（/screen/）设置",
+    "print": "打印展板设置",
+}
+# Keys Material for MkDocs itself reads under extra: (left alone).
+MATERIAL_EXTRA_KEYS = {"social", "generator", "analytics", "consent", "alternate", "version", "homepage",
+                       "tags", "status", "annotate"}
+COMMUNITY_KEYS = ("name", "address", "contact")
+
+
+@dataclass
+class Settings:
+    root: Path
+    site_name: str = "科普橱窗"
+    site_url: str = ""
+    community_name: str = "社区"
+    community_address: str = ""
+    community_contact: str = ""
+    first_issue: tuple[int, int] | None = None
+    timezone: str = "Asia/Shanghai"
+    extra: dict = field(default_factory=dict)  # raw extra: for sections other modules check
+    extra_lines: dict = field(default_factory=dict)  # key path -> line
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def today(self) -> date:
+        """Today in the community's time zone (never the machine's: CI runs in UTC)."""
+        return datetime.now(self.tz).date()
+
+    @property
+    def base_path(self) -> str:
+        """Path part of site_url, e.g. '/kepu/' on GitHub Pages project sites."""
+        m = re.match(r"^https?://[^/]+(/.*)?$", self.site_url)
+        path = (m.group(1) if m else None) or "/"
+        return path if path.endswith("/") else path + "/"
+
+
+def load_settings(root: Path, problems: Problems) -> Settings:
+    settings = Settings(root)
+    path = root / "mkdocs.yml"
+    if not path.exists():
+        problems.error(path, 0, "找不到网站配置文件 mkdocs.yml", "在站点根目录运行 kepu，或用 --root 指定站点目录")
+        return settings
+    src = read_source(path, problems)
+    if src is None:
+        return settings
+    try:
+        node = yaml.compose(src.text, Loader=yaml.BaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = (exc.problem_mark.line + 1) if exc.problem_mark else 0
+        problems.error(path, line, f"mkdocs.yml 格式错误（{exc.problem}）", "检查这一行的冒号、缩进和引号")
+        return settings
+    if not isinstance(node, yaml.MappingNode):
+        problems.error(path, 1, "mkdocs.yml 应由「键: 值」组成", "参考项目自带的 mkdocs.yml")
+        return settings
+    top = {k.value: (v, k.start_mark.line + 1) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+    if "site_name" in top:
+        settings.site_name = str(_to_python(top["site_name"][0]) or "").strip() or settings.site_name
+    if "site_url" in top:
+        url = str(_to_python(top["site_url"][0]) or "").strip()
+        if url and not re.match(r"^https?://[^/\s]+(/\S*)?$", url):
+            problems.error(path, top["site_url"][1], f"site_url「{url}」不是完整网址",
+                           "写成 https://用户名.github.io/仓库名/ 这样的形式，或删除这一行")
+        else:
+            settings.site_url = url if not url or url.endswith("/") else url + "/"
+    if "extra" not in top:
+        problems.warning(path, 0, "mkdocs.yml 里没有 extra: 社区设置", "参考志愿者指南加上 extra: community: name: …")
+        return settings
+    extra_node, extra_line = top["extra"]
+    if not isinstance(extra_node, yaml.MappingNode):
+        problems.error(path, extra_line, "extra: 下面应是「键: 值」", "参考项目自带的 mkdocs.yml")
+        return settings
+    lines = {k.value: k.start_mark.line + 1 for k, _ in extra_node.value}
+    extra = {k.value: _to_python(v) for k, v in extra_node.value}
+    settings.extra = extra
+    settings.extra_lines = lines
+    for key in extra:
+        if key not in EXTRA_KEYS and key not in MATERIAL_EXTRA_KEYS:
+            guess = suggest(key, EXTRA_KEYS)
+            problems.warning(path, lines[key], f"extra: 里的「{key}」不是 kepu 认识的设置",
+                             f"你是不是想写「{guess}」？" if guess else "可用的设置有：" + "、".join(EXTRA_KEYS))
+    community = extra.get("community")
+    if community is not None:
+        if not isinstance(community, dict):
+            problems.error(path, lines["community"], "extra.community 应包含 name、address、contact",
+                           "写成多行：community: 换行后缩进两格写 name: 社区名称")
+        else:
+            for key, value in community.items():
+                if key not in COMMUNITY_KEYS:
+                    guess = suggest(key, COMMUNITY_KEYS)
+                    problems.error(path, lines["community"], f"extra.community 里没有「{key}」这个设置",
+                                   f"你是不是想写「{guess}」？" if guess else "可用的有：name、address、contact")
+            settings.community_name = str(community.get("name") or "").strip() or settings.community_name
+            settings.community_address = str(community.get("address") or "").strip()
+            settings.community_contact = str(community.get("contact") or "").strip()
+    if "first_issue" in extra:
+        raw = str(extra["first_issue"] or "").strip()
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})", raw)
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            problems.error(path, lines["first_issue"], f"extra.first_issue「{raw}」不是年月", "写成 2025-12 这样的年-月")
+        else:
+            settings.first_issue = (int(m.group(1)), int(m.group(2)))
+    if "timezone" in extra:
+        tz = str(extra["timezone"] or "").strip()
+        try:
+            ZoneInfo(tz)
+            settings.timezone = tz
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.error(path, lines["timezone"], f"extra.timezone「{tz}」不是有效的时区", "中国大陆写 Asia/Shanghai")
+    return settings

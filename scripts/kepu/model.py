@@ -1,0 +1,121 @@
+"""The one model of the content. Built once per build by `loader.load_site`;
+every page, feed, chart and slide is a view of it. Plain data, no I/O."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    icon: str = "material/tag"
+    color: str = "#a16207"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Image:
+    source: Path  # absolute path of the original in bulletins/
+    written: str  # the path as the volunteer wrote it
+    alt: str = ""
+    line: int = 0
+
+
+@dataclass
+class Panel:
+    issue_year: int
+    issue_month: int
+    index: int  # 1-based position in the issue
+    anchor: str  # stable ASCII id: "p1" or an explicit {#id}
+    title: str
+    topic: str  # topic id
+    body: str  # Markdown as written
+    line: int
+    body_chars: int = 0  # Chinese-relevant character count of the text
+
+
+@dataclass
+class Issue:
+    year: int
+    month: int
+    number: int  # 第 N 期, counted in months from extra.first_issue
+    title: str
+    source: Path
+    editors: tuple[str, ...] = ()
+    summary: str = ""
+    cover: Image | None = None
+    intro: str = ""
+    panels: list[Panel] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def topics(self) -> list[str]:
+        seen: list[str] = []
+        for p in self.panels:
+            if p.topic not in seen:
+                seen.append(p.topic)
+        return seen
+
+
+@dataclass
+class Activity:
+    date: date
+    slug: str
+    title: str
+    location: str
+    topics: tuple[str, ...]
+    source: Path
+    start: time | None = None
+    end: time | None = None
+    organizer: str = ""
+    partners: tuple[str, ...] = ()
+    participants: int | None = None
+    cover: Image | None = None
+    body: str = ""
+    images: list[Image] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.date.isoformat()}-{self.slug}"
+
+    def is_upcoming(self, today: date) -> bool:
+        """On the day itself an activity is still announced, not yet written up."""
+        return self.date >= today
+
+
+@dataclass
+class Site:
+    settings: "Settings"  # noqa: F821 - kepu.config.Settings
+    topics: dict[str, Topic]  # in registry order
+    issues: list[Issue]  # oldest first
+    activities: list[Activity]  # oldest first
+    today: date
+
+    def issue(self, year: int, month: int) -> Issue | None:
+        return next((i for i in self.issues if (i.year, i.month) == (year, month)), None)
+
+    @property
+    def current_issue(self) -> Issue | None:
+        """This month's issue, or the latest one published before today."""
+        past = [i for i in self.issues if (i.year, i.month) <= (self.today.year, self.today.month)]
+        return past[-1] if past else (self.issues[0] if self.issues else None)
+
+    @property
+    def upcoming(self) -> list[Activity]:
+        return [a for a in self.activities if a.is_upcoming(self.today)]
+
+    @property
+    def past(self) -> list[Activity]:
+        return [a for a in self.activities if not a.is_upcoming(self.today)]
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({i.year for i in self.issues} | {a.date.year for a in self.activities})

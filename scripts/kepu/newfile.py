@@ -1,0 +1,112 @@
+"""`kepu new issue|activity`: write a ready-to-fill file from a template.
+Never overwrites an existing file."""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+import yaml
+
+from kepu.config import Settings
+from kepu.loader import SLUG
+
+
+class NewFileError(Exception):
+    """Args: (message, fix), both in Chinese."""
+
+
+@dataclass(frozen=True)
+class Day:
+    name: str
+    date: date
+    when: str
+    idea: str
+    topics: tuple[str, ...]
+
+
+def _template(name: str) -> Template:
+    return Template(resources.files("kepu").joinpath("templates", name).read_text(encoding="utf-8"))
+
+
+def commemorative_days(year: int, month: int) -> list[Day]:
+    data = yaml.safe_load(resources.files("kepu").joinpath("data", "commemorative_days.yml").read_text(encoding="utf-8"))
+    days = []
+    for item in data or []:
+        if "date" in item:
+            m, d = (int(x) for x in str(item["date"]).split("-"))
+            if m != month:
+                continue
+            when = f"{m}月{d}日"
+            day = date(year, m, d)
+        else:
+            if int(item["month"]) != month:
+                continue
+            day = nth_weekday(year, month, int(item["weekday"]), int(item["nth"]))
+            when = f"{item.get('when', '')}（{year}年是 {day.month}月{day.day}日）"
+        days.append(Day(item["name"], day, when, item.get("idea", ""), tuple(item.get("topics", ()))))
+    return sorted(days, key=lambda d: d.date)
+
+
+def nth_weekday(year: int, month: int, iso_weekday: int, nth: int) -> date:
+    """nth (1..5, or -1 for the last) ISO weekday (1=Mon..7=Sun) of a month."""
+    days = [date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
+    matches = [d for d in days if d.isoweekday() == iso_weekday]
+    return matches[nth - 1] if nth > 0 else matches[nth]
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise NewFileError(f"「{text}」不是年月", "写成 2026-12 这样的格式")
+    return int(m.group(1)), int(m.group(2))
+
+
+def parse_day(text: str) -> date:
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text.strip())
+    if not m:
+        raise NewFileError(f"「{text}」不是日期", "写成 2026-12-05 这样的格式")
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise NewFileError(f"日期「{text}」不存在", "检查月份和这个月的天数") from None
+
+
+def _write_new(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8", newline="\n") as fh:  # "x": never overwrite
+            fh.write(text)
+    except FileExistsError:
+        raise NewFileError(f"文件已经存在：{path}", "kepu 不会覆盖已有文件；直接编辑它，或换一个日期/短名") from None
+
+
+def new_issue(root: Path, month_text: str, settings: Settings) -> tuple[Path, list[Day]]:
+    year, month = parse_month(month_text)
+    key = f"{year:04d}-{month:02d}"
+    path = root / "bulletins" / f"{year:04d}" / f"{key}.md"
+    days = commemorative_days(year, month)
+    hint = ""
+    if days:
+        hint = "\n本月可参考的科普纪念日（写完后删掉这几行）：\n" + "\n".join(
+            f"- {d.when} {d.name}：{d.idea}" for d in days)
+    _write_new(path, _template("issue.md").substitute(key=key, topic_hint=hint))
+    return path, days
+
+
+def new_activity(root: Path, day_text: str, slug: str, settings: Settings, today: date) -> Path:
+    day = parse_day(day_text)
+    if not SLUG.match(slug):
+        raise NewFileError(f"短名「{slug}」只能用小写英文字母、数字和连字符", "例如 fire-drill、flu-lecture；它会出现在网址里")
+    key = f"{day.isoformat()}-{slug}"
+    path = root / "bulletins" / f"{day.year:04d}" / f"{key}.md"
+    if day >= today:
+        body_hint = "活动预告：写清楚活动内容、适合哪些居民参加、需要带什么、怎么报名。\n\n活动结束后，把这里改写成活动纪实，并填写 participants（参加人数）。"
+    else:
+        body_hint = "活动纪实：写活动经过、讲了什么、居民的反馈，可以插入照片：![照片说明](images/照片文件名.jpg)"
+    _write_new(path, _template("activity.md").substitute(key=key, community=settings.community_name, body_hint=body_hint))
+    return path

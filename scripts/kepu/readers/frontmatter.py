@@ -1,0 +1,174 @@
+"""Split front matter from the body and read it as plain text values.
+
+YAML is parsed with PyYAML's BaseLoader (every scalar stays a string), so
+`time: 14:30` is "14:30", not 870, and `yes` is "yes", not True. Values
+are converted by the schema, never by YAML. Mistakes Chinese keyboards make
+(full-width colon, U+3000 spaces, tabs, Chinese dashes as the fence) are
+reported in Chinese with the line, and repaired in memory so that the rest
+of the file can still be checked in the same run.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from kepu.problems import Problems
+
+FENCE = re.compile(r"^---\s*$")
+FAKE_FENCE = re.compile(r"^\s*[-—－―─一]{2,}\s*$")  # Chinese dashes typed instead of ---
+KEY_WITH_FULLWIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*)\s*：\s?")
+FULLWIDTH_BULLET = re.compile(r"^(\s*)[－—]\s")
+
+
+@dataclass(frozen=True)
+class Value:
+    """A front matter value and the line it is on (1-based, in the file)."""
+
+    raw: str | list[str] | dict | None
+    line: int
+
+
+@dataclass
+class FrontMatter:
+    fields: dict[str, Value] = field(default_factory=dict)
+    start_line: int = 1  # line of the opening ---
+    body: str = ""
+    body_line: int = 1  # file line of the first body line
+    present: bool = False
+
+
+def split(text: str, path, problems: Problems) -> FrontMatter:
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return FrontMatter(body="", body_line=1)
+    if not FENCE.match(lines[first]):
+        if FAKE_FENCE.match(lines[first]):
+            problems.error(path, first + 1, "front matter 的开头应是三个英文减号 ---，这里用了中文破折号或全角符号",
+                           "切换到英文输入法，输入 ---")
+            return _parse_block(lines, first, path, problems)
+        if re.match(r"^\s*[A-Za-z_]+\s*[:：]", lines[first]):
+            problems.error(path, first + 1, "front matter 缺少开头的 --- 行",
+                           "在文件第一行加上 ---，在资料结束处再加一行 ---")
+        else:
+            problems.error(path, first + 1, "文件开头没有 front matter（标题等资料）",
+                           "在文件最前面加上以 --- 开始、以 --- 结束的资料块，可以用 kepu new 生成模板")
+        return FrontMatter(body="\n".join(lines[first:]), body_line=first + 1)
+    return _parse_block(lines, first, path, problems)
+
+
+def _parse_block(lines: list[str], first: int, path, problems: Problems) -> FrontMatter:
+    end = None
+    for i in range(first + 1, len(lines)):
+        if FENCE.match(lines[i]) or lines[i].rstrip() == "...":
+            end = i
+            break
+        if FAKE_FENCE.match(lines[i]) and not lines[i].lstrip().startswith("- "):
+            problems.error(path, i + 1, "front matter 的结束行应是三个英文减号 ---，这里用了中文破折号或全角符号",
+                           "切换到英文输入法，输入 ---")
+            end = i
+            break
+    if end is None:
+        problems.error(path, first + 1, "front matter 只有开头的 ---，没有结束的 --- 行",
+                       "在资料（title: 等）的最后一行下面加一行 ---，再写正文")
+        return FrontMatter(start_line=first + 1, body="", body_line=len(lines) + 1, present=False)
+    block = [_lint_line(line, first + 2 + n, path, problems) for n, line in enumerate(lines[first + 1:end])]
+    fm = FrontMatter(start_line=first + 1, body="\n".join(lines[end + 1:]), body_line=end + 2, present=True)
+    fm.fields = _parse_yaml("\n".join(block), first + 2, path, problems)
+    return fm
+
+
+def _lint_line(line: str, lineno: int, path, problems: Problems) -> str:
+    """Report keyboard mistakes on one front matter line and return it repaired."""
+    indent = len(line) - len(line.lstrip(" \t\u3000"))
+    lead = line[:indent]
+    if "\t" in lead:
+        problems.error(path, lineno, "行首用了 Tab 制表符，YAML 只认英文空格", "把行首的 Tab 换成两个英文空格")
+    if "\u3000" in lead:
+        problems.error(path, lineno, "行首用了全角空格（中文输入法下的空格）", "删掉它，换成英文空格，或者不缩进")
+    line = lead.replace("\t", "  ").replace("\u3000", "  ") + line[indent:]
+    m = KEY_WITH_FULLWIDTH_COLON.match(line)
+    if m:
+        problems.error(path, lineno, f"「{m.group(2)}」后面用了中文冒号「：」", f"改成英文冒号加一个空格：{m.group(2)}: ")
+        line = f"{m.group(1)}{m.group(2)}: " + line[m.end():]
+    m = re.match(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*):(?=\S)(?!//)", line)
+    if m:
+        problems.error(path, lineno, f"「{m.group(2)}:」冒号后面少了一个空格", f"写成 {m.group(2)}: 值（冒号后面加一个英文空格）")
+        line = f"{m.group(1)}{m.group(2)}: " + line[m.end():]
+    m = FULLWIDTH_BULLET.match(line)
+    if m:
+        problems.error(path, lineno, "列表项前面用了中文破折号或全角减号", "改成英文减号加空格：- ")
+        line = m.group(1) + "- " + line[m.end():]
+    key_part = line.split(":", 1)[0] if ":" in line else ""
+    if "\u3000" in key_part:
+        problems.error(path, lineno, "键名里有全角空格", "删掉键名前后的全角空格")
+        line = key_part.replace("\u3000", "") + line[len(key_part):]
+    return line
+
+
+YAML_HINTS = [
+    ("mapping values are not allowed", "这一行的值里有英文冒号「:」，YAML 把它当成了新的键",
+     "把整个值用英文双引号括起来，例如 title: \"讲座：认识黑洞\""),
+    ("could not find expected ':'", "这一行不是「键: 值」的形式，或者上一行的缩进/引号不对",
+     "检查这一行和上一行：键名后面要有英文冒号和空格，引号要成对"),
+    ("did not find expected key", "这一行的缩进或格式不对",
+     "顶格书写每个键；列表写成 [甲, 乙] 或每行一个「- 甲」"),
+    ("found unexpected end of stream", "引号没有闭合", "检查这一行的引号是否成对"),
+    ("found character '\\t'", "这里有 Tab 制表符", "换成英文空格"),
+    ("expected <block end>", "缩进不一致", "让同一层的键左边对齐"),
+    ("while scanning a quoted scalar", "引号没有闭合", "检查引号是否成对，中文引号“”不能用来括值"),
+    ("did not find expected ',' or ']'", "方括号列表没有闭合或用了中文逗号", "写成 [甲, 乙]，用英文逗号和英文方括号"),
+    ("found undefined alias", "值以 * 开头，YAML 把它当成了引用", "把整个值用英文双引号括起来"),
+    ("while parsing a block mapping", "这一行的格式不对", "每行写一个「键: 值」，键名顶格"),
+]
+
+
+def _parse_yaml(text: str, first_line: int, path, problems: Problems) -> dict[str, Value]:
+    if not text.strip():
+        return {}
+    try:
+        node = yaml.compose(text, Loader=yaml.BaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = f"{exc.problem or ''} {exc.context or ''}"
+        for needle, what, fix in YAML_HINTS:
+            if needle in problem:
+                problems.error(path, line, f"front matter 格式错误：{what}", fix)
+                break
+        else:
+            problems.error(path, line, f"front matter 格式错误（YAML：{exc.problem}）", "对照志愿者指南里的示例检查这一行")
+        return {}
+    except yaml.YAMLError as exc:  # pragma: no cover - reader errors (e.g. control characters)
+        problems.error(path, first_line, f"front matter 无法读取（{exc}）", "删除其中的特殊字符后重试")
+        return {}
+    if node is None:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        problems.error(path, first_line + node.start_mark.line, "front matter 应该由「键: 值」组成",
+                       "每行写一个，例如 title: 本期标题")
+        return {}
+    result: dict[str, Value] = {}
+    for key_node, value_node in node.value:
+        line = first_line + key_node.start_mark.line
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.error(path, line, "这一行的键名格式不对", "键名是英文单词，例如 title")
+            continue
+        key = key_node.value
+        if key in result:
+            problems.error(path, line, f"「{key}」写了两次（第 {result[key].line} 行已经有了）", "删掉其中一行")
+            continue
+        result[key] = Value(_to_python(value_node), line)
+    return result
+
+
+def _to_python(node):
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(n) for n in node.value]
+    if isinstance(node, yaml.MappingNode):
+        return {_to_python(k): _to_python(v) for k, v in node.value}
+    return None

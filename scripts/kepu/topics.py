@@ -1,0 +1,115 @@
+"""The topic registry (bulletins/topics.yml): load, check, and resolve a
+name, alias or id written by a volunteer to a topic id."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import material
+
+from kepu.model import Topic
+from kepu.problems import Problems
+from kepu.readers import frontmatter
+from kepu.readers.source import read_source
+from kepu.schema import suggest
+
+ICONS_DIR = Path(material.__file__).parent / "templates" / ".icons"
+TOPIC_KEYS = ("id", "name", "aliases", "icon", "color", "description")
+TOPIC_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def icon_svg(icon: str) -> str:
+    """Inline SVG of a Material icon name such as 'material/heart-pulse'."""
+    path = ICONS_DIR / f"{icon}.svg"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
+    if not path.exists():
+        problems.error(path, 0, "找不到专题登记表 topics.yml", "从项目模板复制一份 bulletins/topics.yml")
+        return {}
+    src = read_source(path, problems)
+    if src is None:
+        return {}
+    import yaml
+
+    try:
+        root = yaml.compose(src.text, Loader=yaml.BaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = (exc.problem_mark.line + 1) if exc.problem_mark else 0
+        problems.error(path, line, f"topics.yml 格式错误（{exc.problem}）", "对照文件里其他专题的写法检查这一行的冒号、缩进和引号")
+        return {}
+    if not isinstance(root, yaml.SequenceNode):
+        problems.error(path, 1, "topics.yml 应该是一个列表，每个专题以「- id: …」开头", "参考志愿者指南里的示例")
+        return {}
+    topics: dict[str, Topic] = {}
+    labels: dict[str, tuple[str, int]] = {}
+    for item in root.value:
+        line = item.start_mark.line + 1
+        if not isinstance(item, yaml.MappingNode):
+            problems.error(path, line, "每个专题应写成「- id: …」加若干「键: 值」", "参考文件里其他专题的写法")
+            continue
+        data = {}
+        lines = {}
+        for k, v in item.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else "?"
+            lines[key] = k.start_mark.line + 1
+            if key not in TOPIC_KEYS:
+                guess = suggest(key, TOPIC_KEYS)
+                problems.error(path, lines[key], f"专题里没有「{key}」这个键",
+                               f"你是不是想写「{guess}」？" if guess else "可以用的键有：" + "、".join(TOPIC_KEYS))
+                continue
+            data[key] = frontmatter._to_python(v)
+        tid = str(data.get("id") or "").strip()
+        name = str(data.get("name") or "").strip()
+        if not tid or not name:
+            problems.error(path, line, "专题缺少 id 或 name", "每个专题都要有 id（英文）和 name（中文名）")
+            continue
+        if not TOPIC_ID.match(tid):
+            problems.error(path, lines.get("id", line), f"专题 id「{tid}」只能用小写英文字母、数字和连字符，并以字母开头",
+                           "例如 health、anti-fraud；id 会出现在网址里")
+            continue
+        aliases = data.get("aliases") or []
+        if isinstance(aliases, str):
+            aliases = [a for a in re.split(r"\s*[,，、]\s*", aliases.strip("[]")) if a]
+        color = str(data.get("color") or "#a16207").strip()
+        if not COLOR.match(color):
+            problems.error(path, lines.get("color", line), f"颜色「{color}」格式不对", "写成带引号的六位十六进制，例如 \"#c2410c\"")
+            color = "#a16207"
+        icon = str(data.get("icon") or "material/tag").strip()
+        if not (ICONS_DIR / f"{icon}.svg").is_file():
+            problems.error(path, lines.get("icon", line), f"找不到图标「{icon}」",
+                           "写 Material 图标名，例如 material/heart-pulse（可在 pictogrammers.com 查名字）")
+            icon = "material/tag"
+        if tid in topics:
+            problems.error(path, lines.get("id", line), f"专题 id「{tid}」重复了", "每个专题的 id 都要不同")
+            continue
+        for label in [tid, name, *aliases]:
+            key = label.lower()
+            if key in labels and labels[key][0] != tid:
+                problems.error(path, line, f"「{label}」同时是专题「{labels[key][0]}」和「{tid}」的名称或别名",
+                               "一个名称只能属于一个专题，删掉其中一个")
+            labels[key] = (tid, line)
+        topics[tid] = Topic(tid, name, tuple(aliases), icon, color, str(data.get("description") or "").strip())
+    return topics
+
+
+class TopicResolver:
+    def __init__(self, topics: dict[str, Topic]):
+        self.topics = topics
+        self.labels: dict[str, str] = {}
+        for t in topics.values():
+            for label in (t.id, t.name, *t.aliases):
+                self.labels.setdefault(label.lower(), t.id)
+
+    def resolve(self, label: str) -> str | None:
+        return self.labels.get(label.strip().lower())
+
+    def valid_names(self) -> str:
+        return "、".join(t.name for t in self.topics.values())
+
+    def fix_for(self, label: str) -> str:
+        guess = suggest(label.lower(), self.labels)
+        hint = f"你是不是想写「{guess}」？" if guess else ""
+        return f"{hint}可用的专题有：{self.valid_names()}（也可以用 topics.yml 里的别名，或在那里新增专题）"
