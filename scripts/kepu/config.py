@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,9 +47,10 @@ class Settings:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def today(self) -> date:
+    def today(self, now: datetime | None = None) -> date:
         """Today in the community's time zone (never the machine's: CI runs in UTC)."""
-        return datetime.now(self.tz).date()
+        now = now or datetime.now(timezone.utc)
+        return now.astimezone(self.tz).date()
 
     @property
     def base_path(self) -> str:

@@ -17,8 +17,7 @@ class Problem:
     fix: str = ""
 
     def format(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.severity}: {self.message}"
+        text = f"{self.path}:{max(self.line, 1)}: {self.severity}: {self.message}"
         if self.fix:
             text += f" — {self.fix}"
         return text

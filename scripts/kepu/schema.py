@@ -156,6 +156,9 @@ def convert(fields: dict[str, Value], specs, path, problems, *, what: str) -> di
 
 
 def check_required(fields: dict[str, Value], specs, path, problems, line: int) -> None:
+    near_misses = {suggest(k, [s.name for s in specs]) for k in fields if k not in {s.name for s in specs}}
     for spec in specs:
+        if spec.name in near_misses:
+            continue  # already reported as a misspelt key with a did-you-mean
         if spec.required and spec.name not in fields and spec.name.capitalize() not in fields:
             problems.error(path, line, f"缺少必填项 {spec.name}（{spec.label}）", f"在 front matter 里加一行 {spec.name}: {spec.example}")

@@ -83,12 +83,16 @@ def _parse_block(lines: list[str], first: int, path, problems: Problems) -> Fron
 def _lint_line(line: str, lineno: int, path, problems: Problems) -> str:
     """Report keyboard mistakes on one front matter line and return it repaired."""
     indent = len(line) - len(line.lstrip(" \t\u3000"))
-    lead = line[:indent]
-    if "\t" in lead:
-        problems.error(path, lineno, "行首用了 Tab 制表符，YAML 只认英文空格", "把行首的 Tab 换成两个英文空格")
+    lead, rest = line[:indent], line[indent:]
+    is_key = bool(re.match(r"^[A-Za-z_][\w-]*\s*[:：]", rest))
     if "\u3000" in lead:
-        problems.error(path, lineno, "行首用了全角空格（中文输入法下的空格）", "删掉它，换成英文空格，或者不缩进")
-    line = lead.replace("\t", "  ").replace("\u3000", "  ") + line[indent:]
+        problems.error(path, lineno, "行首用了全角空格（中文输入法下的空格）", "删掉它，键名要顶格写")
+    elif "\t" in lead:
+        problems.error(path, lineno, "行首用了 Tab 制表符，YAML 只认英文空格",
+                       "删掉它，键名要顶格写" if is_key else "把 Tab 换成两个英文空格")
+    elif lead and is_key:
+        problems.error(path, lineno, "这一行前面多了空格", "键名要顶格写（每行开头不要有空格）")
+    line = ("" if is_key else lead.replace("\t", "  ").replace("\u3000", "  ")) + rest
     m = KEY_WITH_FULLWIDTH_COLON.match(line)
     if m:
         problems.error(path, lineno, f"「{m.group(2)}」后面用了中文冒号「：」", f"改成英文冒号加一个空格：{m.group(2)}: ")
@@ -140,7 +144,7 @@ def _parse_yaml(text: str, first_line: int, path, problems: Problems) -> dict[st
                 break
         else:
             problems.error(path, line, f"front matter 格式错误（YAML：{exc.problem}）", "对照志愿者指南里的示例检查这一行")
-        return {}
+        return _recover(text, first_line)
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors (e.g. control characters)
         problems.error(path, first_line, f"front matter 无法读取（{exc}）", "删除其中的特殊字符后重试")
         return {}
@@ -161,6 +165,21 @@ def _parse_yaml(text: str, first_line: int, path, problems: Problems) -> dict[st
             problems.error(path, line, f"「{key}」写了两次（第 {result[key].line} 行已经有了）", "删掉其中一行")
             continue
         result[key] = Value(_to_python(value_node), line)
+    return result
+
+
+def _recover(text: str, first_line: int) -> dict[str, Value]:
+    """After a YAML error (already reported), read simple `key: value` lines
+    one by one so the other fields can still be checked in the same run."""
+    result: dict[str, Value] = {}
+    for n, line in enumerate(text.split("\n")):
+        m = re.match(r"^([A-Za-z_][\w-]*):\s*(.*?)\s*$", line)
+        if not m or m.group(1) in result:
+            continue
+        value = m.group(2)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        result[m.group(1)] = Value(value, first_line + n)
     return result
 
 

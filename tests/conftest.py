@@ -1,0 +1,89 @@
+"""Shared fixtures: a throw-away site with the project's topic registry."""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kepu.loader import load_site
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = date(2026, 11, 29)
+
+MKDOCS_YML = """\
+site_name: 测试社区科普橱窗
+site_url: https://example.org/kepu/
+extra:
+  community:
+    name: 测试社区
+    address: 测试路 1 号
+    contact: 0000-0000
+  first_issue: 2025-12
+  timezone: Asia/Shanghai
+"""
+
+GOOD_ISSUE = """\
+---
+title: 冬季流感怎么防
+editors: [张丽, 王建国]
+summary: 本期介绍流感预防。
+---
+导语。
+
+## 【健康】流感疫苗要趁早
+
+接种流感疫苗是预防流感最有效的手段。
+
+## 【安全】燃气安全
+
+用完燃气要关阀门。
+"""
+
+GOOD_ACTIVITY = """\
+---
+title: 消防疏散演练
+location: 社区广场
+topics: [安全, 防灾减灾]
+time: "09:30-11:00"
+organizer: 测试社区居委会
+participants: 86
+---
+演练很顺利。
+"""
+
+
+class Site:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write(self, rel: str, content: str | bytes, dedent: bool = True) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content) if dedent else content, encoding="utf-8", newline="")
+        return path
+
+    def load(self, today: date = TODAY, **kw):
+        return load_site(self.root, today=today, **kw)
+
+    def problems(self, today: date = TODAY, **kw) -> list[str]:
+        return [p.format() for p in self.load(today, **kw).problems.sorted()]
+
+    def errors(self, **kw) -> list[str]:
+        return [p for p in self.problems(**kw) if ": 错误: " in p]
+
+    def warnings(self, **kw) -> list[str]:
+        return [p for p in self.problems(**kw) if ": 警告: " in p]
+
+
+@pytest.fixture
+def site(tmp_path) -> Site:
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (tmp_path / "bulletins").mkdir()
+    shutil.copy(REPO / "bulletins" / "topics.yml", tmp_path / "bulletins" / "topics.yml")
+    return Site(tmp_path)
