@@ -1,0 +1,44 @@
+/* 科普橱窗: keep "upcoming" honest on the day the page is read, not the day
+   it was built. Activities whose date has passed move to the past list;
+   upcoming ones get a countdown (今天 / 明天 / 还有 N 天). No dependencies. */
+(function () {
+  "use strict";
+  function today() {
+    // The community's calendar day (Asia/Shanghai, UTC+8, no DST since 1991).
+    var now = new Date(Date.now() + 8 * 3600 * 1000);
+    return now.toISOString().slice(0, 10);
+  }
+  function days(from, to) {
+    return Math.round((Date.parse(to) - Date.parse(from)) / 86400000);
+  }
+  function label(n) {
+    return n === 0 ? "今天" : n === 1 ? "明天" : n === 2 ? "后天" : "还有 " + n + " 天";
+  }
+  function run() {
+    var t = today();
+    document.querySelectorAll(".kp-act--upcoming").forEach(function (li) {
+      var d = li.getAttribute("data-date");
+      if (d < t) {
+        li.hidden = true;
+      } else {
+        var b = li.querySelector("[data-kp-countdown]");
+        if (b) b.textContent = label(days(t, d));
+      }
+    });
+    document.querySelectorAll(".kp-acts--later > li").forEach(function (li) {
+      if (li.getAttribute("data-date") < t) li.hidden = false;
+    });
+    document.querySelectorAll("[data-kp-countdown-text]").forEach(function (p) {
+      var n = days(t, p.getAttribute("data-date"));
+      p.textContent = n >= 0 ? "距离活动" + (n === 0 ? "：就在今天" : n === 1 ? "：明天" : "还有 " + n + " 天") : "这场活动已经结束。";
+    });
+    var list = document.querySelector(".kp-acts--upcoming");
+    var empty = document.querySelector("[data-kp-empty]");
+    if (empty && list) {
+      var visible = list.querySelectorAll("li:not([hidden])").length;
+      empty.hidden = visible > 0;
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
+  else run();
+})();

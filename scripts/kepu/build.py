@@ -1,0 +1,121 @@
+"""`kepu build`: check -> generate -> mkdocs build --strict.
+
+A broken site is never produced: nothing is generated when the check has
+errors, and MkDocs builds into a temporary folder that replaces site/ only
+when the whole build succeeded."""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from kepu.generate import activities_index, activity_pages, archive, home, issue_pages, topic_pages
+from kepu.generate.writer import ConflictError, Output, WriteReport, write
+from kepu.loader import LoadResult, load_site
+from kepu.media import Media
+from kepu.model import Site
+
+# Every view of the model. Each: generate(site, out, media) -> None.
+GENERATORS = [home, issue_pages, activity_pages, archive, topic_pages, activities_index]
+
+
+@dataclass
+class Timings:
+    check: float = 0.0
+    generate: float = 0.0
+    mkdocs: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+def generate_all(site: Site) -> Output:
+    out = Output()
+    media = Media(out)
+    for gen in GENERATORS:
+        gen.generate(site, out, media)
+    return out
+
+
+def regenerate(root: Path, *, today: date | None = None, strict: bool = False,
+               timings: Timings | None = None) -> tuple[LoadResult, WriteReport | None]:
+    """Check and, only if it passes, write the generated area of docs/."""
+    from kepu.cli import print_problems
+
+    timings = timings or Timings()
+    t0 = time.perf_counter()
+    result = load_site(root, today=today)
+    timings.check = time.perf_counter() - t0
+    print_problems(result.problems)
+    if result.problems.errors or (strict and result.problems.warnings):
+        return result, None
+    t0 = time.perf_counter()
+    out = generate_all(result.site)
+    try:
+        report = write(out, root / "docs")
+    except ConflictError as exc:
+        result.problems.error(root / "docs" / exc.args[0], 1, "这个位置留给自动生成的页面，但这里有一个手写的文件",
+                              "把手写的页面移到 docs/about/ 或 docs/guide/ 等其他文件夹；kepu 不会删除或覆盖它")
+        print_problems(result.problems)
+        return result, None
+    timings.generate = time.perf_counter() - t0
+    return result, report
+
+
+def run_mkdocs(root: Path, site_dir: Path, *, strict: bool = True) -> bool:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    _quiet_mkdocs_logging()
+    try:
+        cfg = load_config(str(root / "mkdocs.yml"), strict=strict, site_dir=str(site_dir))
+        mkdocs_build(cfg)
+    except (Abort, ConfigurationError) as exc:
+        print(f"MkDocs 生成网站失败：{exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _quiet_mkdocs_logging() -> None:
+    log = logging.getLogger("mkdocs")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("MkDocs %(levelname)s: %(message)s"))
+        log.addHandler(handler)
+    log.setLevel(logging.WARNING)
+    log.propagate = False
+
+
+def build(root: Path, *, today: date | None = None, strict: bool = False, site_dir: Path | None = None) -> int:
+    root = root.resolve()
+    timings = Timings()
+    result, report = regenerate(root, today=today, strict=strict, timings=timings)
+    if report is None:
+        print("\n有错误，网站没有生成。请按上面的提示修改后重新运行 kepu build。", file=sys.stderr)
+        return 1
+    target = (site_dir or root / "site").resolve()
+    tmp = target.with_name(target.name + ".building")
+    shutil.rmtree(tmp, ignore_errors=True)
+    t0 = time.perf_counter()
+    ok = run_mkdocs(root, tmp)
+    timings.mkdocs = time.perf_counter() - t0
+    if not ok:
+        shutil.rmtree(tmp, ignore_errors=True)
+        print("网站没有生成，原来的 site/ 保持不变。", file=sys.stderr)
+        return 1
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    site = result.site
+    print(f"网站已生成到 {target}：{len(site.issues)} 期月刊，{len(site.activities)} 场活动。"
+          f"（检查 {timings.check:.1f} 秒，生成页面 {timings.generate:.1f} 秒（更新 {len(report.written)} 个文件），"
+          f"MkDocs {timings.mkdocs:.1f} 秒）")
+    return 0

@@ -1,0 +1,30 @@
+"""活动: /activities/. Upcoming first, then every write-up by year.
+
+The page is built once but read for weeks: a small script (kepu.js) moves
+activities whose day has passed from 预告 to the past list and shows a
+countdown, using the reader's date, not the build date."""
+from __future__ import annotations
+
+from kepu import urls
+from kepu.generate.components import activity_list, front_matter
+from kepu.model import Site
+
+
+def generate(site: Site, out, media) -> None:
+    url = urls.ACTIVITIES
+    parts = [front_matter("活动", hide=("navigation",)), "# 社区科普活动\n\n"]
+    parts.append("## 活动预告 {#upcoming}\n\n")
+    upcoming = site.upcoming
+    parts.append(activity_list(site, upcoming, url, upcoming=True, cls="kp-acts--upcoming") or "")
+    parts.append(f'\n<p class="kp-empty" data-kp-empty{"" if not upcoming else " hidden"}>近期暂无活动预告，欢迎关注社区通知。</p>\n\n')
+    parts.append("## 活动纪实 {#past}\n\n")
+    past = list(reversed(site.past))
+    years = sorted({a.date.year for a in site.activities}, reverse=True)
+    for y in years:
+        year_past = [a for a in past if a.date.year == y]
+        year_up = [a for a in reversed(upcoming) if a.date.year == y]
+        parts.append(f'### {y}年 {{#y{y}}}\n\n')
+        # upcoming ones are listed here too, hidden until their day has passed for the reader
+        parts.append(activity_list(site, year_up, url, upcoming=False, cls="kp-acts--later", hidden=True) or "")
+        parts.append((activity_list(site, year_past, url, upcoming=False) or "") + "\n\n")
+    out.page(urls.source_of(url), "".join(parts))

@@ -1,0 +1,62 @@
+"""Turn a volunteer's Markdown into Markdown for a generated page: image
+paths point at published media, links to other bulletin files point at
+their pages, and risky HTML is dropped (the checker already warned)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kepu import urls
+from kepu.model import Image, Site
+from kepu.readers.body import HTML_IMG, MD_IMAGE
+
+MD_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?\s*\)")
+RISKY_BLOCK = re.compile(r"<\s*(script|iframe|object|embed|frameset|frame)\b.*?(</\s*\1\s*>|/>|$)", re.I | re.S)
+EVENT_ATTR = re.compile(r"\s+on[a-z]+\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
+
+
+def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, site: Site, media) -> str:
+    by_written = {i.written: i for i in images}
+
+    def image(m):
+        img = by_written.get(m.group(2).replace("\\", "/"))
+        if img is None:
+            return "" if not re.match(r"^(https?:)?//", m.group(2)) else m.group(0)
+        return f"![{m.group(1)}]({media.url(img, page_url)})"
+
+    def html_img(m):
+        img = by_written.get(m.group(1).replace("\\", "/"))
+        return m.group(0).replace(m.group(1), media.url(img, page_url)) if img else m.group(0)
+
+    def link(m):
+        target = m.group(2)
+        page = _bulletin_page(target, source, site)
+        if page is None:
+            return m.group(0)
+        return f"[{m.group(1)}]({urls.relative(page_url, page)})"
+
+    text = MD_IMAGE.sub(image, markdown)
+    text = HTML_IMG.sub(html_img, text)
+    text = MD_LINK.sub(link, text)
+    text = RISKY_BLOCK.sub("", text)
+    text = EVENT_ATTR.sub("", text)
+    return text
+
+
+def _bulletin_page(target: str, source: Path, site: Site) -> str | None:
+    if re.match(r"^[a-z]+:", target) or not target.split("#")[0].endswith(".md"):
+        return None
+    path, _, anchor = target.partition("#")
+    full = (source.parent / path).resolve()
+    for issue in site.issues:
+        if issue.source.resolve() == full:
+            return urls.issue(issue) + (f"#{anchor}" if anchor else "")
+    for act in site.activities:
+        if act.source.resolve() == full:
+            return urls.activity(act)
+    return None
+
+
+def demote_headings(markdown: str) -> str:
+    """Activity write-ups sit under the page title: keep their headings below it."""
+    return re.sub(r"^(#{1,5})(?=\s)", lambda m: "#" * max(len(m.group(1)), 2), markdown, flags=re.M)
