@@ -21,6 +21,7 @@ from kepu.media import Media
 from kepu.model import Site
 
 # Every view of the model. Each: generate(site, out, media) -> None.
+# Feature modules append themselves here (one line each).
 GENERATORS = [home, issue_pages, activity_pages, archive, topic_pages, activities_index]
 
 

@@ -52,6 +52,19 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="有警告也不生成")
     s = sub.add_parser("serve", parents=[common], help="本地预览，修改 bulletins/ 后自动刷新")
     s.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
+
+    st = sub.add_parser("stats", parents=[common], help="打印年度统计（可复制到年终总结）")
+    st.add_argument("--year", type=int, help="年份，默认今年")
+    st.add_argument("--format", choices=["table", "csv", "md"], default="table", help="输出格式")
+
+    pr = sub.add_parser("print", parents=[common], help="生成某期月刊的打印版展板")
+    pr.add_argument("month", help="年月，例如 2026-11")
+    pr.add_argument("--pdf", action="store_true", help="用 Chromium 输出 PDF 文件")
+    pr.add_argument("--output", help="PDF 文件路径")
+
+    be = sub.add_parser("bench", parents=[common], help="性能测试：和 Material 博客插件对比")
+    be.add_argument("--quick", action="store_true", help="快速模式（CI 用，一分钟内）")
+    be.add_argument("--out", help="把结果表格写到这个文件")
     return p
 
 
@@ -119,7 +132,26 @@ def cmd_serve(args) -> int:
     return serve(Path(args.root), port=args.port, today=_today(args.today))
 
 
-COMMANDS = {"check": cmd_check, "new": cmd_new, "build": cmd_build, "serve": cmd_serve}
+def cmd_stats(args) -> int:
+    from kepu.stats import cli_main  # feeds/calendar/stats issue
+
+    return cli_main(args)
+
+
+def cmd_print(args) -> int:
+    from kepu.printing import cli_main  # photos/QR/print issue
+
+    return cli_main(args)
+
+
+def cmd_bench(args) -> int:
+    from kepu.bench import cli_main  # benchmark issue
+
+    return cli_main(args)
+
+
+COMMANDS = {"check": cmd_check, "new": cmd_new, "build": cmd_build, "serve": cmd_serve,
+            "stats": cmd_stats, "print": cmd_print, "bench": cmd_bench}
 
 
 def main(argv: list[str] | None = None) -> int:
