@@ -38,7 +38,8 @@ class Media:
             self._done[key] = Published(rel)
         return self._done[key]
 
-    def url(self, image: Image, page_url: str) -> str:
+    def url(self, image: Image, page_url: str, width: int | None = None) -> str:
+        """Relative URL of a rendition at most `width` px wide (None: the default size)."""
         return urls.relative(page_url, self.publish(image).url)
 
     def img(self, image: Image, page_url: str, *, alt: str = "", cls: str = "", lazy: bool = True,
