@@ -5,6 +5,7 @@ model and every problem found (it never stops at the first, and never
 changes a file unless fix_encoding is asked for)."""
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from dataclasses import dataclass
@@ -27,6 +28,11 @@ YEAR_DIR = re.compile(r"^\d{4}$")
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".avif"}
 OTHER_TEXT = {".markdown", ".txt", ".docx", ".doc", ".wps"}
 NAMING_FIX = "月刊命名为 2026-12.md，活动命名为 2026-12-05-fire-drill.md（日期-英文小写短名），放在对应年份的文件夹里"
+
+
+# Checks that look at the whole model (feature modules add one "module:function"
+# entry each; resolved lazily to avoid import cycles). Each: fn(site, problems).
+SITE_CHECKS: list[str] = []
 
 
 @dataclass
@@ -82,6 +88,9 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
     issues.sort(key=lambda i: (i.year, i.month))
     activities.sort(key=lambda a: (a.date, a.start.isoformat() if a.start else "", a.slug))
     site = Site(settings, topics, issues, activities, today)
+    for spec in SITE_CHECKS:
+        module, _, name = spec.partition(":")
+        getattr(importlib.import_module(module), name)(site, problems)
     return LoadResult(site, problems)
 
 
