@@ -32,7 +32,6 @@ def make_parser() -> argparse.ArgumentParser:
     common.add_argument("--root", default=argparse.SUPPRESS, help="站点根目录（有 mkdocs.yml 和 bulletins/ 的文件夹），默认当前目录")
     common.add_argument("--today", default=argparse.SUPPRESS, help="把「今天」当作这个日期（测试用），默认按站点时区取今天")
     p = ChineseParser(prog="kepu", description="科普橱窗：检查内容、生成网站。", parents=[common])
-    p.set_defaults(root=".", today=None)
     p.add_argument("--version", action="version", version=f"kepu {__version__}")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
 
@@ -68,7 +67,8 @@ def make_parser() -> argparse.ArgumentParser:
     return p
 
 
-def print_problems(problems, out=sys.stdout) -> None:
+def print_problems(problems, out=None) -> None:
+    out = out or sys.stdout
     for problem in problems.sorted():
         print(problem.format(), file=out)
     errors, warnings = len(problems.errors), len(problems.warnings)
@@ -162,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
             pass
     parser = make_parser()
     args = parser.parse_args(argv)
+    # --root/--today may be given before or after the command (shared actions: no set_defaults)
+    args.root = getattr(args, "root", ".")
+    args.today = getattr(args, "today", None)
     if not args.command:
         parser.print_help()
         return 2

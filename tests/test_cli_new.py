@@ -1,0 +1,117 @@
+"""`kepu new` writes templates that pass the check and never overwrites;
+`kepu check` never changes a file and exits 1 on errors (or warnings with --strict)."""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from datetime import date
+
+from conftest import GOOD_ACTIVITY, GOOD_ISSUE, REPO
+
+from kepu.cli import main
+from kepu.newfile import commemorative_days, nth_weekday
+
+
+def run(site, *args):
+    return main(["--root", str(site.root), "--today", "2026-11-29", *args])
+
+
+def tree_digest(root):
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_new_issue_writes_a_template_that_passes_and_lists_commemorative_days(site, capsys):
+    assert run(site, "new", "issue", "2026-12") == 0
+    out = capsys.readouterr().out
+    assert "bulletins/2026/2026-12.md" in out and "世界艾滋病日" in out and "国家宪法日" in out
+    text = (site.root / "bulletins/2026/2026-12.md").read_text(encoding="utf-8")
+    assert "世界艾滋病日" in text
+    assert site.errors() == []
+
+
+def test_new_activity_template_passes(site, capsys):
+    assert run(site, "new", "activity", "2026-12-05", "fire-drill") == 0
+    assert (site.root / "bulletins/2026/2026-12-05-fire-drill.md").exists()
+    assert site.errors() == []
+
+
+def test_new_never_overwrites(site, capsys):
+    path = site.write("bulletins/2026/2026-12.md", GOOD_ISSUE)
+    act = site.write("bulletins/2026/2026-12-05-fire-drill.md", GOOD_ACTIVITY)
+    before = (path.read_bytes(), act.read_bytes())
+    assert run(site, "new", "issue", "2026-12") == 1
+    assert run(site, "new", "activity", "2026-12-05", "fire-drill") == 1
+    assert "已经存在" in capsys.readouterr().err
+    assert (path.read_bytes(), act.read_bytes()) == before
+
+
+def test_new_rejects_bad_arguments_in_chinese(site, capsys):
+    assert run(site, "new", "issue", "2026-13") == 1
+    assert run(site, "new", "activity", "2026-02-30", "talk") == 1
+    assert run(site, "new", "activity", "2026-12-05", "消防") == 1
+    err = capsys.readouterr().err
+    assert "不是年月" in err and "不存在" in err and "小写英文" in err
+    assert not list((site.root / "bulletins").glob("*/*.md"))
+
+
+def test_check_never_changes_files_even_with_many_errors(site, capsys):
+    site.write("bulletins/2026/2026-11.md", GOOD_ISSUE.replace("【健康】", "").encode("gbk"))
+    site.write("bulletins/2026/2026-11-09-x.md", GOOD_ACTIVITY.replace("title:", "title："))
+    site.write("bulletins/2026/readme.txt", "notes")
+    before = tree_digest(site.root)
+    assert run(site, "check") == 1
+    assert tree_digest(site.root) == before
+
+
+def test_check_exit_codes_and_strict(site, capsys):
+    site.write("bulletins/2026/2026-11.md", GOOD_ISSUE)
+    assert run(site, "check") == 0
+    assert "检查通过" in capsys.readouterr().out
+    site.write("bulletins/2026/2026-11-09-talk.md", GOOD_ACTIVITY.replace("participants: 86\n", ""))
+    assert run(site, "check") == 0
+    assert run(site, "check", "--strict") == 1
+    site.write("bulletins/2026/2026-11-10-talk.md", GOOD_ACTIVITY.replace("topics: [安全, 防灾减灾]", "topics: [火星]"))
+    assert run(site, "check") == 1
+    out = capsys.readouterr().out
+    assert "bulletins/2026/2026-11-10-talk.md:4: 错误: 不认识的专题「火星」" in out
+
+
+def test_commemorative_days_data():
+    all_days = [d for m in range(1, 13) for d in commemorative_days(2026, m)]
+    assert len(all_days) >= 25
+    assert len({d.date.month for d in all_days}) == 12
+    by_name = {d.name: d.date for d in all_days}
+    assert by_name["世界水日"] == date(2026, 3, 22)
+    assert by_name["全国防灾减灾日"] == date(2026, 5, 12)
+    assert by_name["全国消防日"] == date(2026, 11, 9)
+    # 全国科普日: third weekend of September (Saturday)
+    assert by_name["全国科普日"] == date(2026, 9, 19)
+
+
+def test_nth_weekday():
+    assert nth_weekday(2026, 9, 6, 3) == date(2026, 9, 19)
+    assert nth_weekday(2026, 3, 1, -1) == date(2026, 3, 30)
+
+
+def test_python_dash_m_kepu_and_console_script(site):
+    site.write("bulletins/2026/2026-11.md", GOOD_ISSUE)
+    r = subprocess.run([sys.executable, "-m", "kepu", "--root", str(site.root), "check"], capture_output=True, text=True,
+                       encoding="utf-8")
+    assert r.returncode == 0 and "检查通过" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "kepu", "frobnicate"], capture_output=True, text=True, encoding="utf-8")
+    assert r.returncode == 2 and "参数不对" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_example_content_passes_the_check():
+    from kepu.loader import load_site
+
+    result = load_site(REPO, today=date(2026, 11, 29))
+    assert result.problems.errors == []
+    site = result.site
+    assert len(site.issues) >= 12
+    assert all(3 <= len(i.panels) <= 6 for i in site.issues)
+    assert len(site.past) >= 15 and len(site.upcoming) >= 2
+    past_counts = [a.participants for a in site.past if a.participants is not None]
+    assert all(20 <= n <= 300 for n in past_counts)
