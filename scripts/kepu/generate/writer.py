@@ -1,13 +1,14 @@
 """Write generated pages and files into the generated area of docs/.
 
-Only paths under GENERATED_ROOTS are ever written. A manifest of what was
-written lets the next build remove stale generated files; a file that is
-not in the manifest (a volunteer's hand-written page) is never changed or
-deleted: the build stops with an error instead. Unchanged files are not
+Only paths under GENERATED_ROOTS are ever written. A manifest (path -> hash
+of what was written) lets the next build remove stale generated files; a
+file that is not exactly what kepu wrote (a volunteer's hand-written or
+edited page) is never changed or deleted: the build stops with an error. Unchanged files are not
 rewritten, so `mkdocs serve` and caches see only real changes.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -62,19 +63,29 @@ class WriteReport:
 
 
 def write(out: Output, docs: Path) -> WriteReport:
+    """Write `out` into docs/. The manifest maps each generated file to the hash
+    of what was written; a file whose bytes differ from that (edited or
+    hand-written) is never overwritten or removed."""
     manifest_path = docs / MANIFEST
     try:
-        previous = set(json.loads(manifest_path.read_text(encoding="utf-8")))
+        previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if not isinstance(previous, dict):
+            previous = {}
     except (OSError, ValueError):
-        previous = set()
-    for rel in out.files:
+        previous = {}
+    current: dict[str, bytes | None] = {}
+    for rel, data in out.files.items():
         target = docs / rel
-        if target.exists() and rel not in previous and not _looks_generated(target):
+        existing = target.read_bytes() if target.is_file() else None
+        current[rel] = existing
+        if target.exists() and existing is None:
+            raise ConflictError(rel)  # a folder where a file must go
+        if existing is not None and existing != data and previous.get(rel) != _digest(existing):
             raise ConflictError(rel)
     written, unchanged = [], 0
     for rel, data in sorted(out.files.items()):
         target = docs / rel
-        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+        if current[rel] == data:
             unchanged += 1
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -83,22 +94,19 @@ def write(out: Output, docs: Path) -> WriteReport:
         os.replace(tmp, target)
         written.append(rel)
     removed = []
-    for rel in sorted(previous - set(out.files)):
+    for rel in sorted(set(previous) - set(out.files)):
         target = docs / rel
-        if is_generated_path(rel) and target.is_file():
+        if is_generated_path(rel) and target.is_file() and _digest(target.read_bytes()) == previous[rel]:
             target.unlink()
             removed.append(rel)
             _prune_empty(target.parent, docs)
-    manifest_path.write_text(json.dumps(sorted(out.files), ensure_ascii=False, indent=0), encoding="utf-8")
+    manifest = {rel: _digest(data) for rel, data in sorted(out.files.items())}
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=0), encoding="utf-8")
     return WriteReport(written, unchanged, removed)
 
 
-def _looks_generated(path: Path) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            return MARKER.encode() in fh.read(4096)
-    except OSError:
-        return False
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _prune_empty(folder: Path, docs: Path) -> None:

@@ -1,0 +1,25 @@
+"""Copy the project's site sources (not generated files) to a temp folder, so
+tests can build and change a real site without touching the repository."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kepu.generate.writer import MANIFEST, is_generated_path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def copy_site(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(REPO / "bulletins", dest / "bulletins")
+    shutil.copytree(REPO / "overrides", dest / "overrides")
+    docs = REPO / "docs"
+    for path in docs.rglob("*"):
+        rel = path.relative_to(docs).as_posix()
+        if path.is_file() and not is_generated_path(rel) and rel != MANIFEST:
+            target = dest / "docs" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target)
+    return dest
