@@ -27,7 +27,7 @@ def generate(site: Site, out, media) -> None:
         label = "本期橱窗" if is_this_month else "最新一期"
         href = urls.relative(url, urls.issue(issue))
         cover = media.img(issue.cover, url, alt=issue.title, cls="kp-feature__img", lazy=False) if issue.cover else ""
-        parts.append(f'<section class="kp-feature"><a class="kp-feature__head" href="{href}">{cover}<span>'
+        parts.append(f'<section class="kp-feature"><a class="kp-feature__head{" kp-feature__head--cover" if cover else ""}" href="{href}">{cover}<span>'
                      f'<span class="kp-kicker">{label} · {e(issue_label(issue))} · {cn_month(issue.year, issue.month)}</span>'
                      f'<span class="kp-feature__title">{e(issue.title)}</span>'
                      f'<span class="kp-feature__sum">{e(issue.summary)}</span></span></a>\n'
