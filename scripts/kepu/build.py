@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from kepu import calendar_ics, feeds, stats
 from kepu.generate import activities_index, activity_pages, archive, home, issue_pages, topic_pages
 from kepu.generate.writer import ConflictError, Output, WriteReport, write
 from kepu.loader import LoadResult, load_site
@@ -23,6 +24,7 @@ from kepu.model import Site
 # Every view of the model. Each: generate(site, out, media) -> None.
 # Feature modules append themselves here (one line each).
 GENERATORS = [home, issue_pages, activity_pages, archive, topic_pages, activities_index]
+GENERATORS += [feeds, calendar_ics, stats]  # feeds/calendar/stats issue
 
 
 @dataclass

@@ -5,14 +5,14 @@ activities whose day has passed from 预告 to the past list and shows a
 countdown, using the reader's date, not the build date."""
 from __future__ import annotations
 
-from kepu import urls
+from kepu import calendar_ics, urls
 from kepu.generate.components import activity_list, front_matter
 from kepu.model import Site
 
 
 def generate(site: Site, out, media) -> None:
     url = urls.ACTIVITIES
-    parts = [front_matter("活动", hide=("navigation",)), "# 社区科普活动\n\n"]
+    parts = [front_matter("活动", hide=("navigation",)), "# 社区科普活动\n\n", calendar_ics.subscribe_links(site, url)]
     parts.append("## 活动预告 {#upcoming}\n\n")
     upcoming = site.upcoming
     parts.append(activity_list(site, upcoming, url, upcoming=True, cls="kp-acts--upcoming") or "")

@@ -1,7 +1,7 @@
 """One page per activity at /<YYYY>/<MM>/<DD>-<slug>/."""
 from __future__ import annotations
 
-from kepu import urls
+from kepu import calendar_ics, urls
 from kepu.generate.components import activity_list, chips, cn_date, e, front_matter, time_text
 from kepu.generate.content import demote_headings, rewrite
 from kepu.model import Activity, Site
@@ -31,6 +31,7 @@ def render_activity(site: Site, act: Activity, media) -> str:
     parts.append(f'<dl class="kp-info{" kp-info--upcoming" if upcoming else ""}" data-date="{act.date.isoformat()}">{info}</dl>\n\n')
     if upcoming:
         parts.append('<p class="kp-countdown" data-kp-countdown-text data-date="%s"></p>\n\n' % act.date.isoformat())
+        parts.append(calendar_ics.add_link(site, act, url))
     if act.cover:
         parts.append(f'<figure class="kp-cover">{media.img(act.cover, url, alt=act.title, lazy=False)}</figure>\n\n')
     parts.append(f'<div class="kp-writeup" markdown>\n\n{demote_headings(rewrite(act.body, act.source, act.images, url, site, media))}\n\n</div>\n')
