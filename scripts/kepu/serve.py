@@ -18,7 +18,8 @@ def serve(root: Path, *, port: int = 8000, today: date | None = None) -> int:
 
     root = root.resolve()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    regenerate(root, today=today)
+    result, _ = regenerate(root, today=today)
+    base = result.site.settings.base_path  # mkdocs serve mounts the site under site_url's path
     pending = threading.Event()
 
     class Handler(FileSystemEventHandler):
@@ -41,7 +42,7 @@ def serve(root: Path, *, port: int = 8000, today: date | None = None) -> int:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     _quiet_mkdocs_logging()
-    print(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）", flush=True)
+    print(f"预览地址：http://127.0.0.1:{port}{base} （按 Ctrl+C 停止）", flush=True)
     try:
         mkdocs_serve(str(root / "mkdocs.yml"), livereload=True, dev_addr=f"127.0.0.1:{port}")
     finally:
