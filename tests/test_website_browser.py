@@ -62,3 +62,15 @@ def test_upcoming_becomes_past_on_the_day_it_is_read(served):
     assert len(upcoming) == 1 and "12月19" not in upcoming[0]
     assert any("燃气" in t for t in later)
     assert countdown == ["还有 9 天"]
+
+
+def test_reading_day_is_taken_in_the_community_time_zone(served):
+    """At 20:00 UTC on 12-04 it is already 12-05 in Shanghai: the 12-05 talk is 今天."""
+    base, b = served
+    ctx = b.new_context(timezone_id="Europe/London")
+    page = ctx.new_page()
+    page.clock.set_fixed_time("2026-12-04T20:00:00Z")
+    page.goto(base + "activities/")
+    first = page.locator(".kp-acts--upcoming > li:not([hidden]) [data-kp-countdown]").first.inner_text()
+    ctx.close()
+    assert first == "今天"

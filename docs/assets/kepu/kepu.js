@@ -4,9 +4,14 @@
 (function () {
   "use strict";
   function today() {
-    // The community's calendar day (Asia/Shanghai, UTC+8, no DST since 1991).
-    var now = new Date(Date.now() + 8 * 3600 * 1000);
-    return now.toISOString().slice(0, 10);
+    // The community's calendar day in its time zone (extra.timezone), not the phone's.
+    var meta = document.querySelector('meta[name="kepu-timezone"]');
+    var tz = (meta && meta.content) || "Asia/Shanghai";
+    try {
+      return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+    } catch (e) {
+      return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);  // UTC+8 fallback
+    }
   }
   function days(from, to) {
     return Math.round((Date.parse(to) - Date.parse(from)) / 86400000);
