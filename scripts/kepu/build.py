@@ -24,6 +24,8 @@ from kepu.model import Site
 # Every view of the model. Each: generate(site, out, media) -> None.
 # Feature modules append themselves here (one line each).
 GENERATORS = [home, issue_pages, activity_pages, archive, topic_pages, activities_index]
+from kepu import printing  # noqa: E402  (photos/QR/print issue)
+GENERATORS += [printing]  # print posters and activity records
 GENERATORS += [feeds, calendar_ics, stats]  # feeds/calendar/stats issue
 
 

@@ -33,6 +33,7 @@ NAMING_FIX = "月刊命名为 2026-12.md，活动命名为 2026-12-05-fire-drill
 # Checks that look at the whole model (feature modules add one "module:function"
 # entry each; resolved lazily to avoid import cycles). Each: fn(site, problems).
 SITE_CHECKS: list[str] = []
+SITE_CHECKS.append("kepu.images:check_images")  # photos: corrupt/too big/HEIC; print settings
 
 
 @dataclass

@@ -1,16 +1,18 @@
-"""Publish images referenced by the content and render <img> tags for pages.
+"""Publish images referenced by the content and render them for pages.
 
-Interim version: originals are copied by content hash. The image pipeline
-issue replaces `publish` with resizing, metadata stripping and WebP.
+Each original goes through the image pipeline (kepu.images): oriented,
+metadata stripped, resized to a few widths, WebP + JPEG/PNG fallback, cached
+by content hash. Only the renditions are published, under
+assets/generated/media/<key>-<width>.<ext>; the originals never are.
 """
 from __future__ import annotations
 
-import hashlib
 import html
 from dataclasses import dataclass
 
 from kepu import urls
 from kepu.generate.writer import Output
+from kepu.images import DEFAULT_WIDTH, ImageCache, Processed, Rendition, Stats
 from kepu.model import Image
 
 MEDIA_DIR = "assets/generated/media/"
@@ -18,38 +20,71 @@ MEDIA_DIR = "assets/generated/media/"
 
 @dataclass(frozen=True)
 class Published:
-    url: str  # site-relative
-    width: int | None = None
+    url: str  # site-relative URL of the default (fallback format) rendition
+    width: int | None = None  # of that rendition
     height: int | None = None
+    processed: Processed | None = None
+
+    def rendition_url(self, r: Rendition) -> str:
+        return f"{MEDIA_DIR}{self.processed.key}-{r.width}.{r.ext}"
+
+    def fallback(self, width: int | None = None) -> Rendition:
+        """The widest fallback rendition not wider than `width` (the smallest if none is)."""
+        rends = self.processed.of_format(self.processed.fallback_format)
+        limit = width or DEFAULT_WIDTH
+        fitting = [r for r in rends if r.width <= limit]
+        return fitting[-1] if fitting else rends[0]
 
 
 class Media:
-    def __init__(self, out: Output):
+    def __init__(self, out: Output, cache: ImageCache | None = None):
         self.out = out
+        self.cache = cache
+        self.stats = Stats()  # this build's image work: a rebuild with nothing changed processes 0
         self._done: dict[str, Published] = {}
 
     def publish(self, image: Image) -> Published:
         key = str(image.source)
         if key not in self._done:
-            data = image.source.read_bytes()
-            digest = hashlib.sha256(data).hexdigest()[:12]
-            rel = f"{MEDIA_DIR}{digest}{image.source.suffix.lower()}"
-            self.out.add(rel, data)
-            self._done[key] = Published(rel)
+            cache = self.cache or ImageCache.for_source(image.source, self.stats)
+            cache.stats = self.stats
+            processed, files = cache.get(image.source)
+            pub = Published("", processed=processed)
+            for r in processed.renditions:
+                self.out.add(pub.rendition_url(r), files[r.name])
+            default = pub.fallback()
+            self._done[key] = Published(pub.rendition_url(default), default.width, default.height, processed)
         return self._done[key]
 
     def url(self, image: Image, page_url: str, width: int | None = None) -> str:
-        """Relative URL of a rendition at most `width` px wide (None: the default size)."""
-        return urls.relative(page_url, self.publish(image).url)
+        """Relative URL of a JPEG/PNG rendition at most `width` px wide (None: the default size)."""
+        pub = self.publish(image)
+        return urls.relative(page_url, pub.rendition_url(pub.fallback(width)))
+
+    def srcset(self, image: Image, page_url: str, fmt: str | None = None) -> str:
+        pub = self.publish(image)
+        rends = pub.processed.of_format(fmt or pub.processed.fallback_format)
+        return ", ".join(f"{urls.relative(page_url, pub.rendition_url(r))} {r.width}w" for r in rends)
 
     def img(self, image: Image, page_url: str, *, alt: str = "", cls: str = "", lazy: bool = True,
             sizes: str = "100vw") -> str:
+        """A <picture>: WebP srcset, JPEG/PNG fallback srcset, explicit width/height
+        (no layout shift), lazy loading unless the image is near the top of the page.
+        The <picture> is `display: contents`, so page CSS styles the <img> as before."""
         pub = self.publish(image)
-        attrs = [f'src="{html.escape(urls.relative(page_url, pub.url))}"', f'alt="{html.escape(alt or image.alt)}"']
-        if pub.width and pub.height:
-            attrs += [f'width="{pub.width}"', f'height="{pub.height}"']
-        if lazy:
-            attrs.append('loading="lazy" decoding="async"')
+        webp = self.srcset(image, page_url, "webp")
+        attrs = [f'src="{html.escape(urls.relative(page_url, pub.url))}"',
+                 f'srcset="{html.escape(self.srcset(image, page_url))}"', f'sizes="{html.escape(sizes)}"',
+                 f'alt="{html.escape(alt or image.alt)}"', f'width="{pub.width}"', f'height="{pub.height}"']
+        attrs.append('loading="lazy" decoding="async"' if lazy else 'decoding="async"')
         if cls:
             attrs.append(f'class="{cls}"')
-        return f"<img {' '.join(attrs)}>"
+        source = f'<source type="image/webp" srcset="{html.escape(webp)}" sizes="{html.escape(sizes)}">' if webp else ""
+        return f'<picture class="kp-pic">{source}<img {" ".join(attrs)}></picture>'
+
+    def markdown_img(self, image: Image, page_url: str, alt: str = "", lazy: bool = True) -> str:
+        """A Markdown image with size attributes (attr_list), for images inside volunteer text."""
+        pub = self.publish(image)
+        extra = ' loading="lazy"' if lazy else ""
+        return (f"![{alt or image.alt}]({urls.relative(page_url, pub.url)})"
+                f'{{ width="{pub.width}" height="{pub.height}"{extra} decoding="async" }}')
