@@ -27,6 +27,8 @@ GENERATORS = [home, issue_pages, activity_pages, archive, topic_pages, activitie
 from kepu import printing  # noqa: E402  (photos/QR/print issue)
 GENERATORS += [printing]  # print posters and activity records
 GENERATORS += [feeds, calendar_ics, stats]  # feeds/calendar/stats issue
+from kepu import screen  # noqa: E402  (lobby screen issue)
+GENERATORS += [screen]  # /screen/ and version.json (keep last: version.json hashes all generated files)
 
 
 @dataclass

@@ -34,6 +34,7 @@ NAMING_FIX = "月刊命名为 2026-12.md，活动命名为 2026-12-05-fire-drill
 # entry each; resolved lazily to avoid import cycles). Each: fn(site, problems).
 SITE_CHECKS: list[str] = []
 SITE_CHECKS.append("kepu.images:check_images")  # photos: corrupt/too big/HEIC; print settings
+SITE_CHECKS += ["kepu.screen:check_settings", "kepu.screen:check_panels"]  # lobby screen: extra.screen, panel length
 
 
 @dataclass
