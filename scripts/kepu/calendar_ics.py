@@ -128,16 +128,17 @@ def subscribe_links(site: Site, page_url: str) -> str:
     """"订阅活动日历" block for the activities page (HTML, relative links)."""
     rel = urls.relative(page_url, CALENDAR)
     absolute = urls.absolute(site.settings.site_url, CALENDAR)
+    wechat = "在微信里打不开时，请点右上角「…」选择「在浏览器打开」。"
     if absolute:
         webcal = "webcal://" + absolute.split("://", 1)[1]
         main = f'<a class="md-button md-button--primary" href="{webcal}">订阅活动日历</a>'
-        hint = (f"订阅后，新的活动会自动出现在手机日历里。苹果手机点「订阅活动日历」；安卓手机可点「下载日历文件」导入，"
-                f"或在日历应用里添加订阅网址 <code>{html.escape(absolute)}</code>。")
+        help_ = (f"<details><summary>怎么订阅？</summary><p>苹果手机：点「订阅活动日历」，以后新的活动会自动出现在手机日历里。"
+                 f"安卓手机：点「下载日历文件」，用日历打开导入；或在日历应用的「添加订阅」里填写网址 "
+                 f"<code>{html.escape(absolute)}</code>。{wechat}</p></details>")
     else:
         main = f'<a class="md-button md-button--primary" href="{rel}" download>订阅活动日历</a>'
-        hint = "下载后用手机日历打开，就能把活动加入日历。"
-    return (f'<div class="kp-cal">{main} <a class="md-button" href="{rel}" download>下载日历文件</a>'
-            f'<p class="kp-meta">{hint}在微信里打不开时，请点右上角「…」选择「在浏览器打开」。</p></div>\n\n')
+        help_ = f'<p class="kp-meta">下载后用手机日历打开，就能把活动加入日历。{wechat}</p>'
+    return f'<div class="kp-cal">{main} <a class="md-button" href="{rel}" download>下载日历文件</a>{help_}</div>\n\n'
 
 
 def add_link(site: Site, act: Activity, page_url: str) -> str:

@@ -374,11 +374,11 @@ def index_page(site: Site, all_stats: list[YearStats]) -> str:
              "# 科普工作统计\n\n",
              f'<p class="kp-meta">{e(site.settings.community_name)}每年出了多少期科普月刊、多少块展板，'
              "举办了多少场科普活动、多少居民参加。点年份看每月和各专题的明细、图表和可下载的统计表。</p>\n\n"]
-    header = "| 年份 | 月刊 | 展板 | 活动 | 参加人次 | 缺刊 |\n|:---|---:|---:|---:|---:|---:|\n"
-    rows = "".join(f"| [{s.year}年]({s.year}/index.md) | {s.issues} | {s.panels} | {s.activities} | {s.participants} "
+    header = "| 年份 | 月刊 | 展板 | 活动 | 人次 | 缺刊 |\n|:---|---:|---:|---:|---:|---:|\n"
+    rows = "".join(f"| [{s.year}]({s.year}/index.md) | {s.issues} | {s.panels} | {s.activities} | {s.participants} "
                    f"| {len(s.missing_months) or '无'} |\n" for s in all_stats)
     parts.append(_table(header + rows))
-    parts.append('<p class="kp-meta">活动只算已经举办的；缺刊指应出刊的月份里没有月刊的月数（每月至少一期）。</p>\n')
+    parts.append('<p class="kp-meta">人次指活动参加人次；活动只算已经举办的；缺刊指应出刊的月份里没有月刊的月数（每月至少一期）。</p>\n')
     return "".join(parts)
 
 
