@@ -35,6 +35,7 @@ def render_activity(site: Site, act: Activity, media) -> str:
     if act.cover:
         parts.append(f'<figure class="kp-cover">{media.img(act.cover, url, alt=act.title, lazy=False)}</figure>\n\n')
     parts.append(f'<div class="kp-writeup" markdown>\n\n{demote_headings(rewrite(act.body, act.source, act.images, url, site, media))}\n\n</div>\n')
+    parts.append(f'\n<p class="kp-meta"><a href="{urls.relative(url, urls.activity(act) + "print/")}">打印活动记录（一页 A4，可附在工作报告里）</a></p>\n')
     rel = related(site, act)
     if rel:
         parts.append("\n## 同专题的其他活动 {#related}\n\n")

@@ -20,6 +20,7 @@ def render_issue(site: Site, issue: Issue, page_url: str, media, *, is_current: 
     meta.append(f"{len(issue.panels)} 块展板")
     if is_current:
         meta.append(f'<a href="{urls.relative(page_url, urls.issue(issue))}">本期固定链接</a>')
+    meta.append(f'<a href="{urls.relative(page_url, urls.issue(issue) + "print/")}" title="每块展板一张纸，带二维码">打印版</a>')
     parts.append(f'<p class="kp-meta">{" · ".join(e(m) if not m.startswith("<a") else m for m in meta)}</p>\n')
     if issue.cover:
         parts.append(f'<figure class="kp-cover">{media.img(issue.cover, page_url, alt=issue.title, lazy=False)}</figure>\n')
