@@ -29,12 +29,15 @@ def test_new_issue_writes_a_template_that_passes_and_lists_commemorative_days(si
     text = (site.root / "bulletins/2026/2026-12.md").read_text(encoding="utf-8")
     assert "世界艾滋病日" in text
     assert site.errors() == []
+    # the untouched template passes the check but every placeholder is pointed out
+    assert any(w.startswith("bulletins/2026/2026-12.md:2: 警告: title 还是模板里的占位文字") for w in site.warnings())
 
 
 def test_new_activity_template_passes(site, capsys):
     assert run(site, "new", "activity", "2026-12-05", "fire-drill") == 0
     assert (site.root / "bulletins/2026/2026-12-05-fire-drill.md").exists()
     assert site.errors() == []
+    assert len([w for w in site.warnings() if "占位文字" in w]) == 2  # title and location
 
 
 def test_new_never_overwrites(site, capsys):
@@ -115,3 +118,11 @@ def test_example_content_passes_the_check():
     assert len(site.past) >= 15 and len(site.upcoming) >= 2
     past_counts = [a.participants for a in site.past if a.participants is not None]
     assert all(20 <= n <= 300 for n in past_counts)
+
+
+def test_volunteer_guide_documents_every_field():
+    from kepu.schema import ACTIVITY_FIELDS, ISSUE_FIELDS
+
+    guide = (REPO / "docs" / "guide" / "index.md").read_text(encoding="utf-8")
+    for spec in ISSUE_FIELDS + ACTIVITY_FIELDS:
+        assert f"| `{spec.name}` |" in guide, spec.name

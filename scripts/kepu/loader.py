@@ -150,6 +150,7 @@ def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicR
                            "改正 first_issue，或检查文件名里的年月")
     body = body_reader.read_body(fm.body, fm.body_line, split_panels=True)
     _report_body(body, path, problems)
+    _report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)
     issue = Issue(year, month, number, values.get("title", f"{year}年{month}月"), path,
                   editors=tuple(values.get("editors", ())), summary=values.get("summary", ""), intro=body.intro)
     issue.cover = _image(values.get("cover"), fm.fields.get("cover"), path, problems)
@@ -219,6 +220,7 @@ def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: d
                    partners=tuple(values.get("partners", ())), participants=values.get("participants"))
     body = body_reader.read_body(fm.body, fm.body_line, split_panels=False)
     _report_body(body, path, problems)
+    _report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)
     act.body = fm.body.strip("\n")
     act.cover = _image(values.get("cover"), fm.fields.get("cover"), path, problems)
     act.images = _images(body.images, path, problems)
@@ -231,6 +233,18 @@ def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: d
         problems.warning(path, fm.start_line, "活动已经结束，但没有填写参加人数 participants",
                          "在 front matter 里加一行 participants: 人数（年度统计要用）")
     return act
+
+
+PLACEHOLDER = "在这里写"  # the templates of `kepu new` start every value to fill with this
+
+
+def _report_placeholders(fields, text: str, first_line: int, path, problems: Problems) -> None:
+    for key, value in fields.items():
+        if isinstance(value.raw, str) and PLACEHOLDER in value.raw:
+            problems.warning(path, value.line, f"{key} 还是模板里的占位文字「{value.raw}」", "换成真实内容")
+    for n, line in enumerate(text.split("\n")):
+        if PLACEHOLDER in line or "第一块展板的标题" in line or "第二块展板的标题" in line:
+            problems.warning(path, first_line + n, "这一行还是模板里的占位文字", "换成真实内容，或删掉这一行")
 
 
 def _report_body(body: body_reader.Body, path, problems: Problems) -> None:
