@@ -212,7 +212,7 @@ h1 {{ font-size: calc(var(--u) * 13); line-height: 1.25; margin: calc(var(--u) *
 .pics--2 img, .pics--3 img {{ max-width: calc(50% - var(--u) * 2); }}
 .pics--3 img {{ max-width: calc(33% - var(--u) * 2); }}
 .fit {{ flex: 1 1 auto; min-height: 0; overflow: hidden; }}
-.text {{ font-size: var(--fs, calc(var(--u) * 6.4)); line-height: 1.65; text-align: justify; }}
+.text {{ font-size: var(--fs, calc(var(--u) * 8)); line-height: 1.65; text-align: justify; }}
 .text p, .text ul, .text ol {{ margin: 0 0 .55em; }}
 .text ul, .text ol {{ padding-left: 1.4em; }}
 .text h2, .text h3, .text h4 {{ font-size: 1.12em; margin: .7em 0 .3em; color: var(--c, #444); }}
