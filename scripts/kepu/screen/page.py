@@ -12,8 +12,8 @@ BUILD_PLACEHOLDER = "__KEPU_SCREEN_BUILD__"
 CSS = r"""
 *{box-sizing:border-box;margin:0;padding:0}
 /* 1rem = 100px on a 1920x1080 (or 1080x1920) screen; everything scales with the viewport */
-html{font-size:min(5.2083vw,9.2593vh);height:100%;overflow:hidden;background:#0b1f19;color:#fff}
-html.portrait{font-size:min(9.2593vw,5.2083vh)}
+html{font-size:min(5.2084vw,9.2593vh);height:100%;overflow:hidden;background:#0b1f19;color:#fff}
+html.portrait{font-size:min(9.2593vw,5.2084vh)}
 body{height:100%;overflow:hidden;cursor:none;line-height:1.45;
   font-family:"Noto Sans CJK SC","Source Han Sans SC","Noto Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif}
 /* the 5% graphics-safe area (TV overscan) plus 4px of room for the anti-burn-in shift */

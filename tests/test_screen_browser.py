@@ -1,0 +1,519 @@
+"""The lobby screen in headless Chromium (Debian's), with Playwright's mocked
+clock: timing, QR codes, legibility at TV sizes, self-containment, staying
+fresh without going blank, the night schedule, and memory over 1,000 slides."""
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import json
+import re
+import shutil
+import subprocess
+import threading
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+
+from kepu.generate.writer import Output, write
+from kepu.loader import load_site
+from kepu.media import Media
+from kepu.screen import build_slides, generate
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium (/usr/bin/chromium) is not installed")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+REPO = Path(__file__).resolve().parents[1]
+TODAY = date(2026, 11, 29)
+CST = timezone(timedelta(hours=8))
+DAY = datetime(2026, 11, 29, 10, 0, tzinfo=CST)
+
+MKDOCS = """\
+site_name: 测试社区科普橱窗
+site_url: https://example.org/kepu/
+extra:
+  community:
+    name: 测试社区
+    address: 测试路 1 号 社区服务中心
+    contact: 0000-0000
+  first_issue: 2025-12
+  timezone: Asia/Shanghai
+  screen:
+    night: 22:00-07:00
+    reload_at: "04:00"
+    poll_minutes: 5
+"""
+ISSUE = """\
+---
+title: 冬季防火从家里做起
+summary: 本期讲家庭火灾怎么逃生、灭火器怎么用，冬季取暖用电注意什么。
+---
+导语。
+
+## 【安全】家里着火了，先逃生还是先灭火？
+
+发现火情，首先要判断火势：火刚起、很小，可以用灭火器、湿毛巾、锅盖等迅速扑灭；火势已经蔓延，就要立即逃生，并拨打119。不要因为找手机、拿贵重物品、穿衣服而耽误时间。这一句让第一段超过一屏能显示的长度，所以大屏会截断它。
+
+![灭火器](images/ext.jpg)
+
+### 细节
+
+- 一
+- 二
+
+## 【健康】流感疫苗要趁早
+
+接种流感疫苗是预防流感最有效的手段，老人和孩子尤其要趁早接种。
+
+## 【环保】垃圾分类
+
+厨余垃圾要沥干水分再投放。
+"""
+ACT = """\
+---
+title: {title}
+location: 社区新时代文明实践站多功能室
+topics: [{topic}]
+time: "14:30-16:00"
+{extra}---
+{body}
+"""
+
+
+def _jpeg(color) -> bytes:
+    buf = io.BytesIO()
+    PILImage.new("RGB", (1200, 800), color).save(buf, "JPEG", quality=80)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("screen-site")
+    (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    b = root / "bulletins"
+    (b / "2026" / "images").mkdir(parents=True)
+    shutil.copy(REPO / "bulletins" / "topics.yml", b / "topics.yml")
+    (b / "2026" / "2026-11.md").write_text(ISSUE, encoding="utf-8")
+    (b / "2026" / "images" / "ext.jpg").write_bytes(_jpeg((200, 40, 40)))
+    (b / "2026" / "images" / "drill.jpg").write_bytes(_jpeg((40, 90, 200)))
+    files = {
+        "2026-12-05-gas-talk": ACT.format(title="冬季用电与燃气安全讲座", topic="安全", extra="", body="欢迎报名。"),
+        "2026-12-19-science-camp": ACT.format(title="青少年冬季科学实验营", topic="科学生活", extra="", body="欢迎报名。"),
+        "2026-11-07-fire-drill": ACT.format(title="社区消防疏散演练", topic="安全", extra="participants: 86\n",
+                                            body="演练很顺利，居民们学会了用灭火器。\n\n![演练](images/drill.jpg)"),
+    }
+    for name, text in files.items():
+        (b / "2026" / f"{name}.md").write_text(text, encoding="utf-8")
+    result = load_site(root, today=TODAY)
+    assert not result.problems.errors, result.problems.errors
+    out = Output()
+    generate(result.site, out, Media(out))
+    docs = root / "docs"
+    write(out, docs)
+    handler = functools.partial(_QuietHandler, directory=str(docs))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    slides = build_slides(result.site)
+    yield {"root": root, "docs": docs, "origin": f"http://127.0.0.1:{server.server_port}", "slides": slides,
+           "site": result.site, "problems": [p.format() for p in result.problems.items]}
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def open_screen(browser, built, *, w=1920, h=1080, at=DAY, query="", errors=None, paused=False, url=None):
+    ctx = browser.new_context(viewport={"width": w, "height": h}, timezone_id="Asia/Shanghai")
+    page = ctx.new_page()
+    if errors is not None:
+        page.on("pageerror", lambda e: errors.append(str(e)))
+    page.clock.install(time=at - timedelta(seconds=1) if paused else at)
+    if paused:
+        page.clock.pause_at(at)  # the first slide starts exactly at `at`
+    page.goto(url or f"{built['origin']}/screen/{query}")
+    page.wait_for_selector(".slide.on .title")
+    return page
+
+
+def key(page) -> str:
+    return page.evaluate("document.documentElement.dataset.slide")
+
+
+def next_slide(page):
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(750)  # the 0.6 s cross-fade runs on real time
+
+
+def test_long_panel_warned_by_checker(built):
+    assert any("大屏一页只能显示约" in p and "2026-11.md:7:" in p for p in built["problems"])
+
+
+def test_slides_advance_with_computed_durations(browser, built):
+    errors: list[str] = []
+    page = open_screen(browser, built, errors=errors, paused=True)
+    slides = built["slides"]
+    data = page.evaluate("JSON.parse(document.getElementById('kepu-screen-data').textContent).slides")
+    assert [(d["key"], d["seconds"]) for d in data] == [(s.key, s.seconds) for s in slides]
+    assert len({s.seconds for s in slides}) > 1  # durations really differ with the text
+    into = 0  # ms since the current slide appeared
+    for i, s in enumerate(slides + slides[:1]):
+        assert key(page) == s.key
+        page.clock.run_for(s.seconds * 1000 - 500 - into)
+        assert key(page) == s.key, f"{s.key} left before its {s.seconds} s"
+        page.clock.run_for(1000)
+        assert key(page) == (slides + slides)[i + 1].key, f"{s.key} did not advance after {s.seconds} s"
+        into = 500
+    assert errors == []
+    page.context.close()
+
+
+def decode_qr(png: bytes, scale: float = 1.0) -> list[str]:
+    img = PILImage.open(io.BytesIO(png))
+    if scale != 1.0:
+        img = img.resize((int(img.width * scale), int(img.height * scale)), PILImage.LANCZOS)
+    buf = io.BytesIO()
+    img.convert("L").save(buf, "PNG")
+    res = subprocess.run(["zbarimg", "--raw", "-q", "-"], input=buf.getvalue(), capture_output=True)
+    return [line for line in res.stdout.decode().splitlines() if line]
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbarimg (Debian zbar-tools) is not installed")
+@pytest.mark.parametrize("w,h,scale", [(1920, 1080, 0.5), (1080, 1920, 0.5)])
+def test_qr_codes_decode_to_the_right_pages(browser, built, w, h, scale):
+    page = open_screen(browser, built, w=w, h=h)
+    page.wait_for_timeout(700)
+    for s in built["slides"]:
+        assert key(page) == s.key
+        assert decode_qr(page.screenshot(), scale) == [s.qr_url], s.key
+        next_slide(page)
+    page.context.close()
+
+
+MEASURE = """() => {
+  const W = innerWidth, H = innerHeight;
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const bg = e => { for (; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor;
+      if (c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c; } return getComputedStyle(document.documentElement).backgroundColor; };
+  const texts = [];
+  const slide = document.querySelector('.slide.on');
+  for (const el of [...document.querySelectorAll('#chrome *'), ...slide.querySelectorAll('*')]) {
+    if (el.offsetParent === null && getComputedStyle(el).position !== 'fixed') continue;
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const cs = getComputedStyle(el);
+    texts.push({cls: el.className, tag: el.tagName, size: parseFloat(cs.fontSize), color: cs.color, bg: bg(el),
+                box: box(el), lines: Math.round(el.getBoundingClientRect().height / parseFloat(cs.lineHeight)),
+                inMain: !!el.closest('.main') && !el.closest('.qr'), text: el.textContent});
+  }
+  const kids = [...slide.querySelectorAll('*')].filter(e => getComputedStyle(e).display !== 'contents').map(box);
+  return {W, H, texts, kids, slide: box(slide), qr: [...slide.querySelectorAll('.qr .code')].map(box),
+          scroll: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
+          images: [...slide.querySelectorAll('img')].map(i => [i.complete, i.naturalWidth])};
+}"""
+
+
+def lum(css: str) -> float:
+    r, g, b = (int(x) / 255 for x in re.findall(r"\d+", css)[:3])
+    f = lambda c: c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4  # noqa: E731
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((lum(a), lum(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def inside(box, area, tol=0.5) -> bool:
+    return box[0] >= area[0] - tol and box[1] >= area[1] - tol and box[2] <= area[2] + tol and box[3] <= area[3] + tol
+
+
+@pytest.mark.parametrize("w,h,strict", [(1920, 1080, True), (1080, 1920, True), (1280, 720, False), (800, 480, False)])
+def test_legible_inside_safe_area_without_overflow(browser, built, w, h, strict):
+    page = open_screen(browser, built, w=w, h=h)
+    page.wait_for_timeout(700)
+    safe = (0.05 * w, 0.05 * h, 0.95 * w, 0.95 * h)
+    report = []
+    for s in built["slides"]:
+        m = page.evaluate(MEASURE)
+        assert m["scroll"] == [w, h], "the page scrolls"
+        assert m["texts"], s.key
+        for t in m["texts"]:
+            assert inside(t["box"], safe), f"{s.key}: «{t['text']}» outside the 5% safe area {t['box']}"
+            assert contrast(t["color"], t["bg"]) >= 7, f"{s.key}: «{t['text']}» contrast {contrast(t['color'], t['bg']):.1f}"
+        for q in m["qr"]:
+            assert inside(q, safe), f"{s.key}: QR code outside the safe area"
+        for k in m["kids"]:
+            assert inside(k, m["slide"], tol=1), f"{s.key}: an element overflows its slide {k} {m['slide']}"
+        assert len(m["qr"]) == 1
+        if strict:
+            sizes = [t["size"] for t in m["texts"]]
+            titles = [t["size"] for t in m["texts"] if "title" in t["cls"]]
+            assert min(sizes) >= 48, f"{s.key}: text smaller than 48 px"
+            assert titles and min(titles) >= 80, f"{s.key}: heading smaller than 80 px"
+            lines = sum(t["lines"] for t in m["texts"] if t["inMain"])
+            assert lines <= 8, f"{s.key}: {lines} lines"
+            q = m["qr"][0]
+            assert q[2] - q[0] >= 240 and q[3] - q[1] >= 240, f"{s.key}: QR code smaller than 240 px"
+            report.append((s.key, min(sizes), min(titles), lines, round(q[2] - q[0])))
+        next_slide(page)
+    page.context.close()
+
+
+def test_no_request_leaves_the_site_and_images_load(browser, built):
+    requests: list[str] = []
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = ctx.new_page()
+    page.on("request", lambda r: requests.append(r.url))
+    page.clock.install(time=DAY)
+    page.goto(f"{built['origin']}/screen/")
+    page.wait_for_selector(".slide.on .title")
+    for _ in built["slides"]:
+        next_slide(page)
+    page.clock.run_for(6 * 60 * 1000)  # includes a version poll
+    page.wait_for_timeout(300)
+    assert requests and all(u.startswith(built["origin"] + "/") or u.startswith("data:") for u in requests), requests
+    assert any("version.json" in u for u in requests)
+    assert any("/assets/generated/media/" in u for u in requests)
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.evaluate("document.documentElement.getAttribute('translate')") == "no"
+    assert page.evaluate("[...document.querySelectorAll('img')].every(i => i.complete && i.naturalWidth > 0)")
+    ctx.close()
+
+
+def test_works_from_a_usb_stick_via_file_url(browser, built):
+    errors: list[str] = []
+    page = open_screen(browser, built, errors=errors, url=(built["docs"] / "screen" / "index.html").as_uri())
+    for s in built["slides"]:
+        if s.image is not None:
+            break
+        next_slide(page)
+    page.wait_for_function("[...document.querySelectorAll('.slide.on img')].every(i => i.complete && i.naturalWidth > 0)")
+    assert page.locator(".slide.on img").count() == 1
+    assert errors == []
+    page.context.close()
+
+
+NEW_BUILD = "0123456789abcdef"
+POLL = 5 * 60 * 1000
+
+
+def main_frame_loads(page) -> list[str]:
+    loads: list[str] = []
+    page.on("framenavigated", lambda f: loads.append(f.url) if f == page.main_frame else None)
+    return loads
+
+
+def run(page, ms: int) -> None:
+    """Advance the mocked clock; a navigation in the middle ends the evaluation."""
+    try:
+        page.clock.run_for(ms)
+    except Exception as exc:  # noqa: BLE001 - "Execution context was destroyed" during the reload
+        assert "context" in str(exc) or "navigat" in str(exc), exc
+        page.wait_for_load_state()
+
+
+def poll_once(page, t0: int, k: int) -> None:
+    """Run the paused clock to just after the k-th poll of a page loaded at t0
+    (ms), then let the fetches (real network time) finish."""
+    run(page, t0 + k * POLL + 100 - page.evaluate("Date.now()"))
+    page.wait_for_timeout(400)
+
+
+def t_ms(dt: datetime) -> int:
+    return int(dt.timestamp() * 1000)
+
+
+def test_changed_version_reloads_exactly_once_at_a_slide_boundary(browser, built):
+    page = open_screen(browser, built, paused=True)
+    html = (built["docs"] / "screen" / "index.html").read_text(encoding="utf-8")
+    old = re.search(r'<meta name="kepu-build" content="([0-9a-f]+)">', html).group(1)
+    new_html = html.replace(old, NEW_BUILD)
+    page.route(lambda u: "version.json" in u,
+               lambda r: r.fulfill(status=200, content_type="application/json", body=json.dumps({"screen": NEW_BUILD})))
+    page.route(lambda u: "b=" + NEW_BUILD in u, lambda r: r.fulfill(status=200, content_type="text/html", body=new_html))
+    loads = main_frame_loads(page)
+    poll_once(page, t_ms(DAY), 1)
+    assert loads == []  # confirmed the new page, but waits for the slide boundary
+    before = key(page)
+    run(page, 61_000)  # no slide is longer than 60 s
+    page.wait_for_selector(".slide.on .title")
+    assert len(loads) == 1 and "b=" + NEW_BUILD in loads[0]
+    assert page.evaluate("document.querySelector('meta[name=kepu-build]').content") == NEW_BUILD
+    assert before  # the old page was showing a slide until the reload
+    t0 = page.evaluate("Date.now()")  # the clock is paused: this is when the new page loaded
+    for k in range(1, 5):  # later polls see the same build: no more reloads
+        poll_once(page, t0, k)
+    assert len(loads) == 1
+    page.context.close()
+
+
+@pytest.mark.parametrize("failure", ["http500", "malformed", "page-not-ready", "page-404", "network"])
+def test_failed_or_malformed_poll_never_reloads(browser, built, failure):
+    page = open_screen(browser, built, paused=True)
+    html = (built["docs"] / "screen" / "index.html").read_text(encoding="utf-8")
+    version = {
+        "http500": dict(status=500, body="oops"),
+        "malformed": dict(status=200, body='{"screen": '),
+    }.get(failure, dict(status=200, body=json.dumps({"screen": NEW_BUILD})))
+    if failure == "network":
+        page.route(lambda u: "version.json" in u, lambda r: r.abort("internetdisconnected"))
+    else:
+        page.route(lambda u: "version.json" in u, lambda r: r.fulfill(content_type="application/json", **version))
+    if failure == "page-not-ready":  # version.json already new, the page not yet deployed
+        page.route(lambda u: "b=" + NEW_BUILD in u, lambda r: r.fulfill(status=200, content_type="text/html", body=html))
+    if failure == "page-404":
+        page.route(lambda u: "b=" + NEW_BUILD in u, lambda r: r.fulfill(status=404, body="not found"))
+    loads = main_frame_loads(page)
+    seen = set()
+    for k in range(1, 4):
+        poll_once(page, t_ms(DAY), k)
+        seen.add(key(page))
+        run(page, 61_000)
+        seen.add(key(page))
+    assert loads == []
+    assert len(seen) >= 3  # the slides kept rotating
+    assert page.locator(".slide.on .title").is_visible()
+    offline = page.locator("#offline").is_visible()
+    assert offline == (failure == "network")
+    if failure == "network":
+        assert page.locator("#offline").inner_text() == "离线"
+        page.unroute(lambda u: "version.json" in u)
+    page.context.close()
+
+
+def test_offline_mark_clears_when_the_network_is_back(browser, built):
+    page = open_screen(browser, built, paused=True)
+
+    def handler(route):
+        route.abort("internetdisconnected")
+    page.route("**/version.json*", handler)
+    poll_once(page, t_ms(DAY), 1)
+    assert page.locator("#offline").is_visible()
+    page.unroute("**/version.json*", handler)
+    poll_once(page, t_ms(DAY), 2)
+    assert not page.locator("#offline").is_visible()
+    page.context.close()
+
+
+def test_night_schedule_shows_only_a_dim_clock(browser, built):
+    page = open_screen(browser, built, at=datetime(2026, 11, 29, 21, 58, 30, tzinfo=CST))
+    night = "document.documentElement.classList.contains('night')"
+    assert not page.evaluate(night) and page.locator(".slide.on .title").is_visible()
+    run(page, 2 * 60 * 1000)  # 22:00:30
+    assert page.evaluate(night)
+    assert page.locator("#night .nclock").is_visible() and not page.locator("#slides").is_visible()
+    assert page.locator("#night .nclock").inner_text().startswith("22:00")
+    color = page.evaluate("getComputedStyle(document.querySelector('#night .nclock')).color")
+    assert lum(color) < 0.2  # dim
+    run(page, 9 * 3600 * 1000)  # 07:00:30 next morning
+    assert not page.evaluate(night)
+    page.wait_for_selector(".slide.on .title")
+    assert page.locator("#chrome .clock").inner_text() == "07:00"
+    assert page.locator("#chrome .date").inner_text() == "11月30日 星期一"
+    page.context.close()
+    day = open_screen(browser, built, at=datetime(2026, 11, 29, 23, 0, tzinfo=CST), query="?night=off")
+    assert not day.evaluate(night)
+    day.context.close()
+
+
+def test_chrome_clock_and_burn_in_shift(browser, built):
+    page = open_screen(browser, built, at=datetime(2026, 11, 29, 9, 59, 30, tzinfo=CST))
+    assert page.locator("#chrome .clock").inner_text() == "09:59"
+    assert page.locator("#chrome .date").inner_text() == "11月29日 星期日"
+    shift = lambda: page.evaluate("document.getElementById('chrome').style.transform")  # noqa: E731
+    first = shift()
+    run(page, 31_000)
+    assert page.locator("#chrome .clock").inner_text() == "10:00"
+    seen = {first, shift()}
+    for _ in range(3):
+        run(page, 10 * 60 * 1000)
+        seen.add(shift())
+    assert len(seen) >= 3 and all(re.fullmatch(r"translate\(-?[0-2]px, ?-?[0-2]px\)", s) for s in seen), seen
+    assert page.evaluate("document.getAnimations().filter(a => a.effect.getTiming().iterations === Infinity).length") == 0
+    page.context.close()
+
+
+def test_keyboard_and_url_parameters(browser, built):
+    slides = built["slides"]
+    page = open_screen(browser, built, paused=True)
+    next_slide(page)
+    assert key(page) == slides[1].key
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    assert key(page) == slides[-1].key
+    page.keyboard.press(" ")
+    assert page.locator("#paused").is_visible()
+    page.clock.run_for(100_000)
+    assert key(page) == slides[-1].key  # paused
+    page.clock.run_for(25_000)  # resumes by itself after 2 minutes, for when nobody un-pauses it
+    assert not page.locator("#paused").is_visible()
+    page.context.close()
+
+    page = open_screen(browser, built, paused=True, query="?interval=20&topic=health")
+    health = [s.key for s in slides if s.kind in ("issue", "closing") or "health" in s.topics]
+    assert len(health) < len(slides)
+    for k in health + health[:1]:
+        assert key(page) == k
+        page.clock.run_for(20_000)
+    page.context.close()
+
+    page = open_screen(browser, built, w=1920, h=1080, query="?orientation=portrait")
+    assert page.evaluate("document.documentElement.className").split()[-1:] != ["landscape"]
+    assert page.evaluate("document.documentElement.classList.contains('portrait')")
+    page.context.close()
+    page = open_screen(browser, built, w=1080, h=1920)
+    assert page.evaluate("document.documentElement.classList.contains('portrait')")
+    page.context.close()
+
+
+def test_thousand_transitions_keep_memory_and_dom_flat(browser, built, capsys):
+    page = open_screen(browser, built, query="?interval=8", paused=True)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+
+    def metrics():
+        cdp.send("HeapProfiler.collectGarbage")
+        return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+
+    n = len(built["slides"])
+    page.clock.run_for(8000 * n * 2)  # warm up: two full loops (images decoded, code compiled)
+    before = metrics()
+    elements = lambda: page.evaluate(  # noqa: E731 - every node of the document, text nodes included
+        "(() => { let n = 0; const w = document.createTreeWalker(document, NodeFilter.SHOW_ALL); while (w.nextNode()) n++; return n; })()")
+    nodes_before = elements()
+    for _ in range(10):
+        page.clock.run_for(8000 * 100)
+    assert key(page) == built["slides"][(2 * n + 1000) % n].key  # exactly 1,000 more transitions
+    at_1000 = metrics()
+    # compare at the same slide position (slides differ in node count)
+    page.clock.run_for(8000 * ((n - 1000 % n) % n))
+    assert key(page) == built["slides"][0].key
+    after = metrics()
+    nodes_after = elements()
+    heap_growth = after["JSHeapUsedSize"] - before["JSHeapUsedSize"]
+    with capsys.disabled():
+        print(f"\n[screen memory] 1000 transitions: JS heap {before['JSHeapUsedSize'] / 1e6:.2f} -> "
+              f"{at_1000['JSHeapUsedSize'] / 1e6:.2f} MB (same slide: {after['JSHeapUsedSize'] / 1e6:.2f} MB), "
+              f"DOM nodes {before['Nodes']:.0f} -> {at_1000['Nodes']:.0f} (same slide: {after['Nodes']:.0f}), "
+              f"document nodes {nodes_before} -> {nodes_after}, listeners {before['JSEventListeners']:.0f} -> "
+              f"{after['JSEventListeners']:.0f}")
+    assert heap_growth < 1_000_000
+    assert abs(at_1000["JSHeapUsedSize"] - before["JSHeapUsedSize"]) < 1_000_000
+    assert after["Nodes"] <= 1.05 * before["Nodes"]  # renderer-wide count (includes garbage not yet swept): no growth
+    assert nodes_after == nodes_before
+    assert after["JSEventListeners"] <= before["JSEventListeners"]
+    page.context.close()
