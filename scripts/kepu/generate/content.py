@@ -3,6 +3,7 @@ paths point at published media, links to other bulletin files point at
 their pages, and risky HTML is dropped (the checker already warned)."""
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -22,7 +23,11 @@ def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, sit
         img = by_written.get(m.group(2).replace("\\", "/"))
         if img is None:
             return "" if not re.match(r"^(https?:)?//", m.group(2)) else m.group(0)
-        return f"![{m.group(1)}]({media.url(img, page_url)})"
+        # a <picture> with WebP/JPEG srcsets and width/height; the alt text doubles as a caption
+        pic = media.img(img, page_url, alt=m.group(1), sizes="(min-width: 61em) 40rem, 100vw")
+        caption = f'<span class="kp-caption">{html.escape(m.group(1))}</span>' if m.group(1).strip() else ""
+        return f'<span class="kp-figure">{pic}{caption}</span>'
+
 
     def html_img(m):
         img = by_written.get(m.group(1).replace("\\", "/"))
