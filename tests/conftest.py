@@ -87,3 +87,23 @@ def site(tmp_path) -> Site:
     (tmp_path / "bulletins").mkdir()
     shutil.copy(REPO / "bulletins" / "topics.yml", tmp_path / "bulletins" / "topics.yml")
     return Site(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def example():
+    """The project's example content as a model (read-only)."""
+    result = load_site(REPO, today=TODAY)
+    assert not result.problems.errors
+    return result.site
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The example site copied and built once per test run; tests must not change it."""
+    from sitecopy import copy_site
+
+    from kepu.build import build
+
+    root = copy_site(tmp_path_factory.mktemp("example-site"))
+    assert build(root, today=TODAY) == 0
+    return root

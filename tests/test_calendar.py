@@ -8,7 +8,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
-import pytest
 from conftest import GOOD_ACTIVITY
 
 from kepu import calendar_ics
@@ -30,13 +29,6 @@ def events(data: bytes) -> list:
 def one(site) -> icalendar.Event:
     [ev] = events(calendar_ics.calendar(site.load().site))
     return ev
-
-
-@pytest.fixture(scope="module")
-def example():
-    result = load_site(REPO, today=TODAY)
-    assert not result.problems.errors
-    return result.site
 
 
 def test_example_calendar_has_every_activity(example):

@@ -7,9 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import feedparser
-import pytest
 from conftest import GOOD_ACTIVITY, GOOD_ISSUE
-from sitecopy import copy_site
 
 from kepu import feeds
 from kepu.build import build, generate_all
@@ -18,13 +16,6 @@ from kepu.loader import load_site
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 29)
 CST = timezone(timedelta(hours=8))
-
-
-@pytest.fixture(scope="module")
-def example():
-    result = load_site(REPO, today=TODAY)
-    assert not result.problems.errors
-    return result.site
 
 
 def utc(struct) -> datetime:
@@ -104,13 +95,6 @@ def test_no_site_url_means_no_feed(site):
     assert model.settings.site_url == ""
     assert feeds.atom(model) is None
     assert "feed.xml" not in generate_all(model).files
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = copy_site(tmp_path_factory.mktemp("feedsite"))
-    assert build(root, today=TODAY) == 0
-    return root
 
 
 def test_every_page_links_the_feed_relatively(built):

@@ -13,12 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import GOOD_ACTIVITY, GOOD_ISSUE
-from sitecopy import copy_site
 
 from kepu import stats
-from kepu.build import build, generate_all
+from kepu.build import generate_all
 from kepu.cli import main as kepu_main
-from kepu.loader import load_site
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 29)
@@ -61,13 +59,6 @@ def count_by_hand(year: int) -> dict:
             # an activity counts once per topic, even when two aliases of one topic are listed
             res["act_topics"].update({names[t.strip().strip("\"'")] for t in topics.split(",")})
     return res
-
-
-@pytest.fixture(scope="module")
-def example():
-    result = load_site(REPO, today=TODAY)
-    assert not result.problems.errors
-    return result.site
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
@@ -188,13 +179,6 @@ def test_charts_are_static_svg(example):
     bars = re.findall(r'<rect [^>]*height="([\d.]+)"[^>]*><title>(\d+)月：(\d+)人', svgs[1])
     ratios = [float(h) / int(v) for h, _, v in bars if int(v) > 20]
     assert len(ratios) >= 5 and max(ratios) - min(ratios) < 0.01 * max(ratios)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = copy_site(tmp_path_factory.mktemp("statssite"))
-    assert build(root, today=TODAY) == 0
-    return root
 
 
 def test_stats_pages_are_built_and_fit_a_phone(built):

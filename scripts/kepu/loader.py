@@ -336,23 +336,21 @@ def exact_case_exists(base: Path, rel: Path) -> tuple[str, str]:
 
 
 def _check_duplicates(issues: list[Issue], activities: list[Activity], problems: Problems) -> None:
-    seen: dict[str, Issue] = {}
-    for issue in issues:
-        if issue.key in seen:
-            problems.error(issue.source, 0, f"{issue.key} 已经有一期月刊了（{problems.rel(seen[issue.key].source)}）",
-                           "每个月只能有一期；把两个文件的展板合并到一个文件里")
+    """Two files for one month, or for one date and short name: report, keep the first."""
+    issues[:] = _unique(issues, problems, lambda i, first: (
+        f"{i.key} 已经有一期月刊了（{first}）", "每个月只能有一期；把两个文件的展板合并到一个文件里"))
+    activities[:] = _unique(activities, problems, lambda a, first: (
+        f"同一天已经有同名活动（{first}）", "给其中一个活动换一个短名，例如 fire-drill-2"))
+
+
+def _unique(items, problems: Problems, message):
+    seen: dict[str, object] = {}
+    for item in items:
+        if item.key in seen:
+            problems.error(item.source, 0, *message(item, problems.rel(seen[item.key].source)))
         else:
-            seen[issue.key] = issue
-    seen_a: dict[str, Activity] = {}
-    for act in activities:
-        if act.key in seen_a:
-            problems.error(act.source, 0, f"同一天已经有同名活动（{problems.rel(seen_a[act.key].source)}）",
-                           "给其中一个活动换一个短名，例如 fire-drill-2")
-        else:
-            seen_a[act.key] = act
-    # drop duplicates from the model so pages stay consistent
-    issues[:] = list(seen.values())
-    activities[:] = list(seen_a.values())
+            seen[item.key] = item
+    return list(seen.values())
 
 
 CJK_OR_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9]+")
