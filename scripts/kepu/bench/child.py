@@ -1,0 +1,107 @@
+"""One measured build in a fresh interpreter (so peak memory is per build).
+
+    python -m kepu.bench.child kepu  ROOT [ROOT ...]   kepu build of each site, one after another
+    python -m kepu.bench.child blog  ROOT [ROOT ...]   mkdocs build of a Material blog-plugin site
+    python -m kepu.bench.child check ROOT              kepu check only (load + check the model)
+    python -m kepu.bench.child regen ROOT              check + generate only (what changed on disk)
+
+The last stdout line is `KEPU-BENCH {json}` with phase timings (seconds) and
+`rss_mb`, the peak resident memory of this process.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+from kepu.bench.corpus import TODAY
+
+PREFIX = "KEPU-BENCH "
+
+
+def peak_rss_mb() -> float:
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    return kb / 1024
+
+
+def run_kepu(roots: list[Path]) -> dict:
+    from kepu.build import Timings, build
+
+    total = Timings()
+    for root in roots:
+        t = Timings()
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = build(root, today=TODAY, timings=t)
+        if code:
+            raise SystemExit(f"kepu build failed for {root}")
+        total.check += t.check
+        total.generate += t.generate
+        total.mkdocs += t.mkdocs
+        for k, v in t.extra.items():
+            total.extra[k] = total.extra.get(k, 0.0) + v
+    return {"check": total.check, "generate": total.generate, "mkdocs": total.mkdocs, **total.extra}
+
+
+def run_blog(roots: list[Path]) -> dict:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    t0 = time.perf_counter()
+    for root in roots:
+        cfg = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+        build(cfg)
+    return {"mkdocs": time.perf_counter() - t0}
+
+
+def run_check(root: Path) -> dict:
+    from kepu.loader import load_site
+
+    t0 = time.perf_counter()
+    result = load_site(root, today=TODAY)
+    took = time.perf_counter() - t0
+    if result.problems.errors:
+        raise SystemExit(f"kepu check found errors in {root}")
+    return {"check": took}
+
+
+def run_regen(root: Path) -> dict:
+    from kepu.build import Timings, regenerate
+
+    t = Timings()
+    with contextlib.redirect_stdout(io.StringIO()):
+        result, report = regenerate(root, today=TODAY, timings=t)
+    if report is None:
+        raise SystemExit(f"kepu check found errors in {root}")
+    return {"check": t.check, "generate": t.generate, "written": report.written, "removed": report.removed}
+
+
+def main(argv: list[str]) -> int:
+    kind, roots = argv[0], [Path(a) for a in argv[1:]]
+    t0 = time.perf_counter()
+    if kind == "kepu":
+        data = run_kepu(roots)
+    elif kind == "blog":
+        data = run_blog(roots)
+    elif kind == "check":
+        data = run_check(roots[0])
+    elif kind == "regen":
+        data = run_regen(roots[0])
+    else:
+        raise SystemExit(f"unknown kind {kind}")
+    data["inside"] = time.perf_counter() - t0
+    data["rss_mb"] = peak_rss_mb()
+    print(PREFIX + json.dumps(data, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
