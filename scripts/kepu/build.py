@@ -24,9 +24,9 @@ from kepu.model import Site
 # Every view of the model. Each: generate(site, out, media) -> None.
 # Feature modules append themselves here (one line each).
 GENERATORS = [home, issue_pages, activity_pages, archive, topic_pages, activities_index]
+GENERATORS += [feeds, calendar_ics, stats]  # feeds/calendar/stats issue
 from kepu import printing  # noqa: E402  (photos/QR/print issue)
 GENERATORS += [printing]  # print posters and activity records
-GENERATORS += [feeds, calendar_ics, stats]  # feeds/calendar/stats issue
 from kepu import screen  # noqa: E402  (lobby screen issue)
 GENERATORS += [screen]  # /screen/ and version.json (keep last: version.json hashes all generated files)
 
@@ -96,6 +96,12 @@ def _quiet_mkdocs_logging() -> None:
         log.addHandler(handler)
     log.setLevel(logging.WARNING)
     log.propagate = False
+    try:  # jieba (Chinese search) prints English progress lines at import: keep the terminal for our messages
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+    except ImportError:
+        pass
 
 
 def build(root: Path, *, today: date | None = None, strict: bool = False, site_dir: Path | None = None,
