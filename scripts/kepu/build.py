@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from kepu import calendar_ics, feeds, stats
+from kepu import qr
 from kepu.generate import activities_index, activity_pages, archive, home, issue_pages, topic_pages
 from kepu.generate.writer import ConflictError, Output, WriteReport, write
 from kepu.loader import LoadResult, load_site
@@ -60,7 +61,10 @@ def regenerate(root: Path, *, today: date | None = None, strict: bool = False,
     if result.problems.errors or (strict and result.problems.warnings):
         return result, None
     t0 = time.perf_counter()
+    qr_cache = root / ".cache" / "kepu" / "qr.json"
+    qr.load_cache(qr_cache)
     out = generate_all(result.site)
+    qr.save_cache(qr_cache)
     try:
         report = write(out, root / "docs")
     except ConflictError as exc:
