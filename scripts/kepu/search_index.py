@@ -1,4 +1,14 @@
-"""Post-build: make Material's search index small for cheap phones.
+"""The search index: built from the model, not from rendered pages.
+
+Generated pages carry `search: exclude: true`, so Material's search plugin
+neither parses their HTML nor runs jieba on them (that was about half of
+MkDocs' time). After MkDocs, `write_index` adds one entry per issue, panel,
+activity and topic from the model (each text once, plain text, cut into
+words with jieba the way Material does), memoised on disk so a rebuild only
+segments new text. Hand-written pages (about/, guide/) are still indexed by
+the plugin and kept.
+
+Post-build: make Material's search index small for cheap phones.
 
 Material's search plugin writes site/search/search_index.json with every
 Chinese character as a `\\uXXXX` escape (6 bytes instead of 3, also for the
@@ -13,6 +23,7 @@ and renders `text` as HTML, so plain text with HTML entities kept works.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -68,6 +79,108 @@ def compact(site_dir: Path) -> Compacted | None:
         return None
     raw = path.read_bytes()
     data, dropped = compact_data(json.loads(raw))
+    out = dumps(data)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(out)
+    os.replace(tmp, path)
+    return Compacted(len(raw), len(out), len(data["docs"]), dropped)
+
+
+# ------------------------------------------------------------------ from the model
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MD_BLOCK_MARKS = re.compile(r"^\s{0,3}(#{1,6}\s*|>\s?|[-+*]\s+|\d+[.)]\s+)|\|", re.M)
+MD_INLINE_MARKS = re.compile(r"[*_`~]|\{[:#][^}]*\}")
+
+
+def markdown_text(markdown: str) -> str:
+    """Readable plain text of volunteer Markdown (images dropped, links kept as text)."""
+    text = MD_IMAGE.sub(" ", markdown)
+    text = MD_LINK.sub(r"\1", text)
+    text = TAG.sub(" ", text)
+    text = MD_BLOCK_MARKS.sub(" ", text)
+    text = MD_INLINE_MARKS.sub("", text)
+    return SPACES.sub(" ", text).strip()
+
+
+class Segmenter:
+    """Cuts Han runs into words joined by U+200B, exactly as Material's search plugin
+    does, with a memo that the build keeps on disk between runs."""
+
+    def __init__(self, cache_path: Path | None = None):
+        self.cache_path = cache_path
+        self.memo: dict[str, str] = {}
+        self.new = 0
+        self._jieba = None
+        if cache_path:
+            try:
+                data = json.loads(cache_path.read_text(encoding="utf-8"))
+                self.memo = data if isinstance(data, dict) else {}
+            except (OSError, ValueError):
+                self.memo = {}
+
+    def __call__(self, text: str) -> str:
+        return HAN.sub(self._cut, text).strip("\u200b")
+
+    def _cut(self, match) -> str:
+        run = match.group(0)
+        if len(run) < 3:
+            return f"\u200b{run}\u200b"
+        key = hashlib.blake2b(run.encode("utf-8"), digest_size=12).hexdigest()
+        cut = self.memo.get(key)
+        if cut is None:
+            if self._jieba is None:
+                import jieba
+
+                self._jieba = jieba
+            cut = "\u200b".join(self._jieba.cut(run))
+            self.memo[key] = cut
+            self.new += 1
+        return f"\u200b{cut}\u200b"
+
+    def save(self, keep: set[str] | None = None) -> None:
+        if not self.cache_path or not self.new:
+            return
+        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache_path.with_name(self.cache_path.name + ".tmp")
+        tmp.write_text(json.dumps(self.memo, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, self.cache_path)
+
+
+def model_entries(site, segment=lambda t: t) -> list[dict]:
+    """Pure: search entries for everything the generators publish from the model."""
+    from kepu import urls
+
+    docs: list[dict] = []
+
+    def add(location: str, title: str, text: str) -> None:
+        docs.append({"location": location, "title": segment(title), "text": segment(text)})
+
+    for issue in site.issues:
+        add(urls.issue(issue), issue.title, markdown_text(" ".join(x for x in (issue.summary, issue.intro) if x)))
+        for p in issue.panels:
+            add(urls.panel(issue, p), p.title, markdown_text(p.body))
+    for act in site.activities:
+        where = f"{act.date.year}年{act.date.month}月{act.date.day}日 {act.location}"
+        add(urls.activity(act), act.title, f"{where} {markdown_text(act.body)}")
+    for t in site.topics.values():
+        add(urls.topic(t.id), t.name, " ".join((t.description, *t.aliases)))
+    return docs
+
+
+def write_index(site_dir: Path, site, cache_path: Path | None = None) -> Compacted | None:
+    """Merge the model's entries into the plugin's index (hand-written pages), compactly."""
+    path = Path(site_dir) / INDEX
+    if not path.is_file():
+        return None  # search is switched off in mkdocs.yml
+    raw = path.read_bytes()
+    data = json.loads(raw)
+    segment = Segmenter(cache_path)
+    data["docs"] = list(data.get("docs", [])) + model_entries(site, segment)
+    segment.save()
+    data, dropped = compact_data(data)
     out = dumps(data)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(out)

@@ -14,7 +14,7 @@ FULL_LIST_LIMIT = 100  # past activities listed in full; older years link to /ar
 
 def generate(site: Site, out, media) -> None:
     url = urls.ACTIVITIES
-    parts = [front_matter("活动", hide=("navigation",), search_exclude=True), "# 社区科普活动\n\n", calendar_ics.subscribe_links(site, url)]
+    parts = [front_matter("活动", hide=("navigation",)), "# 社区科普活动\n\n", calendar_ics.subscribe_links(site, url)]
     parts.append("## 活动预告 {#upcoming}\n\n")
     upcoming = site.upcoming
     parts.append(activity_list(site, upcoming, url, upcoming=True, cls="kp-acts--upcoming") or "")

@@ -38,7 +38,7 @@ def render_activity(site: Site, act: Activity, media) -> str:
     parts.append(f'\n<p class="kp-meta"><a href="{urls.relative(url, urls.activity(act) + "print/")}">打印活动记录（一页 A4，可附在工作报告里）</a></p>\n')
     rel = related(site, act)
     if rel:
-        parts.append("\n## 同专题的其他活动 {#related data-search-exclude}\n\n")
+        parts.append("\n## 同专题的其他活动 {#related}\n\n")
         parts.append(activity_list(site, rel, url) + "\n")
     return "".join(parts)
 

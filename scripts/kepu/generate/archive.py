@@ -15,7 +15,7 @@ def generate(site: Site, out, media) -> None:
         acts = [a for a in site.activities if a.date.year == y]
         rows.append(f'<a class="kp-year" href="{urls.relative(url, urls.archive_year(y))}"><b>{y}年</b>'
                     f"<span>{len(issues)} 期月刊 · {sum(len(i.panels) for i in issues)} 块展板 · {len(acts)} 场活动</span></a>")
-    body = front_matter("往期回顾", hide=("navigation", "toc"), search_exclude=True) + "# 往期回顾\n\n"
+    body = front_matter("往期回顾", hide=("navigation", "toc")) + "# 往期回顾\n\n"
     body += '<div class="kp-years">' + "".join(rows) + "</div>\n" if rows else "还没有内容。\n"
     out.page(urls.source_of(url), body)
     for y in years:
@@ -24,7 +24,7 @@ def generate(site: Site, out, media) -> None:
 
 def year_page(site: Site, year: int, media) -> str:
     url = urls.archive_year(year)
-    parts = [front_matter(f"{year}年 往期回顾", hide=("navigation", "toc"), search_exclude=True), f"# {year}年\n\n"]
+    parts = [front_matter(f"{year}年 往期回顾", hide=("navigation", "toc")), f"# {year}年\n\n"]
     tiles = []
     for m in range(1, 13):
         issue = site.issue(year, m)

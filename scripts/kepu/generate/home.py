@@ -18,8 +18,7 @@ def year_totals(site: Site, year: int) -> dict[str, int]:
 def generate(site: Site, out, media) -> None:
     url = urls.HOME
     s = site.settings
-    parts = [front_matter(s.site_name, hide=("navigation", "toc"), description=f"{s.community_name}每月科普展板和科普活动",
-                         search_exclude=True)]
+    parts = [front_matter(s.site_name, hide=("navigation", "toc"), description=f"{s.community_name}每月科普展板和科普活动")]
     parts.append(f'<div class="kp-hero"><p class="kp-hero__kicker">{e(s.community_name)} · 科普橱窗</p><h1>{e(s.site_name)}</h1>'
                  '<p class="kp-hero__lead">每月一期科普展板，和身边的科普活动。</p></div>\n\n')
     issue = site.current_issue

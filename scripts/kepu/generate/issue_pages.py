@@ -9,7 +9,7 @@ from kepu.model import Issue, Site
 
 def render_issue(site: Site, issue: Issue, page_url: str, media, *, is_current: bool = False) -> str:
     parts = [front_matter(f"{issue.title}｜{issue_label(issue)}", hide=("navigation",),
-                          description=issue.summary or issue.title, search_exclude=is_current)]
+                          description=issue.summary or issue.title)]
     kicker = f"{issue_label(issue)} · {cn_month(issue.year, issue.month)}"
     if is_current:
         kicker = "本期橱窗 · " + kicker
@@ -47,7 +47,7 @@ def render_issue(site: Site, issue: Issue, page_url: str, media, *, is_current: 
         parts.append('\n<nav class="kp-prevnext" aria-label="往期">' + "".join(nav) + "</nav>\n")
     acts = [a for a in site.activities if (a.date.year, a.date.month) == (issue.year, issue.month)]
     if acts:
-        parts.append(f"\n## {issue.month}月的活动 {{#activities data-search-exclude}}\n\n")
+        parts.append(f"\n## {issue.month}月的活动 {{#activities}}\n\n")
         parts.append(activity_list(site, acts, page_url) + "\n")
     return "".join(parts)
 

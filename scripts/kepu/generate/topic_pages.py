@@ -26,7 +26,7 @@ def topic_grid(site: Site, page_url: str) -> str:
 
 def generate(site: Site, out, media) -> None:
     out.page(urls.source_of(urls.TOPICS),
-             front_matter("专题", hide=("navigation", "toc"), search_exclude=True) + "# 专题\n\n按专题查看历年的展板和活动。\n\n" + topic_grid(site, urls.TOPICS) + "\n")
+             front_matter("专题", hide=("navigation", "toc")) + "# 专题\n\n按专题查看历年的展板和活动。\n\n" + topic_grid(site, urls.TOPICS) + "\n")
     for t in site.topics.values():
         url = urls.topic(t.id)
         parts = [front_matter(f"{t.name}｜专题", hide=("navigation",), description=t.description),
@@ -37,7 +37,7 @@ def generate(site: Site, out, media) -> None:
         if not years:
             parts.append("这个专题还没有展板或活动。\n")
         for y in years:
-            parts.append(f"## {y}年 {{#y{y} data-search-exclude}}\n\n")
+            parts.append(f"## {y}年 {{#y{y}}}\n\n")
             panels = [(i, p) for i in reversed(site.issues) if i.year == y for p in i.panels if p.topic == t.id]
             if panels:
                 items = "".join(f'<li><a href="{urls.relative(url, urls.panel(i, p))}"><span class="kp-when">{cn_month(i.year, i.month)}</span>'
