@@ -317,7 +317,7 @@ def budgets(rep: Report) -> list[Budget]:
     out = []
     if b:
         out.append(Budget("完整生成时间 ≤ 博客插件的 1/4", f"{_fmt_ratio(k.wall, b.wall)} 倍", "≤ 0.25", k.wall <= b.wall / 4, False,
-                          "MkDocs 本身逐页渲染和 jieba 分词占大头，见性能说明"))
+                          "冷启动时的二维码和 MkDocs 逐页渲染，见性能说明"))
         out.append(Budget("峰值内存 ≤ 博客插件的 1/2", f"{_fmt_ratio(k.rss_mb, b.rss_mb)} 倍", "≤ 0.50", k.rss_mb <= b.rss_mb / 2, False,
                           "两边都在同一个 MkDocs 进程里，基础占用相同，见性能说明"))
     ours = k.phases.get("check", 0) + k.phases.get("generate", 0)
@@ -359,7 +359,7 @@ def budgets(rep: Report) -> list[Budget]:
     if rep.serve_s is not None or rep.scale:
         out.append(Budget("kepu serve 显示修改", f"{rep.serve_s:.1f} 秒" if rep.serve_s is not None else "超时",
                           "≤ 2 秒", rep.serve_s is not None and rep.serve_s <= 2.0, False,
-                          "MkDocs serve 每次重建整个网站，见性能说明"))
+                          "重新检查生成约 1 秒，其余是 MkDocs 渲染和 livereload，见性能说明"))
     return out
 
 
