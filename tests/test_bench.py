@@ -1,20 +1,15 @@
 """Benchmark (issue 7): size budgets only (sizes are deterministic; timings never asserted)."""
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from kepu import search_index
 from kepu.bench import run
-from kepu.bench.corpus import CorpusSpec, _copy_project_shell, write_corpus
+from kepu.bench.corpus import CorpusSpec, write_corpus
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
@@ -95,41 +90,23 @@ def test_weights_count_css_and_js_the_page_loads(tmp_path):
     assert w.external == ["https://cdn.example/x.js"]
 
 
-def test_material_search_finds_chinese_in_the_compacted_index(tmp_path):
+def test_material_search_finds_chinese_in_the_compacted_index(built):
     """The compacted index still works with Material's own client search."""
-    from playwright.sync_api import sync_playwright
+    from browser import browser, serve_dir
 
-    from kepu.build import build
-    from kepu.bench.corpus import TODAY
-
-    root = tmp_path / "example"
-    _copy_project_shell(root, "桂园社区", (2025, 12))
-    shutil.rmtree(root / "bulletins")
-    shutil.copytree(REPO / "bulletins", root / "bulletins")
-    assert build(root, today=TODAY) == 0
-    raw = (root / "site" / "search" / "search_index.json").read_bytes()
+    raw = (built / "site" / "search" / "search_index.json").read_bytes()
     assert "流感".encode() in raw and b"<p>" not in raw
-
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            with page.expect_response(lambda r: r.url.endswith("search/search_index.json") and r.ok, timeout=60000):
-                page.goto(f"http://127.0.0.1:{server.server_port}/")
-            page.click("input.md-search__input")
-            items = page.locator(".md-search-result__item")
-            for _ in range(120):  # the worker loads the index in the background; retype until it answers
-                page.fill("input.md-search__input", "")
-                page.keyboard.type("流感")
-                page.wait_for_timeout(500)
-                if items.count():
-                    break
-            assert items.count() > 0
-            assert "流感" in page.locator(".md-search-result").inner_text()
-            browser.close()
-    finally:
-        server.shutdown()
+    with serve_dir(built / "site") as base, browser() as b:
+        page = b.new_page(viewport={"width": 1280, "height": 900})
+        with page.expect_response(lambda r: r.url.endswith("search/search_index.json") and r.ok, timeout=60000):
+            page.goto(base)
+        page.click("input.md-search__input")
+        items = page.locator(".md-search-result__item")
+        for _ in range(120):  # the worker loads the index in the background; retype until it answers
+            page.fill("input.md-search__input", "")
+            page.keyboard.type("流感")
+            page.wait_for_timeout(500)
+            if items.count():
+                break
+        assert items.count() > 0
+        assert "流感" in page.locator(".md-search-result").inner_text()

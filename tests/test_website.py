@@ -17,7 +17,8 @@ TODAY = date(2026, 11, 29)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def own(tmp_path_factory):
+    """A copy of the example site that the tests below may change (and restore)."""
     root = copy_site(tmp_path_factory.mktemp("site"))
     assert build(root, today=TODAY) == 0
     return root
@@ -177,31 +178,31 @@ def test_no_resource_from_another_origin(built):
     assert offenders == []
 
 
-def test_build_refuses_when_the_check_fails_and_keeps_the_old_site(built, capsys):
-    before = page(built, "2026/11")
-    bad = built / "bulletins" / "2026" / "2026-11.md"
+def test_build_refuses_when_the_check_fails_and_keeps_the_old_site(own, capsys):
+    before = page(own, "2026/11")
+    bad = own / "bulletins" / "2026" / "2026-11.md"
     original = bad.read_bytes()
     try:
         bad.write_text(original.decode("utf-8").replace("【", "【不存在的专题", 1), encoding="utf-8")
-        assert build(built, today=TODAY) == 1
+        assert build(own, today=TODAY) == 1
         out = capsys.readouterr()
         assert "bulletins/2026/2026-11.md" in out.out and "网站没有生成" in out.err
-        assert page(built, "2026/11") == before
+        assert page(own, "2026/11") == before
     finally:
         bad.write_bytes(original)
 
 
-def test_hand_written_files_are_never_touched(built, capsys):
-    hand = built / "docs" / "archive" / "extra.md"
-    hand_dir = built / "docs" / "topics" / "index.md"
-    guide = built / "docs" / "guide" / "index.md"
+def test_hand_written_files_are_never_touched(own, capsys):
+    hand = own / "docs" / "archive" / "extra.md"
+    hand_dir = own / "docs" / "topics" / "index.md"
+    guide = own / "docs" / "guide" / "index.md"
     guide_before = guide.read_bytes()
     hand.write_text("# 手写\n", encoding="utf-8")
     original = hand_dir.read_bytes()
     hand_dir.unlink()
     hand_dir.write_text("# 我自己写的专题页\n", encoding="utf-8")
     try:
-        assert build(built, today=TODAY) == 1
+        assert build(own, today=TODAY) == 1
         assert "留给自动生成的页面" in capsys.readouterr().out
         assert hand_dir.read_text(encoding="utf-8") == "# 我自己写的专题页\n"
         assert hand.read_text(encoding="utf-8") == "# 手写\n"
@@ -211,19 +212,19 @@ def test_hand_written_files_are_never_touched(built, capsys):
         hand.unlink()
 
 
-def test_stale_generated_pages_are_removed_and_sources_kept(built):
-    act = next((built / "bulletins" / "2026").glob("2026-0[1-9]-*.md"))
+def test_stale_generated_pages_are_removed_and_sources_kept(own):
+    act = next((own / "bulletins" / "2026").glob("2026-0[1-9]-*.md"))
     data = act.read_bytes()
     url = f"{act.stem[:4]}/{act.stem[5:7]}/{act.stem[8:]}"
-    assert (built / "docs" / url / "index.md").is_file()
+    assert (own / "docs" / url / "index.md").is_file()
     act.unlink()
     try:
-        assert build(built, today=TODAY) == 0
-        assert not (built / "docs" / url).exists()
-        assert not (built / "site" / url).exists()
+        assert build(own, today=TODAY) == 0
+        assert not (own / "docs" / url).exists()
+        assert not (own / "site" / url).exists()
     finally:
         act.write_bytes(data)
-        assert build(built, today=TODAY) == 0
+        assert build(own, today=TODAY) == 0
 
 
 def test_generated_area_is_git_ignored():

@@ -2,13 +2,10 @@
 request to another origin, and with dates relative to the day it is read."""
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 from browser import browser, needs_chromium, serve_dir
-from sitecopy import copy_site
 
-from kepu.build import build
 
 pytestmark = needs_chromium
 PAGES = ["", "current/", "2026/11/", "2026/11/07-fire-drill/", "archive/", "archive/2026/", "topics/",
@@ -16,10 +13,8 @@ PAGES = ["", "current/", "2026/11/", "2026/11/07-fire-drill/", "archive/", "arch
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    root = copy_site(tmp_path_factory.mktemp("site"))
-    assert build(root, today=date(2026, 11, 29)) == 0
-    with serve_dir(root / "site", prefix="/kepu/") as base, browser() as b:
+def served(built):
+    with serve_dir(built / "site", prefix="/kepu/") as base, browser() as b:
         yield base, b
 
 
