@@ -91,22 +91,32 @@ def test_weights_count_css_and_js_the_page_loads(tmp_path):
 
 
 def test_material_search_finds_chinese_in_the_compacted_index(built):
-    """The compacted index still works with Material's own client search."""
+    """The compacted index still works with Material's own client search.
+
+    In about one headless page load in fifteen, Material's client never leaves
+    "键入以开始搜索" (its worker does not report ready), with or without our
+    index; a reader would reload. So the test allows up to three page loads,
+    and fails if none of them finds 流感."""
     from browser import browser, serve_dir
 
     raw = (built / "site" / "search" / "search_index.json").read_bytes()
     assert "流感".encode() in raw and b"<p>" not in raw
+    found = ""
     with serve_dir(built / "site") as base, browser() as b:
-        page = b.new_page(viewport={"width": 1280, "height": 900})
-        with page.expect_response(lambda r: r.url.endswith("search/search_index.json") and r.ok, timeout=60000):
-            page.goto(base)
-        page.click("input.md-search__input")
-        items = page.locator(".md-search-result__item")
-        for _ in range(120):  # the worker loads the index in the background; retype until it answers
-            page.fill("input.md-search__input", "")
-            page.keyboard.type("流感")
-            page.wait_for_timeout(500)
-            if items.count():
+        for _load in range(3):
+            page = b.new_page(viewport={"width": 1280, "height": 900})
+            with page.expect_response(lambda r: r.url.endswith("search/search_index.json") and r.ok, timeout=60000):
+                page.goto(base)
+            page.click("input.md-search__input")
+            items = page.locator(".md-search-result__item")
+            for _ in range(40):  # the worker loads the index in the background; retype until it answers
+                page.fill("input.md-search__input", "")
+                page.keyboard.type("流感")
+                page.wait_for_timeout(500)
+                if items.count():
+                    found = page.locator(".md-search-result").inner_text()
+                    break
+            page.close()
+            if found:
                 break
-        assert items.count() > 0
-        assert "流感" in page.locator(".md-search-result").inner_text()
+    assert "流感" in found
