@@ -121,11 +121,16 @@ def _check_year(path, problems, folder_year: int, year: int) -> None:
                        f"把文件移到 bulletins/{year}/ 文件夹，或改正文件名里的年份")
 
 
-def _read_common(text: str, path, problems: Problems):
+def _read_common(text: str, path, specs, what: str, problems: Problems):
+    """Front matter checked against the schema: (FrontMatter, converted values), or None."""
     if not text.strip():
         problems.error(path, 1, "文件是空的", "用 kepu new 生成模板后再填写，或删除这个文件")
         return None
-    return frontmatter.split(text, path, problems)
+    fm = frontmatter.split(text, path, problems)
+    values = schema.convert(fm.fields, specs, path, problems, what=what)
+    if fm.present:
+        schema.check_required(fm.fields, specs, path, problems, fm.start_line)
+    return fm, values
 
 
 def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicResolver, problems) -> Issue | None:
@@ -135,12 +140,10 @@ def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicR
     if len(m.group(2)) != 2:
         problems.warning(path, 0, "月份要写两位数", f"把文件改名为 {year}-{month:02d}.md")
     _check_year(path, problems, folder_year, year)
-    fm = _read_common(text, path, problems)
-    if fm is None:
+    read = _read_common(text, path, schema.ISSUE_FIELDS, "月刊", problems)
+    if read is None:
         return None
-    values = schema.convert(fm.fields, schema.ISSUE_FIELDS, path, problems, what="月刊")
-    if fm.present:
-        schema.check_required(fm.fields, schema.ISSUE_FIELDS, path, problems, fm.start_line)
+    fm, values = read
     number = 0
     if settings.first_issue:
         fy, fmo = settings.first_issue
@@ -201,12 +204,10 @@ def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: d
         problems.error(path, 0, f"文件名里的短名「{real_slug}」只能用小写英文字母、数字和连字符（-）",
                        "它会出现在网址里，例如 fire-drill、flu-lecture")
         slug = re.sub(r"[^a-z0-9]+", "-", real_slug.lower()).strip("-") or "activity"
-    fm = _read_common(text, path, problems)
-    if fm is None:
+    read = _read_common(text, path, schema.ACTIVITY_FIELDS, "活动", problems)
+    if read is None:
         return None
-    values = schema.convert(fm.fields, schema.ACTIVITY_FIELDS, path, problems, what="活动")
-    if fm.present:
-        schema.check_required(fm.fields, schema.ACTIVITY_FIELDS, path, problems, fm.start_line)
+    fm, values = read
     topics: list[str] = []
     for label in values.get("topics", []):
         tid = resolver.resolve(label)
