@@ -88,6 +88,9 @@ def load_settings(root: Path, problems: Problems) -> Settings:
                            "写成 https://用户名.github.io/仓库名/ 这样的形式，或删除这一行")
         else:
             settings.site_url = url if not url or url.endswith("/") else url + "/"
+    if not settings.site_url and "site_url" not in top:
+        problems.warning(path, 0, "没有设置 site_url：大屏和打印的展板上不会有二维码，也不会生成订阅源（feed.xml）",
+                         "在 mkdocs.yml 里加一行 site_url: https://用户名.github.io/仓库名/")
     if "extra" not in top:
         problems.warning(path, 0, "mkdocs.yml 里没有 extra: 社区设置", "参考志愿者指南加上 extra: community: name: …")
         return settings

@@ -64,9 +64,7 @@ def check_settings(site: Site, problems) -> None:
             value = str(raw.get("paper") or "").strip()
             if "paper" in raw and value.upper() not in PAPERS:
                 problems.error(path, line, f"extra.print.paper「{value}」不是支持的纸张", "写 A4 或 A3（竖版打印）")
-    if site.issues and not settings.site_url:
-        problems.warning(path, 0, "mkdocs.yml 里没有 site_url，打印的展板上没有二维码",
-                         "加一行 site_url: https://你的网址/，扫码才能打开网页版")
+    # a missing site_url (no QR codes) is reported once, by kepu.config
 
 
 # ---------------------------------------------------------------------------

@@ -141,8 +141,5 @@ def parse(settings, problems=None) -> ScreenSettings:
 
 
 def check_settings(site, problems) -> None:
-    """SITE_CHECKS entry: validate extra.screen; warn when QR codes cannot be made."""
+    """SITE_CHECKS entry: validate extra.screen (a missing site_url is reported once, by kepu.config)."""
     parse(site.settings, problems)
-    if not site.settings.site_url:
-        problems.warning(site.settings.root / "mkdocs.yml", 0, "没有设置 site_url，大屏（/screen/）上不会显示二维码",
-                         "在 mkdocs.yml 里加上 site_url: https://用户名.github.io/仓库名/")
