@@ -190,6 +190,9 @@ def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicR
         issue.panels.append(Panel(year, month, n, anchor, title or raw.heading, topic or "", raw.body, raw.line,
                                   body_chars=count_chars(raw.body)))
     issue.images = _images(body.images, path, problems)
+    for n, panel in enumerate(issue.panels):  # each panel's own images, by line range
+        end = issue.panels[n + 1].line if n + 1 < len(issue.panels) else float("inf")
+        panel.images = [img for img in issue.images if panel.line < img.line < end]
     return issue
 
 

@@ -36,6 +36,7 @@ class Panel:
     body: str  # Markdown as written
     line: int
     body_chars: int = 0  # Chinese-relevant character count of the text
+    images: list[Image] = field(default_factory=list)  # images in this panel's text, in order
 
 
 @dataclass

@@ -29,7 +29,7 @@ from kepu.generate.content import EVENT_ATTR, RISKY_BLOCK
 from kepu.generate.writer import Output
 from kepu.model import Activity, Image, Issue, Site
 from kepu.qr import qr_svg
-from kepu.readers.body import HTML_IMG, MD_IMAGE
+from kepu.readers.body import MD_IMAGE
 
 e = html.escape
 PAPERS = {"A4": (210, 297), "A3": (297, 420)}
@@ -94,17 +94,6 @@ def _body_html(markdown_text: str) -> str:
     return md.markdown(text, extensions=["tables", "def_list", "sane_lists"], output_format="html")
 
 
-def _images_in(markdown_text: str, images: list[Image]) -> list[Image]:
-    by_written = {i.written: i for i in images}
-    found: list[Image] = []
-    for m in list(MD_IMAGE.finditer(markdown_text)) + list(HTML_IMG.finditer(markdown_text)):
-        target = (m.group(2) if m.re is MD_IMAGE else m.group(1)).replace("\\", "/")
-        img = by_written.get(target)
-        if img and img not in found:
-            found.append(img)
-    return found
-
-
 def _qr(site: Site, url: str, caption: str) -> str:
     absolute = urls.absolute(site.settings.site_url, url)
     if not absolute:
@@ -128,7 +117,7 @@ def render_issue(site: Site, issue: Issue, media, page_url: str | None = None) -
     sheets = []
     for p in issue.panels:
         t = site.topics.get(p.topic)
-        pics = _images_in(p.body, issue.images)
+        pics = list(dict.fromkeys(p.images))  # each photo once
         figure = ""
         if pics:
             figure = ('<figure class="pics pics--%d">' % min(len(pics), 3)
