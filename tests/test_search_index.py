@@ -7,6 +7,7 @@ import json
 import re
 
 from kepu import search_index, urls
+from kepu.generate.content import plain_text
 
 
 def test_every_panel_activity_and_topic_has_one_entry(built, example):
@@ -35,7 +36,7 @@ def test_index_is_plain_utf8_text_segmented_into_words(built, example):
     [entry] = [d for d in data["docs"] if d["location"] == urls.panel(example.issue(2026, 11), panel)]
     assert "<" not in entry["text"] and "**" not in entry["text"] and "##" not in entry["text"]
     assert "\u200b" in entry["text"]  # words separated the way Material's client expects
-    assert entry["text"].replace("\u200b", "")[:12] in search_index.markdown_text(panel.body)
+    assert entry["text"].replace("\u200b", "")[:12] in plain_text(panel.body)
 
 
 def test_segmentation_memo_means_a_rebuild_segments_nothing_new(tmp_path, example):
@@ -49,6 +50,6 @@ def test_segmentation_memo_means_a_rebuild_segments_nothing_new(tmp_path, exampl
     assert again.new == 0
 
 
-def test_markdown_text_keeps_words_and_drops_markup():
+def test_plain_text_keeps_words_and_drops_markup():
     md = "### 小标题\n\n- **提**：提起灭火器 ![图](a.jpg) [详见](x.md)\n\n<b>粗</b> `码`"
-    assert search_index.markdown_text(md) == "小标题 提：提起灭火器 详见 粗 码"
+    assert plain_text(md) == "小标题 提：提起灭火器 详见 粗 码"

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import html
-import re
 from datetime import date
 
 from kepu import urls
+from kepu.generate.content import plain_text
 from kepu.model import Activity, Issue, Site, Topic
 from kepu.topics import icon_svg
 
@@ -51,10 +51,7 @@ def chips(site: Site, topic_ids, page_url: str) -> str:
 
 
 def plain_excerpt(markdown: str, limit: int = 60) -> str:
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", markdown)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"<[^>]+>|[#>*_`|]|^\s*[-+]\s+|^\s*\d+\.\s+", "", text, flags=re.M)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = plain_text(markdown)
     return text if len(text) <= limit else text[: limit - 1].rstrip("，。、；：,. ") + "…"
 
 

@@ -62,6 +62,22 @@ def _bulletin_page(target: str, source: Path, site: Site) -> str | None:
     return None
 
 
+MD_ANY_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+MD_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MD_BLOCK_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s*|>\s?|[-+*]\s+|\d+(?:[.)]\s+|、))", re.M)
+MD_INLINE = re.compile(r"<[^>]+>|\{[:#.][^}]*\}|[*_`~]+")
+
+
+def plain_text(markdown: str) -> str:
+    """Readable plain text of volunteer Markdown, for excerpts, slides and search:
+    images dropped, links kept as their text, markup and HTML tags removed."""
+    text = MD_ANY_IMAGE.sub("", markdown)
+    text = MD_LINK_TEXT.sub(r"\1", text)
+    text = MD_BLOCK_MARKS.sub(" ", text)
+    text = MD_INLINE.sub("", text.replace("|", " "))
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def demote_headings(markdown: str) -> str:
     """Activity write-ups sit under the page title: keep their headings below it."""
     return re.sub(r"^(#{1,5})(?=\s)", lambda m: "#" * max(len(m.group(1)), 2), markdown, flags=re.M)

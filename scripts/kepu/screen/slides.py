@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from kepu import urls
+from kepu.generate.content import plain_text
 from kepu.generate.components import WEEKDAYS, issue_label, time_text
 from kepu.loader import count_chars
 from kepu.model import Activity, Image, Issue, Panel, Site
-from kepu.readers.body import HTML_IMG, MD_IMAGE
 from kepu.screen.settings import ScreenSettings, parse
 
 # What fits legibly on one slide at 52 px (text column about 20 characters
@@ -72,15 +72,6 @@ def shorten(text: str, limit: float) -> str:
     return cut.rstrip("，、：；,:; ") + "…"
 
 
-def plain(markdown: str) -> str:
-    text = MD_IMAGE.sub("", markdown)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"<[^>]+>|\{[#.][^}]*\}", "", text)
-    text = re.sub(r"^\s*(?:[-+*]|\d+[.)、])\s+", "", text, flags=re.M)
-    text = re.sub(r"[*_`~]+|^\s*>\s?", "", text, flags=re.M)
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def lead(markdown: str) -> str:
     """The opening paragraphs of a text, up to its first sub-heading, list or table."""
     parts: list[str] = []
@@ -90,14 +81,14 @@ def lead(markdown: str) -> str:
             if parts:
                 break
             continue
-        text = plain(block)
+        text = plain_text(block)
         if not text:
             continue
         if parts and width(" ".join(parts + [text])) > TEXT_MAX:
             break
         parts.append(text)
     if not parts:  # only lists/headings: show them flattened
-        parts = [plain(re.sub(r"^#{1,6}\s.*$", "", markdown, flags=re.M))]
+        parts = [plain_text(re.sub(r"^#{1,6}\s.*$", "", markdown, flags=re.M))]
     return " ".join(parts)
 
 
@@ -106,20 +97,10 @@ def first_block(markdown: str) -> str:
         first = block.lstrip().split("\n")[0]
         if re.match(r"#{1,6}\s", first):
             continue
-        text = plain(block)
+        text = plain_text(block)
         if text:
             return text
     return ""
-
-
-def panel_image(issue: Issue, panel: Panel) -> Image | None:
-    written = [m.group(2) for m in MD_IMAGE.finditer(panel.body)] + [m.group(1) for m in HTML_IMG.finditer(panel.body)]
-    by_written = {i.written: i for i in issue.images}
-    for w in written:
-        img = by_written.get(w.replace("\\", "/"))
-        if img:
-            return img
-    return None
 
 
 def activity_image(act: Activity) -> Image | None:
@@ -147,7 +128,7 @@ def issue_slide(site: Site, issue: Issue) -> Slide:
     this_month = (issue.year, issue.month) == (site.today.year, site.today.month)
     kicker = f"{'本期橱窗' if this_month else '最新一期'} · {issue_label(issue)} · {issue.year}年{issue.month}月"
     return Slide("issue", f"issue-{issue.key}", kicker, shorten(issue.title, TITLE_MAX),
-                 text=shorten(plain(issue.summary), SUMMARY_MAX), image=issue.cover, url=urls.issue(issue),
+                 text=shorten(plain_text(issue.summary), SUMMARY_MAX), image=issue.cover, url=urls.issue(issue),
                  topics=tuple(issue.topics))
 
 
@@ -155,7 +136,7 @@ def panel_slide(site: Site, issue: Issue, panel: Panel) -> Slide:
     topic = site.topics.get(panel.topic)
     kicker = f"{issue_label(issue)} · {topic.name if topic else '展板'} · 第 {panel.index} 块展板"
     return Slide("panel", f"panel-{issue.key}-{panel.anchor}", kicker, shorten(panel.title, TITLE_MAX),
-                 text=shorten(lead(panel.body), TEXT_MAX), image=panel_image(issue, panel),
+                 text=shorten(lead(panel.body), TEXT_MAX), image=panel.images[0] if panel.images else None,
                  url=urls.panel(issue, panel), topics=(panel.topic,), color=topic.color if topic else "")
 
 
