@@ -37,40 +37,35 @@ def entries(site: Site) -> list[tuple[datetime, str, Issue | Activity]]:
     return items[:LIMIT]
 
 
-def _issue_entry(site: Site, fe, issue: Issue) -> None:
-    base = site.settings.site_url
-    link = urls.absolute(base, urls.issue(issue))
+def _entry(site: Site, fe, url: str, title: str, when: datetime, summary_html: str, topic_ids) -> None:
+    link = urls.absolute(site.settings.site_url, url)
     fe.id(link)
-    fe.title(f"{issue_label(issue)}（{issue.year}年{issue.month}月）：{issue.title}")
+    fe.title(title)
     fe.link(href=link, rel="alternate")
-    when = issue_time(site, issue)
     fe.published(when)
     fe.updated(when)
-    panels = "".join(f'<li><a href="{e(urls.absolute(base, urls.panel(issue, p)))}">{e(p.title)}</a></li>'
-                     for p in issue.panels)
-    summary = f"<p>{e(issue.summary)}</p>" if issue.summary else ""
-    fe.summary(f"{summary}<p>本期 {len(issue.panels)} 块展板：</p><ul>{panels}</ul>", type="html")
-    for t in issue.topics:
+    fe.summary(summary_html, type="html")
+    for t in topic_ids:
         if t in site.topics:
             fe.category(term=t, label=site.topics[t].name)
 
 
+def _issue_entry(site: Site, fe, issue: Issue) -> None:
+    base = site.settings.site_url
+    panels = "".join(f'<li><a href="{e(urls.absolute(base, urls.panel(issue, p)))}">{e(p.title)}</a></li>'
+                     for p in issue.panels)
+    summary = f"<p>{e(issue.summary)}</p>" if issue.summary else ""
+    _entry(site, fe, urls.issue(issue), f"{issue_label(issue)}（{issue.year}年{issue.month}月）：{issue.title}",
+           issue_time(site, issue), f"{summary}<p>本期 {len(issue.panels)} 块展板：</p><ul>{panels}</ul>", issue.topics)
+
+
 def _activity_entry(site: Site, fe, act: Activity) -> None:
-    link = urls.absolute(site.settings.site_url, urls.activity(act))
-    fe.id(link)
-    fe.title(f"活动纪实：{act.title}")
-    fe.link(href=link, rel="alternate")
-    when = activity_time(site, act)
-    fe.published(when)
-    fe.updated(when)
     facts = f"{cn_date(act.date)} {time_text(act)}，{act.location}"
     if act.participants is not None:
         facts += f"，{act.participants} 人参加"
     text = plain_excerpt(act.body, 120)
-    fe.summary(f"<p>{e(facts)}</p>" + (f"<p>{e(text)}</p>" if text else ""), type="html")
-    for t in act.topics:
-        if t in site.topics:
-            fe.category(term=t, label=site.topics[t].name)
+    _entry(site, fe, urls.activity(act), f"活动纪实：{act.title}", activity_time(site, act),
+           f"<p>{e(facts)}</p>" + (f"<p>{e(text)}</p>" if text else ""), act.topics)
 
 
 def atom(site: Site) -> bytes | None:
