@@ -81,10 +81,3 @@ class Media:
             attrs.append(f'class="{cls}"')
         source = f'<source type="image/webp" srcset="{html.escape(webp)}" sizes="{html.escape(sizes)}">' if webp else ""
         return f'<picture class="kp-pic">{source}<img {" ".join(attrs)}></picture>'
-
-    def markdown_img(self, image: Image, page_url: str, alt: str = "", lazy: bool = True) -> str:
-        """A Markdown image with size attributes (attr_list), for images inside volunteer text."""
-        pub = self.publish(image)
-        extra = ' loading="lazy"' if lazy else ""
-        return (f"![{alt or image.alt}]({urls.relative(page_url, pub.url)})"
-                f'{{ width="{pub.width}" height="{pub.height}"{extra} decoding="async" }}')

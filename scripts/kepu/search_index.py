@@ -8,15 +8,10 @@ words with jieba the way Material does), memoised on disk so a rebuild only
 segments new text. Hand-written pages (about/, guide/) are still indexed by
 the plugin and kept.
 
-Post-build: make Material's search index small for cheap phones.
-
-Material's search plugin writes site/search/search_index.json with every
-Chinese character as a `\\uXXXX` escape (6 bytes instead of 3, also for the
-U+200B word separators jieba inserts) and keeps <p>/<li> markup in the text.
-The index is downloaded by every reader who opens search. This rewrites it
-in place: plain text, UTF-8, and each text once. Which pages are indexed at
-all is decided by the generators (front matter `search: exclude`, headings
-marked `data-search-exclude` for listings of other pages).
+The merged index is written compactly, because every reader downloads it:
+Material writes each Chinese character as a `\\uXXXX` escape (6 bytes
+instead of 3, also for the U+200B word separators) and keeps <p>/<li>
+markup; here it is plain UTF-8 text, each text once.
 
 Material's client only reads `config` and `docs[].location/title/text/tags/boost`
 and renders `text` as HTML, so plain text with HTML entities kept works.
@@ -29,6 +24,9 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from kepu import urls
+from kepu.generate.content import plain_text
 
 INDEX = Path("search") / "search_index.json"
 TAG = re.compile(r"<[^>]*>")
@@ -72,38 +70,9 @@ def dumps(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def compact(site_dir: Path) -> Compacted | None:
-    """Rewrite site_dir/search/search_index.json in place (None: no index)."""
-    path = Path(site_dir) / INDEX
-    if not path.is_file():
-        return None
-    raw = path.read_bytes()
-    data, dropped = compact_data(json.loads(raw))
-    out = dumps(data)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(out)
-    os.replace(tmp, path)
-    return Compacted(len(raw), len(out), len(data["docs"]), dropped)
-
-
 # ------------------------------------------------------------------ from the model
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-MD_BLOCK_MARKS = re.compile(r"^\s{0,3}(#{1,6}\s*|>\s?|[-+*]\s+|\d+[.)]\s+)|\|", re.M)
-MD_INLINE_MARKS = re.compile(r"[*_`~]|\{[:#][^}]*\}")
-
-
-def markdown_text(markdown: str) -> str:
-    """Readable plain text of volunteer Markdown (images dropped, links kept as text)."""
-    text = MD_IMAGE.sub(" ", markdown)
-    text = MD_LINK.sub(r"\1", text)
-    text = TAG.sub(" ", text)
-    text = MD_BLOCK_MARKS.sub(" ", text)
-    text = MD_INLINE_MARKS.sub("", text)
-    return SPACES.sub(" ", text).strip()
-
 
 class Segmenter:
     """Cuts Han runs into words joined by U+200B, exactly as Material's search plugin
@@ -140,7 +109,7 @@ class Segmenter:
             self.new += 1
         return f"\u200b{cut}\u200b"
 
-    def save(self, keep: set[str] | None = None) -> None:
+    def save(self) -> None:
         if not self.cache_path or not self.new:
             return
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)
@@ -151,20 +120,18 @@ class Segmenter:
 
 def model_entries(site, segment=lambda t: t) -> list[dict]:
     """Pure: search entries for everything the generators publish from the model."""
-    from kepu import urls
-
     docs: list[dict] = []
 
     def add(location: str, title: str, text: str) -> None:
         docs.append({"location": location, "title": segment(title), "text": segment(text)})
 
     for issue in site.issues:
-        add(urls.issue(issue), issue.title, markdown_text(" ".join(x for x in (issue.summary, issue.intro) if x)))
+        add(urls.issue(issue), issue.title, plain_text(" ".join(x for x in (issue.summary, issue.intro) if x)))
         for p in issue.panels:
-            add(urls.panel(issue, p), p.title, markdown_text(p.body))
+            add(urls.panel(issue, p), p.title, plain_text(p.body))
     for act in site.activities:
         where = f"{act.date.year}年{act.date.month}月{act.date.day}日 {act.location}"
-        add(urls.activity(act), act.title, f"{where} {markdown_text(act.body)}")
+        add(urls.activity(act), act.title, f"{where} {plain_text(act.body)}")
     for t in site.topics.values():
         add(urls.topic(t.id), t.name, " ".join((t.description, *t.aliases)))
     return docs
