@@ -3,18 +3,18 @@ clock: timing, QR codes, legibility at TV sizes, self-containment, staying
 fresh without going blank, the night schedule, and memory over 1,000 slides."""
 from __future__ import annotations
 
-import functools
-import http.server
 import io
 import json
 import re
 import shutil
 import subprocess
-import threading
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from browser import browser as launch_chromium
+from browser import needs_chromium, serve_dir
+from conftest import MKDOCS_YML
 from PIL import Image as PILImage
 
 from kepu.generate.writer import Output, write
@@ -22,24 +22,13 @@ from kepu.loader import load_site
 from kepu.media import Media
 from kepu.screen import build_slides, generate
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium (/usr/bin/chromium) is not installed")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+pytestmark = needs_chromium
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 29)
 CST = timezone(timedelta(hours=8))
 DAY = datetime(2026, 11, 29, 10, 0, tzinfo=CST)
 
-MKDOCS = """\
-site_name: 测试社区科普橱窗
-site_url: https://example.org/kepu/
-extra:
-  community:
-    name: 测试社区
-    address: 测试路 1 号 社区服务中心
-    contact: 0000-0000
-  first_issue: 2025-12
-  timezone: Asia/Shanghai
+MKDOCS = MKDOCS_YML + """\
   screen:
     night: 22:00-07:00
     reload_at: "04:00"
@@ -112,28 +101,15 @@ def built(tmp_path_factory):
     generate(result.site, out, Media(out))
     docs = root / "docs"
     write(out, docs)
-    handler = functools.partial(_QuietHandler, directory=str(docs))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    slides = build_slides(result.site)
-    yield {"root": root, "docs": docs, "origin": f"http://127.0.0.1:{server.server_port}", "slides": slides,
-           "site": result.site, "problems": [p.format() for p in result.problems.items]}
-    server.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with serve_dir(docs) as base:
+        yield {"root": root, "docs": docs, "origin": base.rstrip("/"), "slides": build_slides(result.site),
+               "site": result.site, "problems": [p.format() for p in result.problems.items]}
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with launch_chromium() as b:
         yield b
-        b.close()
 
 
 def open_screen(browser, built, *, w=1920, h=1080, at=DAY, query="", errors=None, paused=False, url=None):
