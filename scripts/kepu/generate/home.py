@@ -6,13 +6,7 @@ from kepu import urls
 from kepu.generate.components import activity_list, cn_month, e, front_matter, issue_label, panel_cards
 from kepu.generate.topic_pages import topic_grid
 from kepu.model import Site
-
-
-def year_totals(site: Site, year: int) -> dict[str, int]:
-    issues = [i for i in site.issues if i.year == year]
-    acts = [a for a in site.past if a.date.year == year]
-    return {"issues": len(issues), "panels": sum(len(i.panels) for i in issues), "activities": len(acts),
-            "participants": sum(a.participants or 0 for a in acts)}
+from kepu.stats import year_stats
 
 
 def generate(site: Site, out, media) -> None:
@@ -42,11 +36,11 @@ def generate(site: Site, out, media) -> None:
                      f'<p class="kp-more"><a href="{urls.relative(url, urls.ACTIVITIES)}">全部活动 →</a></p>\n\n')
     parts.append("## 按专题浏览 {#topics}\n\n" + topic_grid(site, url) + "\n\n")
     y = site.today.year
-    t = year_totals(site, y)
+    t = year_stats(site, y)  # the same numbers as /stats/
     parts.append(f"## {y}年科普工作 {{#totals}}\n\n"
                  '<div class="kp-totals">'
-                 f'<div><b>{t["issues"]}</b><span>期月刊</span></div>'
-                 f'<div><b>{t["panels"]}</b><span>块展板</span></div>'
-                 f'<div><b>{t["activities"]}</b><span>场活动</span></div>'
-                 f'<div><b>{t["participants"]}</b><span>人次参加</span></div></div>\n')
+                 f'<div><b>{t.issues}</b><span>期月刊</span></div>'
+                 f'<div><b>{t.panels}</b><span>块展板</span></div>'
+                 f'<div><b>{t.activities}</b><span>场活动</span></div>'
+                 f'<div><b>{t.participants}</b><span>人次参加</span></div></div>\n')
     out.page(urls.source_of(url), "".join(parts))
