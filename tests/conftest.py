@@ -1,4 +1,8 @@
-"""Shared fixtures: a throw-away site with the project's topic registry."""
+"""Shared fixtures: a throw-away site with the project's topic registry, and
+the frozen example site (tests/fixtures/example/) with a fixed "today".
+
+Tests never read the live bulletins/ or mkdocs.yml (volunteers change them
+every month) nor the real date; only tests/test_live_content.py does."""
 from __future__ import annotations
 
 import shutil
@@ -11,6 +15,7 @@ import pytest
 from kepu.loader import load_site
 
 REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "tests" / "fixtures" / "example"  # frozen copy of the content: mkdocs.yml + bulletins/
 TODAY = date(2026, 11, 29)
 
 MKDOCS_YML = """\
@@ -85,21 +90,22 @@ class Site:
 def site(tmp_path) -> Site:
     (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     (tmp_path / "bulletins").mkdir()
-    shutil.copy(REPO / "bulletins" / "topics.yml", tmp_path / "bulletins" / "topics.yml")
+    shutil.copy(EXAMPLE / "bulletins" / "topics.yml", tmp_path / "bulletins" / "topics.yml")
     return Site(tmp_path)
 
 
 @pytest.fixture(scope="session")
 def example():
-    """The project's example content as a model (read-only)."""
-    result = load_site(REPO, today=TODAY)
+    """The frozen example content (tests/fixtures/example/) as a model on TODAY (read-only)."""
+    result = load_site(EXAMPLE, today=TODAY)
     assert not result.problems.errors
     return result.site
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """The example site copied and built once per test run; tests must not change it."""
+    """The example site (frozen content + the repository's docs/ and overrides/) copied
+    and built on TODAY once per test run; tests must not change it."""
     from sitecopy import copy_site
 
     from kepu.build import build

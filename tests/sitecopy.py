@@ -1,5 +1,7 @@
-"""Copy the project's site sources (not generated files) to a temp folder, so
-tests can build and change a real site without touching the repository."""
+"""Copy the example site to a temp folder, so tests can build and change a real
+site without touching the repository: the frozen content (tests/fixtures/example/:
+mkdocs.yml and bulletins/) and the repository's hand-written docs/ and overrides/
+(code, not content; generated files are not copied)."""
 from __future__ import annotations
 
 import shutil
@@ -8,12 +10,13 @@ from pathlib import Path
 from kepu.generate.writer import MANIFEST, is_generated_path
 
 REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "tests" / "fixtures" / "example"
 
 
 def copy_site(dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copytree(REPO / "bulletins", dest / "bulletins")
+    shutil.copy(EXAMPLE / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(EXAMPLE / "bulletins", dest / "bulletins")
     shutil.copytree(REPO / "overrides", dest / "overrides")
     docs = REPO / "docs"
     for path in docs.rglob("*"):

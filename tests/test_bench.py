@@ -11,6 +11,16 @@ from kepu.bench import run
 from kepu.bench.corpus import CorpusSpec, write_corpus
 
 
+@pytest.fixture(scope="module", autouse=True)
+def frozen_project(tmp_path_factory):
+    """The corpus takes mkdocs.yml and topics.yml from the project: in tests, from the frozen example."""
+    from sitecopy import copy_site
+
+    from kepu.bench import corpus
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(corpus, "PROJECT", copy_site(tmp_path_factory.mktemp("project")))
+        yield
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
-from conftest import GOOD_ACTIVITY
+from conftest import EXAMPLE, GOOD_ACTIVITY, TODAY
 
 from kepu import calendar_ics
 from kepu.build import generate_all
 from kepu.loader import load_site
 
-REPO = Path(__file__).resolve().parents[1]
-TODAY = date(2026, 11, 29)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ACT = "bulletins/2026/2026-12-05-fire-drill.md"
 
@@ -35,7 +32,7 @@ def test_example_calendar_has_every_activity(example):
     data = calendar_ics.calendar(example)
     evs = events(data)
     # independent count: activity files in bulletins/, announced and past
-    files = sorted(REPO.glob("bulletins/*/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-*.md"))
+    files = sorted(EXAMPLE.glob("bulletins/*/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-*.md"))
     assert len(evs) == len(files)
     assert len({str(ev["UID"]) for ev in evs}) == len(evs)
     base = example.settings.site_url
@@ -132,7 +129,7 @@ def test_upcoming_activities_get_their_own_event_file_and_link(site):
 
 def test_second_generation_is_byte_identical(example):
     first = generate_all(example).files
-    again = generate_all(load_site(REPO, today=TODAY).site).files
+    again = generate_all(load_site(EXAMPLE, today=TODAY).site).files
     ics = [k for k in first if k.endswith(".ics")]
     assert "calendar.ics" in ics and len(ics) == 1 + len(example.upcoming)
     assert all(first[k] == again[k] for k in ics)

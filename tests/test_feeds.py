@@ -3,18 +3,15 @@ from __future__ import annotations
 
 import re
 from calendar import timegm
-from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime, timedelta, timezone
 
 import feedparser
-from conftest import GOOD_ACTIVITY, GOOD_ISSUE
+from conftest import EXAMPLE, GOOD_ACTIVITY, GOOD_ISSUE, TODAY
 
 from kepu import feeds
 from kepu.build import build, generate_all
 from kepu.loader import load_site
 
-REPO = Path(__file__).resolve().parents[1]
-TODAY = date(2026, 11, 29)
 CST = timezone(timedelta(hours=8))
 
 
@@ -50,8 +47,8 @@ def test_feed_lists_published_issues_and_past_activities_only(example):
     links = {e.link for e in parsed.entries}
     base = example.settings.site_url
     # independent of kepu: issue files and activity files in bulletins/
-    issue_files = sorted(REPO.glob("bulletins/*/[0-9][0-9][0-9][0-9]-[0-9][0-9].md"))
-    act_files = sorted(REPO.glob("bulletins/*/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-*.md"))
+    issue_files = sorted(EXAMPLE.glob("bulletins/*/[0-9][0-9][0-9][0-9]-[0-9][0-9].md"))
+    act_files = sorted(EXAMPLE.glob("bulletins/*/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-*.md"))
     published = [f for f in issue_files if f.stem <= f"{TODAY:%Y-%m}"]
     past = [f for f in act_files if f.stem[:10] < TODAY.isoformat()]
     upcoming = [f for f in act_files if f.stem[:10] >= TODAY.isoformat()]
@@ -83,7 +80,7 @@ def test_entry_times_come_from_the_content(site):
 
 def test_second_generation_is_byte_identical(example):
     first = generate_all(example).files
-    again = generate_all(load_site(REPO, today=TODAY).site).files
+    again = generate_all(load_site(EXAMPLE, today=TODAY).site).files
     assert first["feed.xml"] == again["feed.xml"]
     assert feeds.atom(example) == first["feed.xml"]
 

@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import GOOD_ISSUE, REPO, TODAY
+from conftest import EXAMPLE, GOOD_ISSUE, TODAY
 from PIL import Image as PILImage
 
 from kepu import images
@@ -237,7 +237,7 @@ def generate_all_with(site_model, media: Media) -> None:
 
 
 def test_example_site_publishes_small_images_and_no_original():
-    result = load_site(REPO, today=TODAY)
+    result = load_site(EXAMPLE, today=TODAY)
     assert not result.problems.errors
     out = generate_all(result.site)
     media = published(out)

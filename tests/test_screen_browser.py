@@ -9,12 +9,11 @@ import re
 import shutil
 import subprocess
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from browser import browser as launch_chromium
 from browser import needs_chromium, serve_dir
-from conftest import MKDOCS_YML
+from conftest import EXAMPLE, MKDOCS_YML
 from PIL import Image as PILImage
 
 from kepu.generate.writer import Output, write
@@ -23,7 +22,6 @@ from kepu.media import Media
 from kepu.screen import build_slides, generate
 
 pytestmark = needs_chromium
-REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 29)
 CST = timezone(timedelta(hours=8))
 DAY = datetime(2026, 11, 29, 10, 0, tzinfo=CST)
@@ -83,7 +81,7 @@ def built(tmp_path_factory):
     (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
     b = root / "bulletins"
     (b / "2026" / "images").mkdir(parents=True)
-    shutil.copy(REPO / "bulletins" / "topics.yml", b / "topics.yml")
+    shutil.copy(EXAMPLE / "bulletins" / "topics.yml", b / "topics.yml")
     (b / "2026" / "2026-11.md").write_text(ISSUE, encoding="utf-8")
     (b / "2026" / "images" / "ext.jpg").write_bytes(_jpeg((200, 40, 40)))
     (b / "2026" / "images" / "drill.jpg").write_bytes(_jpeg((40, 90, 200)))
