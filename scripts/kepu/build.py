@@ -138,7 +138,7 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
     tmp.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     site = result.site
-    print(f"网站已生成到 {target}：{len(site.issues)} 期月刊，{len(site.activities)} 场活动。"
+    print(f"网站已生成到 {target}：{len(site.issues)} 期月刊，{len(site.past)} 场活动，{len(site.upcoming)} 场预告。"
           f"（检查 {timings.check:.1f} 秒，生成页面 {timings.generate:.1f} 秒（更新 {len(report.written)} 个文件），"
           f"MkDocs {timings.mkdocs:.1f} 秒）")
     return 0

@@ -87,7 +87,7 @@ def cmd_check(args) -> int:
             print("因为使用了 --strict，警告也算失败。")
         return 1
     print(f"检查通过：{len(site.issues)} 期月刊，{sum(len(i.panels) for i in site.issues)} 块展板，"
-          f"{len(site.activities)} 场活动（其中 {len(site.upcoming)} 场预告）。")
+          f"{len(site.past)} 场活动" + (f"，另有 {len(site.upcoming)} 场预告" if site.upcoming else "") + "。")
     return 0
 
 

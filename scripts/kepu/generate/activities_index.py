@@ -27,7 +27,7 @@ def generate(site: Site, out, media) -> None:
         year_past = [a for a in past if a.date.year == y]
         year_up = [a for a in reversed(upcoming) if a.date.year == y]
         if older or (shown and shown + len(year_past) > FULL_LIST_LIMIT):
-            older.append((y, len(year_past) + len(year_up)))  # keeps the page under 100 KB over ten years
+            older.append((y, len(year_past)))  # held only, like every 场活动 count; keeps the page under 100 KB over ten years
             continue
         shown += len(year_past)
         parts.append(f'### {y}年 {{#y{y}}}\n\n')

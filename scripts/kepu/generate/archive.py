@@ -4,6 +4,7 @@ from __future__ import annotations
 from kepu import urls
 from kepu.generate.components import activity_list, e, front_matter, issue_label
 from kepu.model import Site
+from kepu.stats import year_stats
 
 
 def generate(site: Site, out, media) -> None:
@@ -11,10 +12,10 @@ def generate(site: Site, out, media) -> None:
     url = urls.ARCHIVE
     rows = []
     for y in years:
-        issues = [i for i in site.issues if i.year == y]
-        acts = [a for a in site.activities if a.date.year == y]
+        s = year_stats(site, y)  # the same numbers as the home page and /stats/: 活动 = held
+        soon = f" · {len(s.upcoming)} 场预告" if s.upcoming else ""
         rows.append(f'<a class="kp-year" href="{urls.relative(url, urls.archive_year(y))}"><b>{y}年</b>'
-                    f"<span>{len(issues)} 期月刊 · {sum(len(i.panels) for i in issues)} 块展板 · {len(acts)} 场活动</span></a>")
+                    f"<span>{s.issues} 期月刊 · {s.panels} 块展板 · {s.activities} 场活动{soon}</span></a>")
     body = front_matter("往期回顾", hide=("navigation", "toc")) + "# 往期回顾\n\n"
     body += '<div class="kp-years">' + "".join(rows) + "</div>\n" if rows else "还没有内容。\n"
     out.page(urls.source_of(url), body)

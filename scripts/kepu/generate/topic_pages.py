@@ -8,8 +8,9 @@ from kepu.model import Site
 
 
 def topic_counts(site: Site, tid: str) -> tuple[int, int]:
+    """Panels and held activities on a topic, all years (活动 never counts 预告, as in /stats/)."""
     panels = sum(1 for i in site.issues for p in i.panels if p.topic == tid)
-    acts = sum(1 for a in site.activities if tid in a.topics)
+    acts = sum(1 for a in site.past if tid in a.topics)
     return panels, acts
 
 
