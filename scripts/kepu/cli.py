@@ -8,7 +8,7 @@ import traceback
 from datetime import date
 from pathlib import Path
 
-from kepu import __version__
+from kepu import __version__, github
 from kepu.commands import command
 
 
@@ -76,6 +76,7 @@ def print_problems(problems, out=None) -> None:
     errors, warnings = len(problems.errors), len(problems.warnings)
     if errors or warnings:
         print(f"\n共 {errors} 个错误，{warnings} 个警告。", file=out)
+    github.report_problems(problems)  # annotations and job summary, only on GitHub Actions
 
 
 def cmd_check(args) -> int:
