@@ -85,10 +85,17 @@ def test_every_problem_is_an_annotation_on_its_file_and_line(broken, tmp_path):
     assert "a%2Cb%3A%20c.md#L1" in text  # the link to the odd file name is URL-quoted
 
 
-def test_nothing_github_specific_outside_actions(broken, tmp_path):
+def test_nothing_github_specific_outside_actions_or_outside_the_checkout(broken, tmp_path):
     summary = tmp_path / "summary.md"
     proc = run_check(broken.root, {"GITHUB_STEP_SUMMARY": str(summary)})
     assert proc.returncode == 1
+    assert "::" not in proc.stdout and not summary.exists()
+    # e.g. the test suite run on Actions: its throw-away sites must not annotate the repository's files
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    proc = run_check(broken.root, {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary),
+                                   "GITHUB_WORKSPACE": str(checkout)})
+    assert proc.returncode == 1 and "错误" in proc.stdout
     assert "::" not in proc.stdout and not summary.exists()
 
 
@@ -105,7 +112,8 @@ def summary_of_build(tmp_path_factory):
     root = copy_site(tmp_path_factory.mktemp("gh-build"))
     summary = root.parent / "summary.md"
     saved = dict(os.environ)
-    os.environ.update(GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(summary), GITHUB_EVENT_NAME="push")
+    os.environ.update(GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(summary), GITHUB_EVENT_NAME="push",
+                      GITHUB_WORKSPACE=str(root))
     try:
         assert build(root, today=TODAY) == 0
     finally:

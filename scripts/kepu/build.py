@@ -142,5 +142,5 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
     print(f"网站已生成到 {target}：{len(site.issues)} 期月刊，{len(site.activities)} 场活动。"
           f"（检查 {timings.check:.1f} 秒，生成页面 {timings.generate:.1f} 秒（更新 {len(report.written)} 个文件），"
           f"MkDocs {timings.mkdocs:.1f} 秒）")
-    github.report_build(site)  # job summary with counts and links, only on GitHub Actions
+    github.report_build(site, root)  # job summary with counts and links, only on GitHub Actions
     return 0

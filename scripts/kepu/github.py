@@ -22,8 +22,12 @@ from kepu.problems import ERROR, Problem, Problems
 MAX_ROWS = 300  # the summary is limited to 1 MiB per step; the log has every problem anyway
 
 
-def active() -> bool:
-    return os.environ.get("GITHUB_ACTIONS") == "true"
+def active(root: Path) -> bool:
+    """On Actions, for a site inside the checkout (a throw-away site elsewhere, e.g. in tests, is not reported)."""
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        return False
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    return not workspace or Path(root).resolve().is_relative_to(Path(workspace).resolve())
 
 
 def escape_data(text: str) -> str:
@@ -143,7 +147,7 @@ def build_summary(site) -> str:
 
 def report_problems(problems: Problems) -> None:
     """Called by cli.print_problems: annotations for every problem and a summary table."""
-    if not active() or not problems.items:
+    if not problems.items or not active(problems.root):
         return
     for p in problems.sorted():
         print(annotation(p, workspace_path(problems.root, p.path)), file=sys.stdout)
@@ -151,7 +155,7 @@ def report_problems(problems: Problems) -> None:
     write_summary(problems_summary(problems))
 
 
-def report_build(site) -> None:
+def report_build(site, root: Path) -> None:
     """Called at the end of a successful build.build: what was built and its links."""
-    if active():
+    if active(root):
         write_summary(build_summary(site))
