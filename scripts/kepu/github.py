@@ -65,14 +65,14 @@ def md(text: str) -> str:
     return re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
 
 
-def file_link(path: str, line: int) -> str:
-    """The file at this commit on GitHub, opened at the line (plain text when not on Actions)."""
+def file_link(path: str, line: int, label: str = "") -> str:
+    """The file at this commit on GitHub, opened at the line if line > 0 (plain text when not on Actions)."""
     server, repo, sha = (os.environ.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
-    label = f"{md(path)} 第 {max(line, 1)} 行"
+    label = md(label) if label else f"{md(path)} 第 {max(line, 1)} 行"
     if not (server and repo and sha):
         return label
     quoted = "/".join(_quote(part) for part in path.split("/"))
-    return f"[{label}]({server}/{repo}/blob/{sha}/{quoted}#L{max(line, 1)})"
+    return f"[{label}]({server}/{repo}/blob/{sha}/{quoted}{f'#L{line}' if line > 0 else ''})"
 
 
 def _quote(part: str) -> str:
@@ -103,11 +103,13 @@ def problems_summary(problems: Problems) -> str:
     if os.environ.get("GITHUB_EVENT_NAME") == "pull_request":
         lines.append("")
         lines.append("这是合并请求的检查，合并前请先改好错误。")
+    lines += ["", f"点文件名会打开那个文件的那一行。更多说明见 {file_link('docs/guide/publish.md', 0, '发布网站指南')}"
+                  "的「发布失败了怎么办」。"]
     lines += ["", "| | 文件和行号 | 问题 | 怎么改 |", "| --- | --- | --- | --- |"]
     items = problems.sorted()
     for p in items[:MAX_ROWS]:
         path = workspace_path(problems.root, p.path)
-        lines.append(f"| {p.severity} | {file_link(path, p.line)} | {md(p.message)} | {md(p.fix)} |")
+        lines.append(f"| {p.severity} | {file_link(path, max(p.line, 1))} | {md(p.message)} | {md(p.fix)} |")
     if len(items) > MAX_ROWS:
         lines.append("")
         lines.append(f"还有 {len(items) - MAX_ROWS} 条没有列出，见运行日志。")
