@@ -59,7 +59,8 @@ def test_every_problem_is_an_annotation_on_its_file_and_line(broken, tmp_path):
     summary = tmp_path / "summary.md"
     proc = run_check(broken.root, {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary),
                                    "GITHUB_WORKSPACE": str(broken.root), "GITHUB_SERVER_URL": "https://github.com",
-                                   "GITHUB_REPOSITORY": "shequ/kepu", "GITHUB_SHA": "0123abc"})
+                                   "GITHUB_REPOSITORY": "shequ/kepu", "GITHUB_SHA": "0123abc",
+                                   "GITHUB_REF": "refs/heads/main", "GITHUB_REF_NAME": "main"})
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     problems = broken.load().problems.sorted()
     assert problems and any(p.severity == "警告" for p in problems) and any(p.severity == "错误" for p in problems)
@@ -81,8 +82,9 @@ def test_every_problem_is_an_annotation_on_its_file_and_line(broken, tmp_path):
     rows = [l for l in text.splitlines() if l.startswith("| 错误 |") or l.startswith("| 警告 |")]
     assert len(rows) == len(problems)
     for row, p in zip(rows, problems):
-        assert f"/shequ/kepu/blob/0123abc/" in row and f"#L{max(p.line, 1)})" in row
-    assert "a%2Cb%3A%20c.md#L1" in text  # the link to the odd file name is URL-quoted
+        # on the branch, where GitHub's pencil button can edit the file
+        assert "(https://github.com/shequ/kepu/blob/main/bulletins/2026/" in row and f"#L{max(p.line, 1)})" in row
+    assert "/a%2Cb%3A%20c.md#L1)" in text  # the link to the odd file name is URL-quoted
 
 
 def test_nothing_github_specific_outside_actions_or_outside_the_checkout(broken, tmp_path):
@@ -97,6 +99,19 @@ def test_nothing_github_specific_outside_actions_or_outside_the_checkout(broken,
                                    "GITHUB_WORKSPACE": str(checkout)})
     assert proc.returncode == 1 and "错误" in proc.stdout
     assert "::" not in proc.stdout and not summary.exists()
+
+
+def test_links_go_to_the_branch_of_a_pull_request_or_else_the_commit(monkeypatch):
+    for k in ("GITHUB_HEAD_REF", "GITHUB_REF", "GITHUB_REF_NAME"):
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "shequ/kepu")
+    monkeypatch.setenv("GITHUB_SHA", "0123abc")
+    assert github.file_link("bulletins/2026/2026-12.md", 3).endswith("(https://github.com/shequ/kepu/blob/0123abc/bulletins/2026/2026-12.md#L3)")
+    monkeypatch.setenv("GITHUB_REF", "refs/pull/7/merge")
+    monkeypatch.setenv("GITHUB_REF_NAME", "7/merge")
+    monkeypatch.setenv("GITHUB_HEAD_REF", "zhang/12月")
+    assert "/blob/zhang/12%E6%9C%88/bulletins/" in github.file_link("bulletins/2026/2026-12.md", 3)
 
 
 def test_summary_cells_cannot_inject_markdown_or_html():

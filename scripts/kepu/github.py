@@ -65,14 +65,24 @@ def md(text: str) -> str:
     return re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
 
 
+def _branch_or_commit() -> str:
+    """The branch the volunteer pushed to (GitHub's pencil button edits only on a branch), else the commit."""
+    env = os.environ.get
+    if env("GITHUB_HEAD_REF"):  # pull request: its source branch
+        return env("GITHUB_HEAD_REF")
+    if (env("GITHUB_REF") or "").startswith("refs/heads/") and env("GITHUB_REF_NAME"):
+        return env("GITHUB_REF_NAME")
+    return env("GITHUB_SHA") or ""
+
+
 def file_link(path: str, line: int, label: str = "") -> str:
-    """The file at this commit on GitHub, opened at the line if line > 0 (plain text when not on Actions)."""
-    server, repo, sha = (os.environ.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
+    """The file on GitHub, opened at the line if line > 0 (plain text when not on Actions)."""
+    server, repo, ref = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY"), _branch_or_commit()
     label = md(label) if label else f"{md(path)} 第 {max(line, 1)} 行"
-    if not (server and repo and sha):
+    if not (server and repo and ref):
         return label
-    quoted = "/".join(_quote(part) for part in path.split("/"))
-    return f"[{label}]({server}/{repo}/blob/{sha}/{quoted}{f'#L{line}' if line > 0 else ''})"
+    quoted = "/".join(_quote(part) for part in f"{ref}/{path}".split("/"))
+    return f"[{label}]({server}/{repo}/blob/{quoted}{f'#L{line}' if line > 0 else ''})"
 
 
 def _quote(part: str) -> str:
