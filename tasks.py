@@ -1,15 +1,27 @@
 #!/usr/bin/env python3
-"""One-command entry points for a fresh machine (only Python 3.11+ needed).
+"""科普橱窗的命令（只需要 Python 3.11 或更新版本；Windows 上把 python3 换成 py）：
 
-    python3 tasks.py build   # set up .venv from requirements.lock, then `kepu build`
-    python3 tasks.py test    # set up .venv, then run the whole test suite
-    python3 tasks.py serve   # live preview
-    python3 tasks.py kepu ARGS...  # any other kepu command
+    python3 tasks.py build                  检查内容并生成网站到 site/（第一次会自动安装依赖）
+    python3 tasks.py check                  只检查，不生成（加 --strict 时警告也算失败）
+    python3 tasks.py serve                  本地预览，改了文件会自动刷新
+    python3 tasks.py new issue 2026-12      新建月刊模板
+    python3 tasks.py new activity 2026-12-05 fire-drill   新建活动模板
+    python3 tasks.py stats --year 2026      年度统计
+    python3 tasks.py print 2026-11 --pdf    打印版展板
+    python3 tasks.py bench --quick          性能测试
+    python3 tasks.py test                   运行全部测试（会另外安装测试用的依赖）
 
-The virtual environment is (re)installed only when requirements.lock or
-pyproject.toml changed since the last setup.
+每个命令加 -h 可以看详细用法，例如 python3 tasks.py check -h。
 """
 from __future__ import annotations
+
+# How it works: `build` and every other kepu command install requirements.lock
+# (runtime only) into .venv; `test` also installs requirements-test.lock. The
+# stamp in the venv records what was installed from which lock contents, so a
+# changed lock or pyproject.toml reinstalls, and nothing else does.
+# KEPU_VENV=path uses another, already installed virtual environment (the
+# tests run the documented commands in temporary copies this way).
+# `python3 tasks.py kepu ARGS...` is kept as an alias of `python3 tasks.py ARGS...`.
 
 import hashlib
 import os
@@ -18,9 +30,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-VENV = ROOT / ".venv"
+VENV = Path(os.environ.get("KEPU_VENV") or ROOT / ".venv")
 LOCK = ROOT / "requirements.lock"
-STAMP = VENV / "kepu-setup.sha256"
+TEST_LOCK = ROOT / "requirements-test.lock"
+STAMP = VENV / "kepu-setup.txt"
+
+KEPU_COMMANDS = ("check", "new", "build", "serve", "stats", "print", "bench")
 
 
 def venv_python() -> Path:
@@ -29,38 +44,72 @@ def venv_python() -> Path:
     return VENV / "bin" / "python"
 
 
-def setup() -> Path:
+def _digest(*files: Path) -> str:
+    h = hashlib.sha256()
+    for f in (ROOT / "pyproject.toml", *files):
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _installed() -> dict[str, str]:
+    """What the stamp says is installed: {"runtime": digest, "test": digest}."""
+    if not STAMP.exists():
+        return {}
+    pairs = (line.split(" ", 1) for line in STAMP.read_text().splitlines() if " " in line)
+    return {k: v.strip() for k, v in pairs}
+
+
+def setup(test: bool = False) -> Path:
     if sys.version_info < (3, 11):
         sys.exit("需要 Python 3.11 或更新的版本，当前是 %d.%d。" % sys.version_info[:2])
-    digest = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    want = {"runtime": _digest(LOCK)}
+    if test:
+        want["test"] = _digest(LOCK, TEST_LOCK)
     py = venv_python()
-    if py.exists() and STAMP.exists() and STAMP.read_text().strip() == digest:
+    have = _installed() if py.exists() else {}
+    if all(have.get(k) == v for k, v in want.items()):
         return py
     if not py.exists():
         print("正在创建虚拟环境 .venv …", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    print("正在按 requirements.lock 安装依赖（首次需要几分钟）…", flush=True)
     pip = [str(py), "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run(pip + ["install", "-r", str(LOCK)], check=True)
-    subprocess.run(pip + ["install", "--no-deps", "-e", str(ROOT)], check=True)
-    STAMP.write_text(digest)
+    if have.get("runtime") != want["runtime"]:
+        print("正在按 requirements.lock 安装依赖（首次需要几分钟）…", flush=True)
+        subprocess.run(pip + ["install", "-r", str(LOCK)], check=True)
+        subprocess.run(pip + ["install", "--no-deps", "-e", str(ROOT)], check=True)
+        have = {"runtime": want["runtime"]}  # the test packages must be checked again against the new runtime
+        STAMP.write_text("".join(f"{k} {v}\n" for k, v in have.items()))
+    if test and have.get("test") != want["test"]:
+        print("正在按 requirements-test.lock 安装测试用的依赖…", flush=True)
+        subprocess.run(pip + ["install", "-r", str(LOCK), "-r", str(TEST_LOCK)], check=True)
+        have["test"] = want["test"]
+        STAMP.write_text("".join(f"{k} {v}\n" for k, v in have.items()))
     return py
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["kepu"]:  # the old form, still accepted
+        argv = argv[1:]
     cmd = argv[0] if argv else "build"
-    py = str(setup())
-    env = dict(os.environ, PYTHONUTF8="1")
-    if cmd == "test":
-        return subprocess.call([py, "-m", "pytest", *argv[1:]], cwd=ROOT, env=env)
-    if cmd in ("build", "serve", "check"):
-        return subprocess.call([py, "-m", "kepu", cmd, *argv[1:]], cwd=ROOT, env=env)
-    if cmd == "kepu":
-        return subprocess.call([py, "-m", "kepu", *argv[1:]], cwd=ROOT, env=env)
+    if cmd not in (*KEPU_COMMANDS, "test", "setup") and not cmd.startswith("-"):
+        print(__doc__)
+        print(f"没有「{cmd}」这个命令，可用的命令见上面。", file=sys.stderr)
+        return 2
+    py = str(setup(test=cmd == "test"))
     if cmd == "setup":
         return 0
-    print(__doc__)
-    return 2
+    if cmd == "test":
+        return run([py, "-m", "pytest", *argv[1:]])
+    return run([py, "-m", "kepu", *(argv or ["build"])])
+
+
+def run(args: list[str]) -> int:
+    proc = subprocess.Popen(args, cwd=ROOT, env=dict(os.environ, PYTHONUTF8="1"))
+    while True:
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:  # Ctrl+C reaches the command too (e.g. stops `serve`): let it finish
+            continue
 
 
 if __name__ == "__main__":

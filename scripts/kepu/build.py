@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from kepu import calendar_ics, feeds, stats
-from kepu import qr
+from kepu import github, qr
+from kepu.commands import command
 from kepu.generate import activities_index, activity_pages, archive, home, issue_pages, topic_pages
 from kepu.generate.writer import ConflictError, Output, WriteReport, write
 from kepu.loader import LoadResult, load_site
@@ -114,7 +115,7 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
     timings = timings if timings is not None else Timings()
     result, report = regenerate(root, today=today, strict=strict, timings=timings)
     if report is None:
-        print("\n有错误，网站没有生成。请按上面的提示修改后重新运行 kepu build。", file=sys.stderr)
+        print(f"\n有错误，网站没有生成。请按上面的提示修改后重新运行 {command('build')}。", file=sys.stderr)
         return 1
     target = (site_dir or root / "site").resolve()
     tmp = target.with_name(target.name + ".building")
@@ -141,4 +142,5 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
     print(f"网站已生成到 {target}：{len(site.issues)} 期月刊，{len(site.past)} 场活动，{len(site.upcoming)} 场预告。"
           f"（检查 {timings.check:.1f} 秒，生成页面 {timings.generate:.1f} 秒（更新 {len(report.written)} 个文件），"
           f"MkDocs {timings.mkdocs:.1f} 秒）")
+    github.report_build(site, root)  # job summary with counts and links, only on GitHub Actions
     return 0

@@ -8,13 +8,14 @@ import traceback
 from datetime import date
 from pathlib import Path
 
-from kepu import __version__
+from kepu import __version__, github
+from kepu.commands import command
 
 
 class ChineseParser(argparse.ArgumentParser):
     def error(self, message):  # argparse's own messages are English
         self.print_usage(sys.stderr)
-        self.exit(2, f"kepu: 参数不对（{message}）。运行 kepu -h 查看用法。\n")
+        self.exit(2, f"kepu: 参数不对（{message}）。运行 {command('-h')} 查看用法。\n")
 
 
 def _today(text: str | None) -> date | None:
@@ -31,7 +32,8 @@ def make_parser() -> argparse.ArgumentParser:
     common = ChineseParser(add_help=False)
     common.add_argument("--root", default=argparse.SUPPRESS, help="站点根目录（有 mkdocs.yml 和 bulletins/ 的文件夹），默认当前目录")
     common.add_argument("--today", default=argparse.SUPPRESS, help="把「今天」当作这个日期（测试用），默认按站点时区取今天")
-    p = ChineseParser(prog="kepu", description="科普橱窗：检查内容、生成网站。", parents=[common])
+    p = ChineseParser(prog=command(), description="科普橱窗：检查内容、生成网站。", parents=[common],
+                     epilog=f"运行全部测试：{command('test')}。每个命令加 -h 看详细用法，例如 {command('check', '-h')}")
     p.add_argument("--version", action="version", version=f"kepu {__version__}")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
 
@@ -41,9 +43,9 @@ def make_parser() -> argparse.ArgumentParser:
 
     n = sub.add_parser("new", parents=[common], help="从模板新建月刊或活动文件（不会覆盖已有文件）")
     nsub = n.add_subparsers(dest="kind", metavar="类型", parser_class=ChineseParser)
-    ni = nsub.add_parser("issue", parents=[common], help="新建月刊，例如 kepu new issue 2026-12")
+    ni = nsub.add_parser("issue", parents=[common], help=f"新建月刊，例如 {command('new', 'issue', '2026-12')}")
     ni.add_argument("month", help="年月，例如 2026-12")
-    na = nsub.add_parser("activity", parents=[common], help="新建活动，例如 kepu new activity 2026-12-05 fire-drill")
+    na = nsub.add_parser("activity", parents=[common], help=f"新建活动，例如 {command('new', 'activity', '2026-12-05', 'fire-drill')}")
     na.add_argument("day", help="日期，例如 2026-12-05")
     na.add_argument("slug", help="英文小写短名，例如 fire-drill")
 
@@ -74,6 +76,7 @@ def print_problems(problems, out=None) -> None:
     errors, warnings = len(problems.errors), len(problems.warnings)
     if errors or warnings:
         print(f"\n共 {errors} 个错误，{warnings} 个警告。", file=out)
+    github.report_problems(problems)  # annotations and job summary, only on GitHub Actions
 
 
 def cmd_check(args) -> int:
@@ -111,12 +114,12 @@ def cmd_new(args) -> int:
             path = new_activity(root, args.day, args.slug, settings, today)
             print(f"已新建活动：{path.relative_to(root).as_posix()}")
         else:
-            print("请说明要新建什么：kepu new issue 2026-12 或 kepu new activity 2026-12-05 fire-drill")
+            print(f"请说明要新建什么：{command('new', 'issue', '2026-12')} 或 {command('new', 'activity', '2026-12-05', 'fire-drill')}")
             return 2
     except NewFileError as exc:
         print(f"kepu: {exc.args[0]} — {exc.args[1]}", file=sys.stderr)
         return 1
-    print("填写完成后运行 kepu check 检查。")
+    print(f"填写完成后运行 {command('check')} 检查。")
     return 0
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from kepu import schema
+from kepu.commands import command
 from kepu.config import Settings, load_settings
 from kepu.model import Activity, Image, Issue, Panel, Site
 from kepu.problems import Problems
@@ -63,7 +64,7 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
             if suffix != ".md":
                 if suffix in OTHER_TEXT:
                     problems.warning(path, 0, f"kepu 只读取 .md 文件，这个 {suffix} 文件不会出现在网站上",
-                                     "把内容复制到 .md 文件里（可用 kepu new 生成模板）")
+                                     f"把内容复制到 .md 文件里（可用 {command('new')} 生成模板）")
                 continue
             if path.suffix != ".md":
                 problems.error(path, 0, "扩展名要用小写 .md", f"把文件改名为 {path.stem}.md")
@@ -124,7 +125,7 @@ def _check_year(path, problems, folder_year: int, year: int) -> None:
 def _read_common(text: str, path, specs, what: str, problems: Problems):
     """Front matter checked against the schema: (FrontMatter, converted values), or None."""
     if not text.strip():
-        problems.error(path, 1, "文件是空的", "用 kepu new 生成模板后再填写，或删除这个文件")
+        problems.error(path, 1, "文件是空的", f"用 {command('new')} 生成模板后再填写，或删除这个文件")
         return None
     fm = frontmatter.split(text, path, problems)
     values = schema.convert(fm.fields, specs, path, problems, what=what)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kepu import urls
+from kepu.commands import command
 from kepu.generate.components import cn_date, front_matter
 from kepu.model import Activity, Site
 
@@ -364,7 +365,7 @@ def year_page(site: Site, s: YearStats) -> str:
     parts.append("## 下载 {#download}\n\n")
     parts.append(f'<p><a class="md-button" href="{csv_name(s.year)}" download="{e(s.community)}{s.year}年科普统计.csv">'
                  f"下载 {s.year} 年统计表（CSV，可用 Excel/WPS 打开）</a></p>\n\n")
-    parts.append(f'<p class="kp-meta">在电脑上运行 <code>kepu stats --year {s.year}</code> 也能得到同样的数字'
+    parts.append(f'<p class="kp-meta">在电脑上运行 <code>{e(command("stats", "--year", str(s.year)))}</code> 也能得到同样的数字'
                  f"（加 <code>--format md</code> 或 <code>--format csv</code> 可直接粘贴到年终总结）。</p>\n")
     return "".join(parts)
 
@@ -402,7 +403,7 @@ def cli_main(args) -> int:
     site = result.site
     if result.problems.errors:
         print_problems(result.problems, out=sys.stderr)
-        print("\n内容有错误，统计数字可能不准。请先按上面的提示修改，再运行 kepu stats。", file=sys.stderr)
+        print(f"\n内容有错误，统计数字可能不准。请先按上面的提示修改，再运行 {command('stats')}。", file=sys.stderr)
         return 1
     year = args.year or site.today.year
     if year not in site.years:

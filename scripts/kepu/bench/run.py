@@ -24,6 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from kepu.bench.corpus import Community, CorpusSpec, write_corpus
+from kepu.commands import command
 from kepu.bench.child import PREFIX
 
 KB = 1024
@@ -450,7 +451,7 @@ def main(*, quick: bool, out: str | None = None, keep: str | None = None) -> int
         rep = bench(spec, rounds=1 if quick else 3, work=work, full=not quick,
                     log=lambda m: print(m, file=sys.stderr, flush=True))
     except RuntimeError as exc:
-        print(f"kepu bench: 错误: 测试用的网站没有生成成功 — 先运行 kepu build 确认项目本身能生成。详细信息：\n{exc}",
+        print(f"kepu bench: 错误: 测试用的网站没有生成成功 — 先运行 {command('build')} 确认项目本身能生成。详细信息：\n{exc}",
               file=sys.stderr)
         return 2
     finally:

@@ -14,7 +14,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-MARKER = "<!-- 本页由 kepu build 根据 bulletins/ 自动生成，请不要直接修改：改 bulletins/ 里的文件后重新生成 -->\n"
+from kepu.commands import command
+
+MARKER = f"<!-- 本页由 {command('build')} 根据 bulletins/ 自动生成，请不要直接修改：改 bulletins/ 里的文件后重新生成 -->\n"
 MANIFEST = ".generated-manifest.json"
 GENERATED_ROOTS = ("index.md", "current", "archive", "topics", "activities", "screen", "stats", "assets/generated",
                    "feed.xml", "calendar.ics", "version.json")

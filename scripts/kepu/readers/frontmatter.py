@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from kepu.commands import command
 from kepu.problems import Problems
 
 FENCE = re.compile(r"^---\s*$")
@@ -54,7 +55,7 @@ def split(text: str, path, problems: Problems) -> FrontMatter:
                            "在文件第一行加上 ---，在资料结束处再加一行 ---")
         else:
             problems.error(path, first + 1, "文件开头没有 front matter（标题等资料）",
-                           "在文件最前面加上以 --- 开始、以 --- 结束的资料块，可以用 kepu new 生成模板")
+                           f"在文件最前面加上以 --- 开始、以 --- 结束的资料块，可以用 {command('new')} 生成模板")
         return FrontMatter(body="\n".join(lines[first:]), body_line=first + 1)
     return _parse_block(lines, first, path, problems)
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kepu.commands import command
 from kepu.problems import Problems
 
 UTF8_BOM = b"\xef\xbb\xbf"
-SAVE_AS_UTF8 = "用记事本打开它，点「文件 → 另存为」，在下方「编码」里选 UTF-8 后保存；或者运行 kepu check --fix-encoding 自动转换"
+SAVE_AS_UTF8 = "用记事本打开它，点「文件 → 另存为」，在下方「编码」里选 UTF-8 后保存；或者运行 " + command("check", "--fix-encoding") + " 自动转换"
 
 
 @dataclass(frozen=True)
