@@ -53,6 +53,7 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
     today = today or settings.today()
     issues: list[Issue] = []
     activities: list[Activity] = []
+    links: list[tuple[Path, body_reader.LinkRef, set[str]]] = []  # checked once every bulletin is known
     if not bulletins.is_dir():
         problems.error(bulletins, 0, "找不到内容文件夹 bulletins/", "在站点根目录运行 kepu，或用 --root 指定站点目录")
     else:
@@ -79,14 +80,15 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
             if src is None:
                 continue
             if m_issue:
-                issue = _read_issue(src.text, path, m_issue, folder_year, settings, resolver, problems)
+                issue = _read_issue(src.text, path, m_issue, folder_year, settings, resolver, problems, links)
                 if issue:
                     issues.append(issue)
             else:
-                act = _read_activity(src.text, path, m_act, folder_year, resolver, today, problems)
+                act = _read_activity(src.text, path, m_act, folder_year, resolver, today, problems, links)
                 if act:
                     activities.append(act)
     _check_duplicates(issues, activities, problems)
+    _check_links(links, issues, activities, bulletins, problems)
     issues.sort(key=lambda i: (i.year, i.month))
     activities.sort(key=lambda a: (a.date, a.start.isoformat() if a.start else "", a.slug))
     site = Site(settings, topics, issues, activities, today)
@@ -133,7 +135,8 @@ def _read_common(text: str, path, specs, what: str, problems: Problems):
     return fm, values
 
 
-def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicResolver, problems) -> Issue | None:
+def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicResolver, problems,
+                links: list | None = None) -> Issue | None:
     year, month = int(m.group(1)), int(m.group(2))
     if _valid_date(path, problems, year, month, None) is None:
         return None
@@ -190,13 +193,16 @@ def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicR
         issue.panels.append(Panel(year, month, n, anchor, title or raw.heading, topic or "", raw.body, raw.line,
                                   body_chars=count_chars(raw.body)))
     issue.images = _images(body.images, path, problems)
+    if links is not None:
+        links += [(path, link, {i.target for i in body.images}) for link in body.links]
     for n, panel in enumerate(issue.panels):  # each panel's own images, by line range
         end = issue.panels[n + 1].line if n + 1 < len(issue.panels) else float("inf")
         panel.images = [img for img in issue.images if panel.line < img.line < end]
     return issue
 
 
-def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: date, problems) -> Activity | None:
+def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: date, problems,
+                   links: list | None = None) -> Activity | None:
     y, mo, d, slug = int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)
     when = _valid_date(path, problems, y, mo, d)
     if when is None:
@@ -228,6 +234,8 @@ def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: d
     act.body = fm.body.strip("\n")
     act.cover = _image(values.get("cover"), fm.fields.get("cover"), path, problems)
     act.images = _images(body.images, path, problems)
+    if links is not None:
+        links += [(path, link, {i.target for i in body.images}) for link in body.links]
     if fm.present and not act.body.strip():
         if act.is_upcoming(today):
             problems.warning(path, fm.body_line, "活动预告没有正文", "在 --- 下面写几句活动介绍：内容、适合谁、怎么报名")
@@ -256,6 +264,8 @@ def _report_body(body: body_reader.Body, path, problems: Problems) -> None:
         problems.warning(path, line, "正文里用了一级标题「# 」，网页标题已经来自 title", "删掉这一行，或改成「## 」")
     for line in body.fullwidth_heading_lines:
         problems.error(path, line, "标题用了全角井号「＃＃」", "切换到英文输入法，改成 ## 加空格")
+    for line in body.heading_link_lines:
+        problems.error(path, line, "展板标题里不能有链接、图片或 HTML 标签", "标题只写文字；把链接或图片移到标题下面的正文里")
     for risk in body.risks:
         problems.warning(path, risk.line, f"正文里有不安全或外部的 HTML：{risk.what}，网站会去掉或无法显示它",
                          "删掉这段 HTML；图片和视频请放进 bulletins/ 并用 ![说明](路径) 引用")
@@ -274,6 +284,9 @@ def _images(refs, path: Path, problems: Problems) -> list[Image]:
     bulletins = _bulletins_dir(path)
     for ref in refs:
         target = ref.target.replace("\\", "/")
+        if not target.strip():
+            problems.error(path, ref.line, "图片的路径是空的", "在括号里写图片路径，例如 ![说明](images/photo.jpg)")
+            continue
         if re.match(r"^(https?:)?//", target):
             problems.warning(path, ref.line, f"图片来自其他网站（{target}），在国内或离线时可能打不开",
                              "把图片下载下来放进 images/ 文件夹，再写相对路径")
@@ -281,30 +294,113 @@ def _images(refs, path: Path, problems: Problems) -> list[Image]:
         if target.startswith("data:"):
             problems.warning(path, ref.line, "图片直接嵌在文字里（data:），文件会很大", "把图片另存为文件，再写相对路径")
             continue
-        from urllib.parse import unquote
-
-        rel = unquote(target.split("#")[0].split("?")[0])
-        if rel.startswith("/") or re.match(r"^[A-Za-z]:", rel):
+        rel = local_path(target)
+        if rel.startswith("/") or re.match(r"^[A-Za-z]:", rel) or re.match(r"^[a-z][a-z0-9+.-]*:", rel, re.I):
             problems.error(path, ref.line, f"图片路径「{target}」是电脑上的绝对路径，网站上找不到",
                            "把图片放进 bulletins/ 下的 images/ 文件夹，写相对路径，例如 images/photo.jpg")
             continue
-        full = (path.parent / rel).resolve()
+        full = Path(os.path.normpath(Path(path).resolve().parent / rel))
         if bulletins not in full.parents:
             problems.error(path, ref.line, f"图片「{target}」不在 bulletins/ 文件夹里", "把图片复制到 images/ 文件夹，再写相对路径")
             continue
         status, actual = exact_case_exists(bulletins, full.relative_to(bulletins))
         if status == "missing":
-            problems.error(path, ref.line, f"找不到图片「{target}」", "检查文件名和文件夹；路径是相对于这个 .md 文件的")
+            problems.error(path, ref.line, f"找不到图片「{target}」", _missing_file_fix(path, full, bulletins, "图片"))
             continue
         if status == "case":
-            problems.error(path, ref.line, f"图片「{target}」的大小写和实际文件「{actual}」不一致（在 Windows 上能显示，发布后会丢失）",
-                           f"把路径改成 {actual}")
+            written = written_path(path, bulletins / actual)
+            problems.error(path, ref.line, f"图片「{target}」的大小写和实际文件「{written}」不一致（在 Windows 上能显示，发布后会丢失）",
+                           f"把路径改成 {written}")
             continue
         if full.suffix.lower() not in IMAGE_EXTS:
             problems.error(path, ref.line, f"「{target}」不是支持的图片格式", "使用 JPG、PNG、WebP 或 HEIC 图片")
             continue
-        out.append(Image(full, target, ref.alt, ref.line))
+        out.append(Image(full, ref.target, ref.alt, ref.line))
     return out
+
+
+def local_path(target: str) -> str:
+    """A relative path as written (\\, %20, \\_ and ?query/#anchor allowed) -> the file path it means."""
+    from urllib.parse import unquote
+
+    path = target.replace("\\", "/").split("#")[0].split("?")[0]
+    return unquote(path).strip()
+
+
+def written_path(source: Path, target: Path) -> str:
+    """How to write `target` in `source`: relative to the file's folder, with forward slashes."""
+    return Path(os.path.relpath(Path(target).resolve(), Path(source).resolve().parent)).as_posix()
+
+
+def _missing_file_fix(path: Path, full: Path, bulletins: Path, what: str) -> str:
+    """How to fix a path that does not exist: the same name elsewhere, or a near name in that folder."""
+    same = sorted(p for p in bulletins.rglob("*") if p.is_file() and p.name.lower() == full.name.lower())
+    if same:
+        return f"路径是相对于这个 .md 文件的；这个{what}在 {problems_rel(same[0], bulletins)}，应写成 {written_path(path, same[0])}"
+    folder = full.parent
+    if folder.is_dir():
+        import difflib
+
+        names = [n for n in os.listdir(folder) if not n.startswith(".")]
+        stem = full.stem.lower()
+        near = [n for n in names if Path(n).stem.lower() == stem]
+        near = near or difflib.get_close_matches(full.name, names, n=1, cutoff=0.75)
+        if near:
+            return f"你是不是想写 {written_path(path, folder / near[0])}？（检查文件名和扩展名）"
+    return "检查文件名和文件夹；路径是相对于这个 .md 文件的"
+
+
+def problems_rel(p: Path, bulletins: Path) -> str:
+    return "bulletins/" + Path(p).resolve().relative_to(bulletins).as_posix()
+
+
+LINK_HINT = "链接别的月刊或活动，写它的 .md 文件名（相对于这个文件，例如 2026-10.md 或 ../2025/2025-12.md）；链接其他网站写完整网址 https://…"
+
+
+def _check_links(links, issues: list[Issue], activities: list[Activity], bulletins: Path, problems: Problems) -> None:
+    """Every local link must end up on the site: a bulletin file that was loaded, or an image shown on the page."""
+    from kepu.generate.content import REMOTE
+
+    known = {Path(b.source).resolve() for b in [*issues, *activities]}
+    for path, link, image_targets in links:
+        target = link.target.strip()
+        if not target or target.startswith("#") or REMOTE.match(target):
+            continue
+        if link.target in image_targets:
+            continue  # a [id]: definition used by an image, checked as an image
+        rel = local_path(target)
+        if rel.startswith("/"):
+            continue  # site-absolute links are left to the volunteer (MkDocs does not check them)
+        full = Path(os.path.normpath(Path(path).resolve().parent / rel))
+        if full in known:
+            continue
+        if rel.lower().endswith(".md"):
+            if full.is_file() and bulletins in full.parents:
+                status, actual = exact_case_exists(bulletins, full.relative_to(bulletins))
+                if status == "case":
+                    written = written_path(path, bulletins / actual)
+                    problems.error(path, link.line, f"链接「{target}」的大小写和实际文件「{written}」不一致",
+                                   f"把链接改成 {written}")
+                    continue
+                if status == "ok":
+                    continue  # that file has its own errors; it is reported there
+            problems.error(path, link.line, f"链接的文件「{target}」不存在", _missing_link_fix(path, full, known))
+            continue
+        if full.is_file() and full.suffix.lower() in IMAGE_EXTS:
+            problems.error(path, link.line, f"链接「{target}」指向一张图片，网站只发布正文里显示的图片",
+                           f"要显示这张照片，写成 ![说明]({target})")
+        elif full.is_file():
+            problems.error(path, link.line, f"链接「{target}」指向 bulletins/ 里的文件，网站不会发布它",
+                           "把文件的内容写进正文，或把它放到其他网站后链接完整网址 https://…")
+        else:
+            problems.error(path, link.line, f"链接「{target}」指向的文件不存在", LINK_HINT)
+
+
+def _missing_link_fix(path: Path, full: Path, known: set[Path]) -> str:
+    same = sorted(p for p in known if p.name.lower() == full.name.lower())
+    if same:
+        return f"路径是相对于这个 .md 文件的，应写成 {written_path(path, same[0])}"
+    return LINK_HINT
 
 
 def _bulletins_dir(path: Path) -> Path:
