@@ -15,15 +15,16 @@ EXPLICIT_ANCHOR = re.compile(r"\s*\{\s*#([A-Za-z][\w-]*)\s*\}\s*$")
 # spaces and balanced parentheses (a photo named "IMG_1234 (1).jpg"), then an
 # optional "title". Group "dest" holds the plain form, "angle" the <...> form.
 _PAREN = r"\((?:[^()\\\n]|\\.)*\)"
-_DEST = (r"(?:<(?P<angle>[^<>\n]*)>|(?P<dest>(?:[^()\s\\]|\\.|" + _PAREN + r")(?:[^()\\\n]|\\.|" + _PAREN + r")*?))"
+_DEST = (r"(?:<(?P<angle>[^<>\n]*)>|(?P<dest>(?:[^()\s\\]|\\.|" + _PAREN + r")(?:[^()\\\n]|\\.|" + _PAREN + r")*?))?"
          r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
-MD_IMAGE = re.compile(r"!\[(?P<text>[^\]\n]*)\]\(\s*" + _DEST)
-MD_LINK = re.compile(r"(?<![!\\])\[(?P<text>[^\]\n]*)\]\(\s*" + _DEST)
+_TEXT = r"(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)"  # may hold one level of [brackets]
+MD_IMAGE = re.compile(r"!\[" + _TEXT + r"\]\(\s*" + _DEST)
+MD_LINK = re.compile(r"(?<![!\\])\[" + _TEXT + r"\]\(\s*" + _DEST)
 # [id]: destination "title"   (not footnotes: [^1]: ...)
 REF_DEF = re.compile(r"^ {0,3}\[(?P<id>[^\]^\n][^\]\n]*)\]:[ \t]*(?:<(?P<angle>[^<>\n]*)>|(?P<dest>\S(?:[^\n]*?\S)?))"
                      r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$")
 # ![alt][id], ![alt][] and ![alt] / [text][id], [text][] and [text] (when id is defined)
-REF_IMAGE = re.compile(r"!\[(?P<text>[^\]\n]*)\](?:\[(?P<id>[^\]\n]*)\]|(?![(\[:]))")
+REF_IMAGE = re.compile(r"!\[" + _TEXT + r"\](?:\[(?P<id>[^\]\n]*)\]|(?![(\[:]))")
 HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s>\"']+))", re.I)
 HTML_LINK = re.compile(r"<a\b[^>]*?\bhref\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s>\"']+))", re.I)
 CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
