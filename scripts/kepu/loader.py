@@ -216,21 +216,36 @@ def _valid_date(path, problems, y: int, m: int, d: int | None) -> date | None:
         return None
 
 
+def _next_day(day: date) -> str:
+    from datetime import timedelta
+
+    return (day + timedelta(days=1)).isoformat()
+
+
 def _check_year(path, problems, folder_year: int, year: int) -> None:
     if folder_year != year:
         problems.error(path, 0, f"文件名里的年份 {year} 和所在文件夹 {folder_year}/ 不一致",
                        f"把文件移到 bulletins/{year}/ 文件夹，或改正文件名里的年份")
 
 
-def _read_common(text: str, path, specs, what: str, problems: Problems):
+def _read_common(text: str, path, specs, what: str, problems: Problems, explain: dict | None = None):
     """Front matter checked against the schema: (FrontMatter, converted values), or None."""
     if not text.strip():
         problems.error(path, 1, "文件是空的", "用 kepu new 生成模板后再填写，或删除这个文件")
         return None
+    before = len(problems.items)
     fm = frontmatter.split(text, path, problems)
-    values = schema.convert(fm.fields, specs, path, problems, what=what)
+    yaml_error = next((p for p in problems.items[before:] if p.message.startswith("front matter 格式错误")), None)
+    fields = fm.fields
+    if yaml_error:  # a block value (a "- item" list) cannot be recovered line by line: not the volunteer's second mistake
+        fields = {k: v for k, v in fields.items() if not (isinstance(v.raw, str) and not v.raw.strip())}
+    values = schema.convert(fields, specs, path, problems, what=what, explain=explain)
     if fm.present:
-        schema.check_required(fm.fields, specs, path, problems, fm.start_line)
+        if yaml_error:  # after the cause, and only for fields not written in the unreadable block
+            block = "\n".join(text.split("\n")[fm.start_line:fm.body_line - 2])
+            schema.check_required(fm.fields, specs, path, problems, max(yaml_error.line, fm.body_line - 1), lost=block)
+        else:
+            schema.check_required(fm.fields, specs, path, problems, fm.start_line)
     return fm, values
 
 
@@ -242,7 +257,9 @@ def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicR
     if len(m.group(2)) != 2:
         problems.warning(path, 0, "月份要写两位数", f"把文件改名为 {year}-{month:02d}.md")
     _check_year(path, problems, folder_year, year)
-    read = _read_common(text, path, schema.ISSUE_FIELDS, "月刊", problems)
+    read = _read_common(text, path, schema.ISSUE_FIELDS, "月刊", problems, explain={
+        "date": (f"月刊的年月来自文件名（{year}-{month:02d}），front matter 里不用写 date",
+                 "删掉这一行；要改年月就改文件名")})
     if read is None:
         return None
     fm, values = read
@@ -312,7 +329,9 @@ def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: d
         problems.error(path, 0, f"文件名里的短名「{real_slug}」只能用小写英文字母、数字和连字符（-），它会出现在网址里",
                        _slug_fix(real_slug, f"{y:04d}-{mo:02d}-{d:02d}"))
         slug = re.sub(r"[^a-z0-9]+", "-", real_slug.lower()).strip("-") or "activity"
-    read = _read_common(text, path, schema.ACTIVITY_FIELDS, "活动", problems)
+    read = _read_common(text, path, schema.ACTIVITY_FIELDS, "活动", problems, explain={
+        "date": (f"活动日期来自文件名（{when.isoformat()}），front matter 里不用写 date",
+                 f"删掉这一行；要改日期就改文件名，例如 {when.isoformat()}-{slug}.md 改成 {_next_day(when)}-{slug}.md")})
     if read is None:
         return None
     fm, values = read
