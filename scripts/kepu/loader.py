@@ -236,6 +236,9 @@ def _read_common(text: str, path, specs, what: str, problems: Problems, explain:
     before = len(problems.items)
     fm = frontmatter.split(text, path, problems)
     yaml_error = next((p for p in problems.items[before:] if p.message.startswith("front matter 格式错误")), None)
+    title = fm.fields.get("title")
+    if title and isinstance(title.raw, str) and (body_reader.MD_LINK.search(title.raw) or body_reader.MD_IMAGE.search(title.raw)):
+        problems.error(path, title.line, "标题里不能有链接或图片", "标题只写文字；把链接或图片写到正文里")
     fields = fm.fields
     if yaml_error:  # a block value (a "- item" list) cannot be recovered line by line: not the volunteer's second mistake
         fields = {k: v for k, v in fields.items() if not (isinstance(v.raw, str) and not v.raw.strip())}
