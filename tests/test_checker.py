@@ -299,8 +299,11 @@ def test_missing_photo_suggests_where_it_is(site):
 
 def test_link_to_missing_or_misplaced_bulletin(site):
     site.write("bulletins/2025/2025-12.md", GOOD_ISSUE)
-    site.write(ACT, GOOD_ACTIVITY + "\n[去年](2025-12.md) [下期](2026-13.md) [官网](www.example.com)\n")
+    site.write(ACT, GOOD_ACTIVITY + "\n[去年](2025-12.md) [下期](2026-13.md) [官网](www.example.com)\n\n[本期](2026-11)\n")
+    site.write(ISSUE, GOOD_ISSUE)
     errors = site.errors()
+    assert only(errors, "「www.example.com」要以 https:// 开头").endswith("写成 https://www.example.com")
+    assert only(errors, "「2026-11」少了 .md").startswith(f"{ACT}:13:")
     assert only(errors, "链接的文件「2025-12.md」不存在").startswith(f"{ACT}:11:")
     assert only(errors, "「2025-12.md」").endswith("应写成 ../2025/2025-12.md")
     assert "2026-10.md" in only(errors, "「2026-13.md」")

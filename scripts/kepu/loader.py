@@ -513,6 +513,11 @@ def _check_links(links, issues: list[Issue], activities: list[Activity], bulleti
         elif full.is_file():
             problems.error(path, link.line, f"链接「{target}」指向 bulletins/ 里的文件，网站不会发布它",
                            "把文件的内容写进正文，或把它放到其他网站后链接完整网址 https://…")
+        elif re.match(r"^(?:www\.|[\w-]+\.(?:com|cn|org|net|gov|edu)(?:\.cn)?(?:[/:?#]|$))", rel, re.I):
+            problems.error(path, link.line, f"网址「{target}」要以 https:// 开头，否则会被当成本站的文件",
+                           f"写成 https://{target}")
+        elif full.with_suffix(".md") in known or full.with_name(full.name.rstrip("/") + ".md") in known:
+            problems.error(path, link.line, f"链接「{target}」少了 .md", f"写成 {target.rstrip('/')}.md")
         else:
             problems.error(path, link.line, f"链接「{target}」指向的文件不存在", LINK_HINT)
 
