@@ -489,6 +489,10 @@ def _check_links(links, issues: list[Issue], activities: list[Activity], bulleti
             continue
         if link.target in image_targets:
             continue  # a [id]: definition used by an image, checked as an image
+        if link.kind == "reference" and re.search(r"[\u3400-\u9fff]", target) and not re.search(r"[./]", target):
+            problems.error(path, link.line, f"「[{link.text}]: {target}」这一行会被当成链接的定义，在网站上不会显示",
+                           f"把英文冒号换成中文冒号，写成 [{link.text}]：{target}，或写成 **{link.text}**：{target}")
+            continue
         rel = local_path(target)
         if rel.startswith("/"):
             continue  # site-absolute links are left to the volunteer (MkDocs does not check them)
