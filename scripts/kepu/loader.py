@@ -589,4 +589,6 @@ MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>|\]\([^)]*\)|[#>*_`|\-]")
 
 def count_chars(markdown: str) -> int:
     """Reading length: Han characters plus Latin words/numbers, markup ignored."""
-    return len(CJK_OR_WORD.findall(MD_NOISE.sub(" ", markdown)))
+    text = body_reader.MD_IMAGE.sub(" ", markdown)
+    text = body_reader.MD_LINK.sub(lambda m: f" {m.group('text')} ", text)
+    return len(CJK_OR_WORD.findall(MD_NOISE.sub(" ", text)))
