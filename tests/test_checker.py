@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timezone
 
+import pytest
 from conftest import GOOD_ACTIVITY, GOOD_ISSUE
 
 from kepu.config import Settings
@@ -271,3 +272,90 @@ def test_every_problem_is_reported_not_just_the_first(site):
     site.write(ISSUE, GOOD_ISSUE.replace("【健康】", "【天文】").replace("【安全】", "【地理】"))
     site.write(ACT, GOOD_ACTIVITY.replace("location:", "locaton:"))
     assert len(site.errors()) >= 3
+
+
+# --- messages that lead to the right fix (issue 10, item 6) ---------------------------------
+
+def test_wrong_case_fix_is_the_path_as_written_in_the_file(site):
+    site.write("bulletins/2026/images/Drill.jpg", b"\xff\xd8\xff\xe0fake")
+    site.write(ACT, GOOD_ACTIVITY + "\n![现场](images/drill.jpg)\n")
+    msg = only(site.errors(), "大小写")
+    assert msg.endswith("— 把路径改成 images/Drill.jpg") and "2026/images" not in msg
+
+
+def test_photo_name_with_parentheses_is_not_cut(site):
+    site.write(ACT, GOOD_ACTIVITY + "\n![现场](images/IMG_1234(1).jpg)\n")
+    assert only(site.errors(), "找不到图片「images/IMG_1234(1).jpg」").startswith(f"{ACT}:11:")
+
+
+def test_missing_photo_suggests_where_it_is(site):
+    site.write("bulletins/2025/images/合影.jpg", b"\xff\xd8\xff\xe0fake")
+    site.write("bulletins/2026/images/IMG_1234.jpeg", b"\xff\xd8\xff\xe0fake")
+    site.write(ACT, GOOD_ACTIVITY + "\n![](images/合影.jpg)\n\n![](images/IMG_1234.jpg)\n")
+    errors = site.errors()
+    assert only(errors, "找不到图片「images/合影.jpg」").endswith("应写成 ../2025/images/合影.jpg")
+    assert "images/IMG_1234.jpeg" in only(errors, "找不到图片「images/IMG_1234.jpg」")
+
+
+def test_link_to_missing_or_misplaced_bulletin(site):
+    site.write("bulletins/2025/2025-12.md", GOOD_ISSUE)
+    site.write(ACT, GOOD_ACTIVITY + "\n[去年](2025-12.md) [下期](2026-13.md) [官网](www.example.com)\n\n[本期](2026-11)\n")
+    site.write(ISSUE, GOOD_ISSUE)
+    errors = site.errors()
+    assert only(errors, "「www.example.com」要以 https:// 开头").endswith("写成 https://www.example.com")
+    assert only(errors, "「2026-11」少了 .md").startswith(f"{ACT}:13:")
+    assert only(errors, "链接的文件「2025-12.md」不存在").startswith(f"{ACT}:11:")
+    assert only(errors, "「2025-12.md」").endswith("应写成 ../2025/2025-12.md")
+    assert "2026-10.md" in only(errors, "「2026-13.md」")
+
+
+@pytest.mark.parametrize("name, says, fix", [
+    ("2026-11 - 副本.md", "Windows 复制文件时产生的副本，而 2026-11.md 已经存在", "合并到 2026-11.md，然后删掉「2026-11 - 副本.md」"),
+    ("2026-12 - 副本.md", "Windows 复制文件时产生的副本", "把文件改名为 2026-12.md"),
+    ("2026-11 (2).md", "副本", "合并到 2026-11.md"),
+    ("2026年12月.md", "数字和英文减号", "把文件改名为 2026-12.md"),
+    ("2026-12-12 消防.md", "短名「消防」只能用小写英文字母", "把文件改名为 2026-12-12-xiaofang.md"),
+    ("2026-12-12-消防演练.md", "短名「消防演练」只能用小写英文字母", "把文件改名为 2026-12-12-xiaofang-yanlian.md"),
+    ("２０２６-０８.md", "全角数字", "把文件改名为 2026-08.md"),
+    ("2026.12.md", "英文减号", "把文件改名为 2026-12.md"),
+    ("2026-12-12.md", "日期后面加一个短名", "把文件改名为 2026-12-12-huodong.md"),
+    ("2026-12.md.txt", "记事本", "把文件改名为 2026-12.md"),
+])
+def test_file_name_messages_say_what_is_wrong_and_the_right_name(site, name, says, fix):
+    site.write(ISSUE, GOOD_ISSUE)
+    site.write(f"bulletins/2026/{name}", GOOD_ISSUE if "-12-" not in name else GOOD_ACTIVITY)
+    msg = only(site.errors(), f"bulletins/2026/{name}:1: 错误:")
+    assert says in msg and fix in msg.split(" — ")[1], msg
+
+
+def test_date_in_activity_front_matter_says_it_comes_from_the_file_name(site):
+    site.write(ACT, GOOD_ACTIVITY.replace("participants: 86", "participants: 86\ndate: 2026-11-10"))
+    msg = only(site.errors(), "活动日期来自文件名")
+    assert msg.startswith(f"{ACT}:8:") and "2026-11-09" in msg and "删掉这一行；要改日期就改文件名" in msg
+
+
+def test_negative_participants(site):
+    site.write(ACT, GOOD_ACTIVITY.replace("participants: 86", "participants: -5"))
+    assert only(site.errors(), "人数不能是负数").startswith(f"{ACT}:7:")
+
+
+@pytest.mark.parametrize("typo, meant", [("建康", "健康"), ("安权", "安全"), ("老年键康", "老年健康"), ("反炸", "反诈")])
+def test_one_character_chinese_topic_typo_gets_did_you_mean(site, typo, meant):
+    site.write(ACT, GOOD_ACTIVITY.replace("topics: [安全, 防灾减灾]", f"topics: [{typo}]"))
+    assert f"你是不是想写「{meant}」？" in only(site.errors(), f"不认识的专题「{typo}」")
+
+
+def test_yaml_error_comes_first_and_hides_fields_lost_with_it(site):
+    broken = GOOD_ACTIVITY.replace("title: 消防疏散演练", 'title: "消防疏散演练').replace("topics: [安全, 防灾减灾]",
+                                                                                 "topics:\n  - 安全")
+    site.write(ACT, broken)
+    errors = site.errors()
+    assert errors[0].startswith(f"{ACT}:") and "front matter 格式错误" in errors[0]
+    assert not [e for e in errors if "缺少必填项 topics" in e or "缺少必填项 title" in e]
+
+
+def test_problems_in_a_file_are_in_line_order(site):
+    site.write(ACT, GOOD_ACTIVITY.replace("participants: 86", "participants: -5") + "\n![](images/a.jpg)\n")
+    problems = site.problems()
+    lines = [int(p.split(":")[1]) for p in problems if p.startswith(ACT)]
+    assert lines == sorted(lines) and len(lines) >= 2

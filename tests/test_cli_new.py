@@ -7,6 +7,8 @@ import subprocess
 import sys
 from datetime import date
 
+import pytest
+
 from conftest import EXAMPLE, GOOD_ACTIVITY, GOOD_ISSUE, REPO, TODAY
 
 from kepu.cli import main
@@ -53,7 +55,7 @@ def test_new_never_overwrites(site, capsys):
 def test_new_rejects_bad_arguments_in_chinese(site, capsys):
     assert run(site, "new", "issue", "2026-13") == 1
     assert run(site, "new", "activity", "2026-02-30", "talk") == 1
-    assert run(site, "new", "activity", "2026-12-05", "消防") == 1
+    assert run(site, "new", "activity", "2026-12-05", "___") == 1
     err = capsys.readouterr().err
     assert "不是年月" in err and "不存在" in err and "小写英文" in err
     assert not list((site.root / "bulletins").glob("*/*.md"))
@@ -126,3 +128,59 @@ def test_volunteer_guide_documents_every_field():
     guide = (REPO / "docs" / "guide" / "index.md").read_text(encoding="utf-8")
     for spec in ISSUE_FIELDS + ACTIVITY_FIELDS:
         assert f"| `{spec.name}` |" in guide, spec.name
+
+
+def test_new_activity_with_a_chinese_name_uses_pinyin_and_fills_the_title(site, capsys):
+    assert run(site, "new", "activity", "2026-12-12", "消防演练") == 0
+    path = site.root / "bulletins/2026/2026-12-12-xiaofang-yanlian.md"
+    assert 'title: "消防演练"' in path.read_text(encoding="utf-8")
+    out = capsys.readouterr().out
+    assert "xiaofang-yanlian" in out and "改名" in out
+    assert site.errors() == []
+
+
+def test_new_activity_derives_the_short_name_from_title(site, capsys):
+    assert run(site, "new", "activity", "2026-12-12", "--title", "防诈骗讲座") == 0
+    assert (site.root / "bulletins/2026/2026-12-12-fang-zhapian-jiangzuo.md").exists()
+    assert site.errors() == []
+
+
+def test_new_activity_without_a_name_uses_a_safe_default_and_says_how_to_rename(site, capsys):
+    assert run(site, "new", "activity", "2026-12-12") == 0
+    assert run(site, "new", "activity", "2026-12-12") == 0  # never overwrites: a second default name
+    out = capsys.readouterr().out
+    assert (site.root / "bulletins/2026/2026-12-12-huodong.md").exists()
+    assert (site.root / "bulletins/2026/2026-12-12-huodong-2.md").exists()
+    assert "把文件改名为 2026-12-12-xiaofang.md" in out and "--title 消防演练" in out
+    assert site.errors() == []
+
+
+ENGLISH = ("usage", "positional arguments", "options:", "show this help", "the following", "invalid choice",
+           "required", "error:", "unrecognized", "argument")
+
+
+@pytest.mark.parametrize("argv", [["-h"], ["new", "-h"], ["new", "activity", "-h"], ["stats", "-h"], ["new", "activity"],
+                                  ["chek"], ["stats", "--format", "xls"], ["serve", "--port", "abc"], ["check", "--bogus"]])
+def test_every_argparse_word_is_chinese(argv, capsys):
+    with pytest.raises(SystemExit):
+        main(argv)
+    captured = capsys.readouterr()
+    text = (captured.out + captured.err).lower()
+    assert "用法：" in text
+    assert not [w for w in ENGLISH if w in text], text
+
+
+def test_argparse_errors_say_what_is_missing_or_meant(capsys):
+    with pytest.raises(SystemExit):
+        main(["new", "activity"])
+    assert "缺少参数：日期" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["chek"])
+    assert "你是不是想写 check？" in capsys.readouterr().err
+
+
+def test_check_says_when_an_issue_written_ahead_becomes_current(site, capsys):
+    site.write("bulletins/2026/2026-11.md", GOOD_ISSUE)
+    site.write("bulletins/2026/2026-12.md", GOOD_ISSUE)
+    assert run(site, "check") == 0
+    assert "2026-12.md 从 2026-12-01 起显示为「本期橱窗」，在那之前本期是 2026-11.md" in capsys.readouterr().out

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -77,20 +78,103 @@ def regenerate(root: Path, *, today: date | None = None, strict: bool = False,
     return result, report
 
 
-def run_mkdocs(root: Path, site_dir: Path, *, strict: bool = True) -> bool:
+def run_mkdocs(root: Path, site_dir: Path, *, strict: bool = True, site: Site | None = None) -> bool:
+    """Run MkDocs; its warnings are never shown in English: each is mapped back to the
+    bulletin (and line) it came from, or written to a log for the technical volunteer."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
     _quiet_mkdocs_logging()
+    log = logging.getLogger("mkdocs")
+    collected = _Collect()
+    others = log.handlers[:]
+    for h in others:
+        log.removeHandler(h)
+    log.addHandler(collected)
+    ok = True
     try:
         cfg = load_config(str(root / "mkdocs.yml"), strict=strict, site_dir=str(site_dir))
         mkdocs_build(cfg)
     except (Abort, ConfigurationError) as exc:
-        print(f"MkDocs 生成网站失败：{exc}", file=sys.stderr)
-        return False
-    return True
+        collected.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
+        ok = False
+    finally:
+        log.removeHandler(collected)
+        for h in others:
+            log.addHandler(h)
+    report_mkdocs_messages(root, [r.getMessage() for r in collected.records], site)
+    return ok
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+MKDOCS_LINK = re.compile(r"Doc file '(?P<page>[^']+)' contains (?:an? )?(?:unrecognized relative |absolute )?link '(?P<url>[^']*)'")
+MKDOCS_SUMMARY = re.compile(r"^Aborted with \d+ warnings? in strict mode!?$")
+
+
+def report_mkdocs_messages(root: Path, messages: list[str], site: Site | None) -> list[str]:
+    """Print MkDocs' warnings in Chinese as `path:line` of the bulletin they came from; return the lines printed."""
+    from kepu.problems import Problems
+
+    problems = Problems(root)
+    unknown = []
+    for msg in messages:
+        m = MKDOCS_LINK.search(msg)
+        if m:
+            path, line = _source_of(root, site, m.group("page"), m.group("url"))
+            problems.error(path, line, f"网站生成时发现链接「{m.group('url')}」指向的页面或文件不存在",
+                           "检查这一行的链接或图片路径：链接别的月刊或活动写它的 .md 文件名，图片写 images/ 里的文件名，"
+                           "其他网站写完整网址 https://…")
+        elif not MKDOCS_SUMMARY.match(msg.strip()):
+            unknown.append(msg)
+    lines = [p.format() for p in problems.sorted()]
+    if unknown:
+        log = root / ".cache" / "kepu" / "mkdocs-warnings.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text("\n".join(unknown) + "\n", encoding="utf-8")
+        except OSError:
+            pass
+        lines.append(f"MkDocs 生成网站时报告了 {len(unknown)} 个问题，kepu 没能把它们对应到你写的文件。"
+                     f"原文保存在 {log}，请发给技术志愿者。")
+    for text in lines:
+        print(text, file=sys.stderr)
+    return lines
+
+
+def _source_of(root: Path, site: Site | None, page: str, url: str) -> tuple[Path, int]:
+    """The bulletin a generated page came from (via the URL scheme) and the line that has `url`."""
+    from urllib.parse import unquote
+
+    from kepu import urls
+
+    sources: dict[str, Path] = {}
+    if site is not None:
+        for issue in site.issues:
+            sources[urls.source_of(urls.issue(issue))] = issue.source
+        for act in site.activities:
+            sources[urls.source_of(urls.activity(act))] = act.source
+        if site.current_issue:
+            sources[urls.source_of(urls.CURRENT)] = site.current_issue.source
+    candidates = [sources[page]] if page in sources else list(dict.fromkeys(sources.values()))
+    for source in candidates:
+        try:
+            lines = Path(source).read_text(encoding="utf-8", errors="replace").split("\n")
+        except OSError:
+            continue
+        for n, text in enumerate(lines, start=1):
+            if url and (url in text or unquote(url) in text):
+                return Path(source), n
+    return (Path(candidates[0]) if len(candidates) == 1 else root / "docs" / page), 0
 
 
 def _quiet_mkdocs_logging() -> None:
@@ -121,7 +205,7 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
     tmp = target.with_name(target.name + ".building")
     shutil.rmtree(tmp, ignore_errors=True)
     t0 = time.perf_counter()
-    ok = run_mkdocs(root, tmp)
+    ok = run_mkdocs(root, tmp, site=result.site)
     timings.mkdocs = time.perf_counter() - t0
     if not ok:
         shutil.rmtree(tmp, ignore_errors=True)

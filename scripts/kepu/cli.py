@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
 from datetime import date
@@ -12,10 +13,61 @@ from kepu import __version__, github
 from kepu.commands import command
 
 
+class ChineseFormatter(argparse.HelpFormatter):
+    def _format_usage(self, usage, actions, groups, prefix):
+        return super()._format_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+ARGPARSE_MESSAGES = [  # argparse's English error messages -> Chinese
+    (re.compile(r"^the following arguments are required: (.*)$"), lambda m: f"缺少参数：{m[1]}"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), lambda m: f"不认识的参数：{m[1]}"),
+    (re.compile(r"^argument (.+?): invalid choice: '([^']*)' \(choose from (.*)\)$"), None),
+    (re.compile(r"^argument (.+?): invalid (\w+) value: '([^']*)'$"),
+     lambda m: f"{m[1]} 的值「{m[3]}」不对，要写{'整数' if m[2] == 'int' else '数字' if m[2] == 'float' else '正确的值'}"),
+    (re.compile(r"^argument (.+?): expected one argument$"), lambda m: f"{m[1]} 后面要写一个值"),
+    (re.compile(r"^argument (.+?): expected at most one argument$"), lambda m: f"{m[1]} 后面最多写一个值"),
+    (re.compile(r"^argument (.+?): expected at least one argument$"), lambda m: f"{m[1]} 后面至少写一个值"),
+    (re.compile(r"^ambiguous option: (\S+) could match (.*)$"), lambda m: f"选项 {m[1]} 不完整，可能是：{m[2]}"),
+    (re.compile(r"^argument (.+?): not allowed with argument (.*)$"), lambda m: f"{m[1]} 不能和 {m[2]} 一起用"),
+    (re.compile(r"^argument (.+?): ignored explicit argument '([^']*)'$"), lambda m: f"{m[1]} 后面不能写值（写了「{m[2]}」）"),
+]
+
+
+def chinese_message(message: str) -> str:
+    for pattern, render in ARGPARSE_MESSAGES:
+        m = pattern.match(message)
+        if not m:
+            continue
+        if render is None:  # invalid choice, with a did-you-mean
+            import difflib
+
+            choices = [c.strip().strip("'") for c in m[3].split(",")]
+            guess = difflib.get_close_matches(m[2], choices, n=1)
+            hint = f"你是不是想写 {guess[0]}？" if guess else ""
+            return f"「{m[2]}」不是可用的{'命令' if m[1] in ('命令', '类型') else '值'}。{hint}可以用：{'、'.join(choices)}"
+        return render(m)
+    return message
+
+
 class ChineseParser(argparse.ArgumentParser):
+    """argparse with every word a volunteer sees in Chinese: usage, group titles, -h, errors."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", ChineseFormatter)
+        parents = kwargs.pop("parents", [])
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = "显示这个帮助并退出"
+        for parent in parents:  # after the titles are Chinese, so the parent's options join the same group
+            self._add_container_actions(parent)
+            self._defaults.update(parent._defaults)
+
     def error(self, message):  # argparse's own messages are English
         self.print_usage(sys.stderr)
-        self.exit(2, f"kepu: 参数不对（{message}）。运行 {command('-h')} 查看用法。\n")
+        self.exit(2, f"{self.prog}: 参数不对：{chinese_message(message)}。运行 {self.prog} -h 查看用法。\n")
 
 
 def _today(text: str | None) -> date | None:
@@ -30,11 +82,11 @@ def _today(text: str | None) -> date | None:
 
 def make_parser() -> argparse.ArgumentParser:
     common = ChineseParser(add_help=False)
-    common.add_argument("--root", default=argparse.SUPPRESS, help="站点根目录（有 mkdocs.yml 和 bulletins/ 的文件夹），默认当前目录")
-    common.add_argument("--today", default=argparse.SUPPRESS, help="把「今天」当作这个日期（测试用），默认按站点时区取今天")
+    common.add_argument("--root", default=argparse.SUPPRESS, metavar="目录", help="站点根目录（有 mkdocs.yml 和 bulletins/ 的文件夹），默认当前目录")
+    common.add_argument("--today", default=argparse.SUPPRESS, metavar="日期", help="把「今天」当作这个日期（测试用），默认按站点时区取今天")
     p = ChineseParser(prog=command(), description="科普橱窗：检查内容、生成网站。", parents=[common],
-                     epilog=f"运行全部测试：{command('test')}。每个命令加 -h 看详细用法，例如 {command('check', '-h')}")
-    p.add_argument("--version", action="version", version=f"kepu {__version__}")
+                      epilog=f"运行全部测试：{command('test')}。每个命令加 -h 看详细用法，例如 {command('check', '-h')}")
+    p.add_argument("--version", action="version", version=f"kepu {__version__}", help="显示版本号并退出")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
 
     c = sub.add_parser("check", parents=[common], help="检查 bulletins/ 里的所有文件")
@@ -44,28 +96,30 @@ def make_parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", parents=[common], help="从模板新建月刊或活动文件（不会覆盖已有文件）")
     nsub = n.add_subparsers(dest="kind", metavar="类型", parser_class=ChineseParser)
     ni = nsub.add_parser("issue", parents=[common], help=f"新建月刊，例如 {command('new', 'issue', '2026-12')}")
-    ni.add_argument("month", help="年月，例如 2026-12")
-    na = nsub.add_parser("activity", parents=[common], help=f"新建活动，例如 {command('new', 'activity', '2026-12-05', 'fire-drill')}")
-    na.add_argument("day", help="日期，例如 2026-12-05")
-    na.add_argument("slug", help="英文小写短名，例如 fire-drill")
+    ni.add_argument("month", metavar="年月", help="年月，例如 2026-12")
+    na = nsub.add_parser("activity", parents=[common], help=f"新建活动，例如 {command('new', 'activity', '2026-12-05', '--title', '消防演练')}")
+    na.add_argument("day", metavar="日期", help="活动日期，例如 2026-12-05")
+    na.add_argument("slug", metavar="短名", nargs="?", default=None,
+                    help="网址里的短名（小写英文或拼音，例如 fire-drill）；可以不写，或写中文，会自动转成拼音")
+    na.add_argument("--title", metavar="活动名称", help="活动名称，例如 消防演练：直接填进文件，不写短名时用它的拼音作短名")
 
     b = sub.add_parser("build", parents=[common], help="检查内容并生成网站到 site/")
     b.add_argument("--strict", action="store_true", help="有警告也不生成")
     s = sub.add_parser("serve", parents=[common], help="本地预览，修改 bulletins/ 后自动刷新")
-    s.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
+    s.add_argument("--port", type=int, default=8000, metavar="端口", help="端口，默认 8000")
 
     st = sub.add_parser("stats", parents=[common], help="打印年度统计（可复制到年终总结）")
-    st.add_argument("--year", type=int, help="年份，默认今年")
-    st.add_argument("--format", choices=["table", "csv", "md"], default="table", help="输出格式")
+    st.add_argument("--year", type=int, metavar="年份", help="年份，默认今年")
+    st.add_argument("--format", choices=["table", "csv", "md"], default="table", help="输出格式：table（表格）、csv 或 md")
 
     pr = sub.add_parser("print", parents=[common], help="生成某期月刊的打印版展板")
-    pr.add_argument("month", help="年月，例如 2026-11")
+    pr.add_argument("month", metavar="年月", help="年月，例如 2026-11")
     pr.add_argument("--pdf", action="store_true", help="用 Chromium 输出 PDF 文件")
-    pr.add_argument("--output", help="PDF 文件路径")
+    pr.add_argument("--output", metavar="文件", help="PDF 文件路径")
 
     be = sub.add_parser("bench", parents=[common], help="性能测试：和 Material 博客插件对比")
     be.add_argument("--quick", action="store_true", help="快速模式（CI 用，一分钟内）")
-    be.add_argument("--out", help="把结果表格写到这个文件")
+    be.add_argument("--out", metavar="文件", help="把结果表格写到这个文件")
     return p
 
 
@@ -91,7 +145,20 @@ def cmd_check(args) -> int:
         return 1
     print(f"检查通过：{len(site.issues)} 期月刊，{sum(len(i.panels) for i in site.issues)} 块展板，"
           f"{len(site.past)} 场活动" + (f"，另有 {len(site.upcoming)} 场预告" if site.upcoming else "") + "。")
+    for note in future_issue_notes(site):
+        print(note)
     return 0
+
+
+def future_issue_notes(site) -> list[str]:
+    """When each issue written ahead of its month becomes 本期橱窗 (the home page and /current/)."""
+    notes = []
+    current = site.current_issue
+    for issue in site.issues:
+        if (issue.year, issue.month) > (site.today.year, site.today.month):
+            now = f"，在那之前本期是 {current.source.name}" if current and current is not issue else ""
+            notes.append(f"提示：{issue.source.name} 从 {issue.year}-{issue.month:02d}-01 起显示为「本期橱窗」{now}。")
+    return notes
 
 
 def cmd_new(args) -> int:
@@ -111,8 +178,10 @@ def cmd_new(args) -> int:
                     print(f"  {d.when}  {d.name}：{d.idea}")
         elif args.kind == "activity":
             today = _today(args.today) or settings.today()
-            path = new_activity(root, args.day, args.slug, settings, today)
+            path, note = new_activity(root, args.day, args.slug, settings, today, title=args.title)
             print(f"已新建活动：{path.relative_to(root).as_posix()}")
+            if note:
+                print(note)
         else:
             print(f"请说明要新建什么：{command('new', 'issue', '2026-12')} 或 {command('new', 'activity', '2026-12-05', 'fire-drill')}")
             return 2
@@ -165,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
             pass
     parser = make_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "command", None) == "new" and not getattr(args, "kind", None):
+        print(f"请说明要新建什么：{command('new', 'issue', '2026-12')} 或 {command('new', 'activity', '2026-12-05', '--title', '消防演练')}")
+        return 2
     # --root/--today may be given before or after the command (shared actions: no set_defaults)
     args.root = getattr(args, "root", ".")
     args.today = getattr(args, "today", None)

@@ -29,6 +29,33 @@ class Day:
     topics: tuple[str, ...]
 
 
+DEFAULT_SLUG = "huodong"  # 活动: used when no name or title is given
+
+
+def pinyin_slug(text: str, max_words: int = 4) -> str:
+    """An ASCII short name for a Chinese title: 消防演练 -> xiaofang-yanlian ("" if nothing usable).
+    Words come from jieba (Chinese word segmentation), syllables from pypinyin, without tones."""
+    import logging
+    import unicodedata
+
+    from pypinyin import lazy_pinyin
+
+    text = unicodedata.normalize("NFKC", text)
+    try:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        segments = jieba.lcut(text)
+    except ImportError:  # pragma: no cover - jieba is a dependency
+        segments = [text]
+    words = []
+    for seg in segments:
+        word = re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(seg)).lower()).strip("-")
+        if word:
+            words.append(word)
+    return "-".join(words[:max_words])
+
+
 def _template(name: str) -> Template:
     return Template(resources.files("kepu").joinpath("templates", name).read_text(encoding="utf-8"))
 
@@ -98,15 +125,52 @@ def new_issue(root: Path, month_text: str, settings: Settings) -> tuple[Path, li
     return path, days
 
 
-def new_activity(root: Path, day_text: str, slug: str, settings: Settings, today: date) -> Path:
+def new_activity(root: Path, day_text: str, slug: str | None, settings: Settings, today: date,
+                 title: str | None = None) -> tuple[Path, str]:
+    """Write an activity template; return (path, a note on how the short name was chosen or "").
+
+    The short name is optional: Chinese (`消防演练`) is taken as the title and turned into
+    pinyin (xiaofang-yanlian); without one, the pinyin of --title is used, else `huodong`
+    (-2, -3 … if taken) and the note says how to rename the file."""
+    from kepu.commands import command
+
     day = parse_day(day_text)
-    if not SLUG.match(slug):
-        raise NewFileError(f"短名「{slug}」只能用小写英文字母、数字和连字符", "例如 fire-drill、flu-lecture；它会出现在网址里")
+    note = ""
+    written = (slug or "").strip()
+    if written and not SLUG.match(written):
+        if re.search(r"[^\x00-\x7f]", written):  # Chinese: it is the activity's name
+            title = title or written
+            slug = pinyin_slug(written)
+            note = f"短名要用小写英文或拼音（会出现在网址里），已根据「{written}」用了拼音短名 {slug}。"
+        else:
+            slug = re.sub(r"[^a-z0-9]+", "-", written.lower()).strip("-")
+            if not slug:
+                raise NewFileError(f"短名「{written}」只能用小写英文字母、数字和连字符", "例如 fire-drill、flu-lecture；它会出现在网址里")
+            note = f"短名只能用小写英文字母、数字和连字符，已改成 {slug}。"
+    elif not written:
+        slug = pinyin_slug(title) if title else ""
+        if slug:
+            note = f"没有写短名，已根据活动名称「{title}」用了拼音短名 {slug}（会出现在网址里）。"
+        else:
+            slug = DEFAULT_SLUG
+            note = ("没有写短名，先用了 huodong（活动）。短名会出现在网址里，最好能看出是什么活动："
+                    f"把文件改名为 {day.isoformat()}-xiaofang.md 这样（拼音或英文）；下次可以这样写："
+                    f"{command('new', 'activity', day.isoformat(), '--title', '消防演练')}")
+        if slug:
+            base, n = slug, 2
+            while (root / "bulletins" / f"{day.year:04d}" / f"{day.isoformat()}-{slug}.md").exists():
+                slug, n = f"{base}-{n}", n + 1
+    if note and not slug.startswith(DEFAULT_SLUG):
+        note += f"要换短名，直接把文件改名就行，例如 {day.isoformat()}-fire-drill.md。"
     key = f"{day.isoformat()}-{slug}"
     path = root / "bulletins" / f"{day.year:04d}" / f"{key}.md"
     if day >= today:
         body_hint = "活动预告：写清楚活动内容、适合哪些居民参加、需要带什么、怎么报名。\n\n活动结束后，把这里改写成活动纪实，并填写 participants（参加人数）。"
     else:
         body_hint = "活动纪实：写活动经过、讲了什么、居民的反馈，可以插入照片：![照片说明](images/照片文件名.jpg)"
-    _write_new(path, _template("activity.md").substitute(key=key, community=settings.community_name, body_hint=body_hint))
-    return path
+    text = _template("activity.md").substitute(key=key, community=settings.community_name, body_hint=body_hint)
+    if title:
+        safe = title.replace("\\", "\\\\").replace('"', '\\"')
+        text = re.sub(r"(?m)^title: .*$", lambda _: f'title: "{safe}"', text, count=1)
+    _write_new(path, text)
+    return path, note

@@ -94,7 +94,9 @@ def to_count(value: Value) -> int:
     if not isinstance(value.raw, str) or not value.raw.strip():
         raise Invalid("人数应该是一个整数", "只写数字，例如 participants: 60")
     text = value.raw.strip().translate(FULLWIDTH_DIGITS).removesuffix("人").strip()
-    if not re.fullmatch(r"\d+", text):
+    if re.fullmatch(r"[-－−]\s*\d+", text):
+        raise Invalid(f"人数不能是负数（写的是 {value.raw.strip()}）", "写实际参加的人数，例如 participants: 60")
+    if not re.fullmatch(r"[0-9]+", text):
         raise Invalid(f"人数「{value.raw}」不是整数", "只写阿拉伯数字，不要写「约」「多」等字，例如 participants: 60")
     return int(text)
 
@@ -134,12 +136,16 @@ def to_image(value: Value) -> str:
 CONVERTERS = {"text": to_text, "list": to_list, "count": to_count, "timerange": to_timerange, "image": to_image}
 
 
-def convert(fields: dict[str, Value], specs, path, problems, *, what: str) -> dict:
-    """Check keys and convert values; return {name: converted} for valid fields."""
+def convert(fields: dict[str, Value], specs, path, problems, *, what: str, explain: dict | None = None) -> dict:
+    """Check keys and convert values; return {name: converted} for valid fields.
+    `explain` maps keys that are not fields to (what, fix), e.g. date: in an activity."""
     by_name = {s.name: s for s in specs}
     out: dict = {}
     for key, value in fields.items():
         spec = by_name.get(key)
+        if spec is None and explain and key.strip().lower() in explain:
+            problems.error(path, value.line, *explain[key.strip().lower()])
+            continue
         if spec is None:
             lowered = key.strip().lower()
             if lowered in by_name and lowered not in fields:
@@ -155,10 +161,14 @@ def convert(fields: dict[str, Value], specs, path, problems, *, what: str) -> di
     return out
 
 
-def check_required(fields: dict[str, Value], specs, path, problems, line: int) -> None:
+def check_required(fields: dict[str, Value], specs, path, problems, line: int, *, lost: str = "") -> None:
+    """Report missing required fields at `line`. `lost` is the text of a front matter block that
+    YAML could not read: a field named there was probably lost with it, not forgotten."""
     near_misses = {suggest(k, [s.name for s in specs]) for k in fields if k not in {s.name for s in specs}}
     for spec in specs:
         if spec.name in near_misses:
             continue  # already reported as a misspelt key with a did-you-mean
+        if lost and re.search(rf"(?m)^\s*{spec.name}\s*[:：]", lost):
+            continue  # written, but in the part YAML could not read: the YAML error is the cause
         if spec.required and spec.name not in fields and spec.name.capitalize() not in fields:
             problems.error(path, line, f"缺少必填项 {spec.name}（{spec.label}）", f"在 front matter 里加一行 {spec.name}: {spec.example}")

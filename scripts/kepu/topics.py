@@ -109,7 +109,49 @@ class TopicResolver:
     def valid_names(self) -> str:
         return "、".join(t.name for t in self.topics.values())
 
+    def guess(self, label: str) -> str:
+        """The registered name a mistyped label most likely means ("" if none): same pinyin
+        (建康 -> 健康), one Chinese character wrong, added or missing, or a close spelling."""
+        label = label.strip()
+        if not label:
+            return ""
+        names = {t.name: t.id for t in self.topics.values()}
+        candidates = list(dict.fromkeys([*names, *self.labels]))
+        if re.search(r"[\u3400-\u9fff]", label):
+            sound = _pinyin(label)
+            same_sound = [c for c in candidates if sound and _pinyin(c) == sound]
+            if same_sound:
+                return self._display(same_sound[0])
+            near = [c for c in candidates if _one_edit(label, c)]
+            if near:
+                return self._display(near[0])
+        return self._display(suggest(label.lower(), self.labels))
+
+    def _display(self, label: str) -> str:
+        """A label as the volunteer should write it: the topic's Chinese name when it is an alias or id."""
+        tid = self.labels.get(label.lower()) if label else None
+        if tid is None:
+            return label
+        names = [label] if not label.isascii() else []
+        return (names or [self.topics[tid].name])[0]
+
     def fix_for(self, label: str) -> str:
-        guess = suggest(label.lower(), self.labels)
+        guess = self.guess(label)
         hint = f"你是不是想写「{guess}」？" if guess else ""
         return f"{hint}可用的专题有：{self.valid_names()}（也可以用 topics.yml 里的别名，或在那里新增专题）"
+
+
+def _pinyin(text: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return " ".join(lazy_pinyin(text)) if re.fullmatch(r"[\u3400-\u9fff]+", text) else ""
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when a and b (at least two characters) differ by one character replaced, added or removed."""
+    if a == b or min(len(a), len(b)) < 2 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))

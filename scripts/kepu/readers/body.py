@@ -11,8 +11,23 @@ HEADING1 = re.compile(r"^ {0,3}#(?!#)\s*\S")
 FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 TOPIC_PREFIX = re.compile(r"^[【\[]\s*([^】\]]*?)\s*[】\]]\s*(.*)$")
 EXPLICIT_ANCHOR = re.compile(r"\s*\{\s*#([A-Za-z][\w-]*)\s*\}\s*$")
-MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.I)
+# A link destination as volunteers write it: <...>, or a path that may contain
+# spaces and balanced parentheses (a photo named "IMG_1234 (1).jpg"), then an
+# optional "title". Group "dest" holds the plain form, "angle" the <...> form.
+_PAREN = r"\((?:[^()\\\n]|\\.)*\)"
+_DEST = (r"(?:<(?P<angle>[^<>\n]*)>|(?P<dest>(?:[^()\s\\]|\\.|" + _PAREN + r")(?:[^()\\\n]|\\.|" + _PAREN + r")*?))?"
+         r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+_TEXT = r"(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)"  # may hold one level of [brackets]
+MD_IMAGE = re.compile(r"!\[" + _TEXT + r"\]\(\s*" + _DEST)
+MD_LINK = re.compile(r"(?<![!\\])\[" + _TEXT + r"\]\(\s*" + _DEST)
+# [id]: destination "title"   (not footnotes: [^1]: ...)
+REF_DEF = re.compile(r"^ {0,3}\[(?P<id>[^\]^\n][^\]\n]*)\]:[ \t]*(?:<(?P<angle>[^<>\n]*)>|(?P<dest>\S(?:[^\n]*?\S)?))"
+                     r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$")
+# ![alt][id], ![alt][] and ![alt] / [text][id], [text][] and [text] (when id is defined)
+REF_IMAGE = re.compile(r"!\[" + _TEXT + r"\](?:\[(?P<id>[^\]\n]*)\]|(?![(\[:]))")
+HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s>\"']+))", re.I)
+HTML_LINK = re.compile(r"<a\b[^>]*?\bhref\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s>\"']+))", re.I)
+CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
 RISKY_TAG = re.compile(r"<\s*(script|iframe|object|embed|frame|frameset)\b", re.I)
 EVENT_HANDLER = re.compile(r"<[a-zA-Z][^>]*\s(on[a-z]+)\s*=", re.I)
 REMOTE_RESOURCE = re.compile(
@@ -25,6 +40,14 @@ class ImageRef:
     target: str  # as written
     alt: str
     line: int
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    target: str  # destination as written (without <>)
+    text: str
+    line: int
+    kind: str  # "inline" | "reference" (a [id]: definition) | "html"
 
 
 @dataclass(frozen=True)
@@ -51,9 +74,11 @@ class Body:
     intro_line: int
     panels: list[RawPanel]
     images: list[ImageRef]
+    links: list[LinkRef]
     risks: list[HtmlRisk]
     h1_lines: list[int]
     fullwidth_heading_lines: list[int]
+    heading_link_lines: list[int] = field(default_factory=list)  # panel headings with a link or image
 
 
 def iter_lines(text: str, first_line: int):
@@ -77,22 +102,39 @@ def read_body(text: str, first_line: int, *, split_panels: bool) -> Body:
     intro: list[str] = []
     panels: list[RawPanel] = []
     images: list[ImageRef] = []
+    links: list[LinkRef] = []
+    defs = reference_definitions(text)
     risks: list[HtmlRisk] = []
     h1: list[int] = []
     fullwidth: list[int] = []
+    heading_links: list[int] = []
     for lineno, line, in_code in iter_lines(text, first_line):
         if not in_code:
             if split_panels and (m := HEADING2.match(line)):
                 panels.append(RawPanel(m.group(1), lineno, body_line=lineno + 1))
+                scan = blank_code_spans(line)
+                if MD_LINK.search(scan) or MD_IMAGE.search(scan) or REF_IMAGE.search(scan) or re.search(r"<[A-Za-z/!]", scan):
+                    heading_links.append(lineno)
                 continue
             if HEADING1.match(line):
                 h1.append(lineno)
             if FULLWIDTH_HEADING.match(line):
                 fullwidth.append(lineno)
-            for m in MD_IMAGE.finditer(line):
-                images.append(ImageRef(m.group(2), m.group(1), lineno))
-            for m in HTML_IMG.finditer(line):
-                images.append(ImageRef(m.group(1), "", lineno))
+            scan = blank_code_spans(line)
+            for m in MD_IMAGE.finditer(scan):
+                images.append(ImageRef(destination(m), m.group("text"), lineno))
+            for m in REF_IMAGE.finditer(scan):
+                target = defs.get(ref_id(m))
+                if target is not None:
+                    images.append(ImageRef(target, m.group("text"), lineno))
+            for m in HTML_IMG.finditer(scan):
+                images.append(ImageRef(html_value(m), "", lineno))
+            for m in MD_LINK.finditer(MD_IMAGE.sub(lambda i: " " * len(i.group(0)), scan)):
+                links.append(LinkRef(destination(m), m.group("text"), lineno, "inline"))
+            if m := REF_DEF.match(scan):
+                links.append(LinkRef(destination(m), m.group("id"), lineno, "reference"))
+            for m in HTML_LINK.finditer(scan):
+                links.append(LinkRef(html_value(m), "", lineno, "html"))
             for m in RISKY_TAG.finditer(line):
                 risks.append(HtmlRisk(f"<{m.group(1).lower()}> 标签", lineno))
             for m in EVENT_HANDLER.finditer(line):
@@ -103,7 +145,37 @@ def read_body(text: str, first_line: int, *, split_panels: bool) -> Body:
             for m in CSS_REMOTE.finditer(line):
                 risks.append(HtmlRisk(f"来自其他网站的资源 {m.group(1)}", lineno))
         (panels[-1].body_lines if panels else intro).append(line)
-    return Body("\n".join(intro).strip("\n"), first_line, panels, images, risks, h1, fullwidth)
+    return Body("\n".join(intro).strip("\n"), first_line, panels, images, links, risks, h1, fullwidth, heading_links)
+
+
+def destination(m: re.Match) -> str:
+    """The destination of an MD_IMAGE / MD_LINK / REF_DEF match, without <>."""
+    angle = m.group("angle")
+    return (angle if angle is not None else m.group("dest") or "").strip()
+
+
+def html_value(m: re.Match) -> str:
+    return next(v for v in (m.group("dq"), m.group("sq"), m.group("bare")) if v is not None)
+
+
+def ref_id(m: re.Match) -> str:
+    """The normalised label an REF_IMAGE (or reference link) refers to."""
+    label = m.group("id") or m.group("text")
+    return " ".join(label.split()).lower()
+
+
+def blank_code_spans(line: str) -> str:
+    """The line with `code spans` blanked out (same length), so their content is not parsed."""
+    return CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def reference_definitions(text: str) -> dict[str, str]:
+    """{normalised id: destination} of the [id]: definitions outside code blocks."""
+    defs: dict[str, str] = {}
+    for _, line, in_code in iter_lines(text, 1):
+        if not in_code and (m := REF_DEF.match(line)):
+            defs.setdefault(" ".join(m.group("id").split()).lower(), destination(m))
+    return defs
 
 
 def split_heading(heading: str) -> tuple[str | None, str, str | None]:
