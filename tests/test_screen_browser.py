@@ -369,6 +369,88 @@ def test_failed_or_malformed_poll_never_reloads(browser, built, failure):
     page.context.close()
 
 
+ERROR_PAGE = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+
+
+def keeps_showing_slides(page, build: str) -> None:
+    """Slides on screen, rotating, from a page of `build`; never the server's error page."""
+    seen = set()
+    for _ in range(3):
+        page.wait_for_selector(".slide.on .title")
+        seen.add(key(page))
+        run(page, 61_000)
+    assert len(seen) >= 2
+    assert "Bad Gateway" not in page.content()
+    assert page.evaluate("document.querySelector('meta[name=kepu-build]').content") == build
+
+
+def test_version_change_whose_page_then_answers_500_keeps_showing_slides(browser, built):
+    """The new page is fetched and checked once; switching must not need a second
+    request (that one answers 502 here, as a half-deployed server might)."""
+    page = open_screen(browser, built, paused=True)
+    html = (built["docs"] / "screen" / "index.html").read_text(encoding="utf-8")
+    old = re.search(r'<meta name="kepu-build" content="([0-9a-f]+)">', html).group(1)
+    page.route(lambda u: "version.json" in u,
+               lambda r: r.fulfill(status=200, content_type="application/json", body=json.dumps({"screen": NEW_BUILD})))
+    answers = []
+
+    def new_page(route):
+        answers.append(200 if not answers else 502)
+        route.fulfill(status=answers[-1], content_type="text/html",
+                      body=html.replace(old, NEW_BUILD) if answers[-1] == 200 else ERROR_PAGE)
+    page.route(lambda u: "b=" + NEW_BUILD in u, new_page)
+    page.evaluate("document.documentElement.setAttribute('data-old-page', '')")
+    poll_once(page, t_ms(DAY), 1)
+    run(page, 61_000)  # past the slide boundary: switched
+    keeps_showing_slides(page, NEW_BUILD)
+    assert answers == [200]
+    assert "b=" + NEW_BUILD in page.url
+    assert page.evaluate("document.documentElement.hasAttribute('data-old-page')") is False
+    page.context.close()
+
+
+def test_new_page_that_does_not_render_falls_back_to_the_current_one(browser, built):
+    page = open_screen(browser, built, paused=True)
+    html = (built["docs"] / "screen" / "index.html").read_text(encoding="utf-8")
+    old = re.search(r'<meta name="kepu-build" content="([0-9a-f]+)">', html).group(1)
+    broken = html.replace(old, NEW_BUILD).replace('id="kepu-screen-data">{', 'id="kepu-screen-data">{broken')
+    page.route(lambda u: "version.json" in u,
+               lambda r: r.fulfill(status=200, content_type="application/json", body=json.dumps({"screen": NEW_BUILD})))
+    page.route(lambda u: "b=" + NEW_BUILD in u, lambda r: r.fulfill(status=200, content_type="text/html", body=broken))
+    poll_once(page, t_ms(DAY), 1)
+    run(page, 61_000)
+    keeps_showing_slides(page, old)
+    poll_once(page, t_ms(DAY), 3)  # and it does not try the same broken build again and again
+    keeps_showing_slides(page, old)
+    page.context.close()
+
+
+def test_nightly_reload_whose_page_then_answers_500_keeps_showing_slides(browser, built):
+    html = (built["docs"] / "screen" / "index.html").read_text(encoding="utf-8")
+    build = re.search(r'<meta name="kepu-build" content="([0-9a-f]+)">', html).group(1)
+    answers = []
+
+    def screen_page(route):  # the first load, the nightly check, then only errors
+        answers.append(200 if len(answers) < 2 else 502)
+        route.fulfill(status=answers[-1], content_type="text/html", body=html if answers[-1] == 200 else ERROR_PAGE)
+    at = datetime(2026, 11, 29, 3, 59, 0, tzinfo=CST)
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, timezone_id="Asia/Shanghai")
+    page = ctx.new_page()
+    page.route(lambda u: "/screen/" in u and "version.json" not in u, screen_page)
+    page.clock.install(time=at - timedelta(seconds=1))
+    page.clock.pause_at(at)
+    page.goto(f"{built['origin']}/screen/?night=off")
+    page.wait_for_selector(".slide.on .title")
+    page.evaluate("document.documentElement.setAttribute('data-old-page', '')")
+    run(page, 60_100)  # 04:00:00.1: the nightly reload has fetched the page; let the fetch finish
+    page.wait_for_timeout(500)
+    assert page.evaluate("document.documentElement.hasAttribute('data-old-page')") is False  # really reloaded
+    keeps_showing_slides(page, build)
+    assert answers == [200, 200]  # the reload itself made no second request
+    assert "night=off" in page.url
+    ctx.close()
+
+
 def test_offline_mark_clears_when_the_network_is_back(browser, built):
     page = open_screen(browser, built, paused=True)
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from kepu.problems import Problems
-from kepu.readers.frontmatter import _to_python
+from kepu.readers.frontmatter import YamlRefused, _to_python, safe_compose
 from kepu.readers.source import read_source
 from kepu.schema import suggest
 
@@ -66,11 +66,14 @@ def load_settings(root: Path, problems: Problems) -> Settings:
     if not path.exists():
         problems.error(path, 0, "找不到网站配置文件 mkdocs.yml", "在站点根目录运行 kepu，或用 --root 指定站点目录")
         return settings
-    src = read_source(path, problems)
+    src = read_source(path, problems, strict_controls=True)  # MkDocs reads it too, as it is
     if src is None:
         return settings
     try:
-        node = yaml.compose(src.text, Loader=yaml.BaseLoader)
+        node = safe_compose(src.text, aliases=True)
+    except YamlRefused as exc:
+        problems.error(path, exc.line + 1, f"mkdocs.yml 无法读取：{exc.args[1]}", exc.args[2])
+        return settings
     except yaml.MarkedYAMLError as exc:
         line = (exc.problem_mark.line + 1) if exc.problem_mark else 0
         problems.error(path, line, f"mkdocs.yml 格式错误（{exc.problem}）", "检查这一行的冒号、缩进和引号")

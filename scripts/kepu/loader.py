@@ -36,6 +36,7 @@ NAMING_FIX = "月刊命名为 2026-12.md，活动命名为 2026-12-05-fire-drill
 SITE_CHECKS: list[str] = []
 SITE_CHECKS.append("kepu.images:check_images")  # photos: corrupt/too big/HEIC; print settings
 SITE_CHECKS += ["kepu.screen:check_settings", "kepu.screen:check_panels"]  # lobby screen: extra.screen, panel length
+SITE_CHECKS.append("kepu.limits:check_panels")  # robustness: panel size limit (file size etc. in read_source)
 
 
 @dataclass
@@ -199,8 +200,11 @@ def _fixed_name(stem: str) -> str | None:
 
 
 def _walk(folder: Path):
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+    """Every non-hidden file, never following a folder link. A folder named
+    like a content file (x.md) is yielded as a file, for read_source to refuse."""
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        yield from (Path(dirpath) / d for d in dirnames if d.lower().endswith(".md") and not d.startswith("."))
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not d.lower().endswith(".md")]
         for f in filenames:
             if not f.startswith("."):
                 yield Path(dirpath) / f

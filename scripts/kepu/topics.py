@@ -35,7 +35,10 @@ def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
     import yaml
 
     try:
-        root = yaml.compose(src.text, Loader=yaml.BaseLoader)
+        root = frontmatter.safe_compose(src.text)
+    except frontmatter.YamlRefused as exc:
+        problems.error(path, exc.line + 1, f"topics.yml 无法读取：{exc.args[1]}", exc.args[2])
+        return {}
     except yaml.MarkedYAMLError as exc:
         line = (exc.problem_mark.line + 1) if exc.problem_mark else 0
         problems.error(path, line, f"topics.yml 格式错误（{exc.problem}）", "对照文件里其他专题的写法检查这一行的冒号、缩进和引号")

@@ -5,6 +5,12 @@ of what was written) lets the next build remove stale generated files; a
 file that is not exactly what kepu wrote (a volunteer's hand-written or
 edited page) is never changed or deleted: the build stops with an error. Unchanged files are not
 rewritten, so `mkdocs serve` and caches see only real changes.
+
+A build can be interrupted anywhere (killed, power cut): before changing any
+file the manifest is replaced, atomically, by a journal that lists for each
+path both the hash that is there and the hash about to be written, and each
+file is replaced atomically through a hidden temporary file. So whatever the
+next build finds is recognised as kepu's own, and never blocks it.
 """
 from __future__ import annotations
 
@@ -69,21 +75,24 @@ def write(out: Output, docs: Path) -> WriteReport:
     of what was written; a file whose bytes differ from that (edited or
     hand-written) is never overwritten or removed."""
     manifest_path = docs / MANIFEST
-    try:
-        previous = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if not isinstance(previous, dict):
-            previous = {}
-    except (OSError, ValueError):
-        previous = {}
+    previous = _read_manifest(manifest_path)
     current: dict[str, bytes | None] = {}
     for rel, data in out.files.items():
         target = docs / rel
+        _tmp(target).unlink(missing_ok=True)  # left by an interrupted build
         existing = target.read_bytes() if target.is_file() else None
         current[rel] = existing
         if target.exists() and existing is None:
             raise ConflictError(rel)  # a folder where a file must go
-        if existing is not None and existing != data and previous.get(rel) != _digest(existing):
+        if existing is not None and existing != data and _digest(existing) not in previous.get(rel, ()):
             raise ConflictError(rel)
+    changes = [rel for rel, data in out.files.items() if current[rel] != data]
+    stale = sorted(rel for rel in set(previous) - set(out.files) if is_generated_path(rel))
+    if changes or stale:  # the journal: everything on disk from now on is recognised as kepu's
+        journal = {rel: sorted(previous.get(rel, set())) for rel in previous}
+        for rel in changes:
+            journal[rel] = sorted(set(journal.get(rel, ())) | {_digest(out.files[rel])})
+        _save_manifest(manifest_path, journal)
     written, unchanged = [], 0
     for rel, data in sorted(out.files.items()):
         target = docs / rel
@@ -91,20 +100,47 @@ def write(out: Output, docs: Path) -> WriteReport:
             unchanged += 1
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
+        tmp = _tmp(target)
         tmp.write_bytes(data)
         os.replace(tmp, target)
         written.append(rel)
     removed = []
-    for rel in sorted(set(previous) - set(out.files)):
+    for rel in stale:
         target = docs / rel
-        if is_generated_path(rel) and target.is_file() and _digest(target.read_bytes()) == previous[rel]:
+        _tmp(target).unlink(missing_ok=True)
+        if target.is_file() and _digest(target.read_bytes()) in previous[rel]:
             target.unlink()
             removed.append(rel)
             _prune_empty(target.parent, docs)
-    manifest = {rel: _digest(data) for rel, data in sorted(out.files.items())}
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=0), encoding="utf-8")
+    _save_manifest(manifest_path, {rel: _digest(data) for rel, data in sorted(out.files.items())})
     return WriteReport(written, unchanged, removed)
+
+
+def _read_manifest(path: Path) -> dict[str, set[str]]:
+    """path -> the hashes kepu may have left there (one; two in a journal)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    known: dict[str, set[str]] = {}
+    for rel, value in data.items():
+        digests = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        known[rel] = {d for d in digests if isinstance(d, str)}
+    return known
+
+
+def _save_manifest(path: Path, manifest: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp(path)
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _tmp(target: Path) -> Path:
+    """A hidden name next to the target (MkDocs skips files starting with a dot)."""
+    return target.with_name(f".{target.name}.kepu-tmp")
 
 
 def _digest(data: bytes) -> str:

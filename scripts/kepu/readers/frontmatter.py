@@ -6,6 +6,12 @@ are converted by the schema, never by YAML. Mistakes Chinese keyboards make
 (full-width colon, U+3000 spaces, tabs, Chinese dashes as the fence) are
 reported in Chinese with the line, and repaired in memory so that the rest
 of the file can still be checked in the same run.
+
+`safe_compose` is the one way kepu reads YAML: it walks the event stream
+first and refuses aliases/anchors (or, where allowed, their expansion beyond
+a limit), deep nesting, huge documents and control characters written as
+escapes ("\\r", "\\x0b", "\\ud800"), each at its line, before any of them
+costs memory or recursion.
 """
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from kepu import limits
 from kepu.commands import command
 from kepu.problems import Problems
 
@@ -130,11 +137,91 @@ YAML_HINTS = [
 ]
 
 
+class YamlRefused(yaml.YAMLError):
+    """YAML that kepu will not read. Args: (0-based line in the text, message, fix)."""
+
+    @property
+    def line(self) -> int:
+        return self.args[0]
+
+
+def safe_compose(text: str, *, aliases: bool = False):
+    """yaml.compose with BaseLoader, after checking the event stream. Raises
+    yaml.MarkedYAMLError for syntax errors and YamlRefused for what kepu refuses."""
+    depth = items = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.BaseLoader):
+            line = event.start_mark.line if event.start_mark else 0
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > limits.MAX_NESTING:
+                    raise YamlRefused(line, f"这里的方括号、花括号或缩进嵌套超过 {limits.MAX_NESTING} 层",
+                                      "值只需要一层：一段文字，或 [甲, 乙] 这样的列表")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+            if isinstance(event, yaml.NodeEvent):
+                items += 1
+                if items > limits.MAX_YAML_ITEMS:
+                    raise YamlRefused(line, f"内容太多（超过 {limits.MAX_YAML_ITEMS} 项）", "检查是不是误粘贴了大段内容")
+                if not aliases and (isinstance(event, yaml.AliasEvent) or event.anchor is not None):
+                    sign, name = ("*", event.anchor) if isinstance(event, yaml.AliasEvent) else ("&", event.anchor)
+                    raise YamlRefused(line, f"「{sign}{name}」是 YAML 的引用写法，kepu 不支持",
+                                      "如果 & 或 * 是值的一部分，把整个值用英文双引号括起来，例如 title: \"*注意* 安全\"")
+            if isinstance(event, yaml.ScalarEvent):
+                bad = limits.CONTROL_IN_VALUE.search(event.value)
+                if bad:
+                    raise YamlRefused(line, f"这个值里有控制字符（{limits.char_name(bad.group(0))}），"
+                                      "可能来自引号里的反斜杠写法（如 \\r、\\x0b）", "删掉反斜杠写法，直接写文字")
+        node = yaml.compose(text, Loader=yaml.BaseLoader)
+    except yaml.MarkedYAMLError:
+        raise
+    except yaml.YAMLError as exc:
+        if isinstance(exc, YamlRefused):
+            raise
+        raise YamlRefused(0, "YAML 里有无法读取的特殊字符", "删除其中的特殊字符后重试") from exc
+    except RecursionError:  # pragma: no cover - guarded by the depth limit above
+        raise YamlRefused(0, f"嵌套太深（超过 {limits.MAX_NESTING} 层）", "值只需要一层") from None
+    if aliases and node is not None:
+        _check_expansion(node)
+    return node
+
+
+def _check_expansion(root) -> None:
+    """Aliases let a few lines stand for billions of values (or for themselves):
+    count the values they expand to without expanding them."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise YamlRefused(node.start_mark.line, "这里的 YAML 引用（*名字）指向了它自己", "删掉这个引用，直接写出值")
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(n) for n in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        active.discard(key)
+        sizes[key] = total
+        if total > limits.MAX_YAML_EXPANDED:
+            raise YamlRefused(node.start_mark.line, f"这里的 YAML 引用（&名字、*名字）展开后超过 {limits.MAX_YAML_EXPANDED} 项",
+                              "删掉这些引用，直接写出值")
+        return total
+
+    size(root)
+
+
 def _parse_yaml(text: str, first_line: int, path, problems: Problems) -> dict[str, Value]:
     if not text.strip():
         return {}
     try:
-        node = yaml.compose(text, Loader=yaml.BaseLoader)
+        node = safe_compose(text)
+    except YamlRefused as exc:
+        problems.error(path, first_line + exc.line, f"front matter 无法读取：{exc.args[1]}", exc.args[2])
+        return _recover(text, first_line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -146,9 +233,6 @@ def _parse_yaml(text: str, first_line: int, path, problems: Problems) -> dict[st
         else:
             problems.error(path, line, f"front matter 格式错误（YAML：{exc.problem}）", "对照志愿者指南里的示例检查这一行")
         return _recover(text, first_line)
-    except yaml.YAMLError as exc:  # pragma: no cover - reader errors (e.g. control characters)
-        problems.error(path, first_line, f"front matter 无法读取（{exc}）", "删除其中的特殊字符后重试")
-        return {}
     if node is None:
         return {}
     if not isinstance(node, yaml.MappingNode):
@@ -189,6 +273,6 @@ def _to_python(node):
         return node.value
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(n) for n in node.value]
-    if isinstance(node, yaml.MappingNode):
-        return {_to_python(k): _to_python(v) for k, v in node.value}
+    if isinstance(node, yaml.MappingNode):  # a key that is itself a list or mapping becomes its text
+        return {k.value if isinstance(k, yaml.ScalarNode) else str(_to_python(k)): _to_python(v) for k, v in node.value}
     return None

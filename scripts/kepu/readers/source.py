@@ -1,11 +1,19 @@
 """Read a text file the way a volunteer's editor saved it: UTF-8 (with or
 without BOM), CRLF or LF. GBK/GB18030 from Windows Notepad's "ANSI" is
-recognised and reported (and rewritten as UTF-8 only when asked)."""
+recognised and reported (and rewritten as UTF-8 only when asked).
+
+Only regular files inside the site are opened (never a pipe, device or
+folder, never a link leading out of the repository), at most
+limits.MAX_FILE_BYTES of them, and control characters are removed (with a
+warning) so that every later reader and writer sees only checked text."""
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from kepu import limits
 from kepu.commands import command
 from kepu.problems import Problems
 
@@ -40,11 +48,13 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_source(path: Path, problems: Problems, *, fix_encoding: bool = False) -> SourceText | None:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.error(path, 0, f"无法读取这个文件（{exc.strerror}）", "检查文件是否被其他程序占用，或权限是否正确")
+def read_source(path: Path, problems: Problems, *, fix_encoding: bool = False,
+                strict_controls: bool = False) -> SourceText | None:
+    """The file's text, or None (after reporting why). strict_controls: control
+    characters are errors instead of being removed (for files other programs
+    read too, such as mkdocs.yml)."""
+    data = _read_bytes(path, problems)
+    if data is None:
         return None
     text, encoding = decode(data)
     if text is None:
@@ -63,4 +73,53 @@ def read_source(path: Path, problems: Problems, *, fix_encoding: bool = False) -
             encoding = "utf-8"
         else:
             problems.error(path, 0, "文件是 GBK/GB18030 编码（Windows 记事本的「ANSI」），网站需要 UTF-8", SAVE_AS_UTF8)
-    return SourceText(path, normalise_newlines(text), encoding)
+    text = normalise_newlines(text)
+    text = limits.clean_controls(text, path, problems, strict=strict_controls)
+    if path.suffix.lower() == ".md":
+        text = limits.check_markdown_nesting(text, path, problems)
+    return SourceText(path, text, encoding)
+
+
+def _read_bytes(path: Path, problems: Problems) -> bytes | None:
+    """The bytes of a regular file inside the site (checked before opening it:
+    opening a pipe would wait forever), or None after reporting the problem."""
+    try:
+        if path.is_symlink():
+            target = Path(os.path.realpath(path))
+            root = Path(os.path.realpath(problems.root))
+            if root != target and root not in target.parents:
+                problems.error(path, 0, "这个文件是指向仓库外面的快捷方式（符号链接），kepu 不会发布仓库以外的文件",
+                               "把真正的文件复制到 bulletins/ 里，删掉这个快捷方式")
+                return None
+        info = path.stat()
+    except OSError as exc:
+        problems.error(path, 0, f"无法读取这个文件（{_reason(exc)}）", "检查文件是否存在、是否被其他程序占用，或权限是否正确")
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "文件夹" if stat.S_ISDIR(info.st_mode) else "管道或设备之类的特殊文件"
+        problems.error(path, 0, f"这不是普通的文本文件，而是一个{kind}，kepu 不会打开它",
+                       "删掉它或改个名字；内容文件要是普通的 .md 文本文件")
+        return None
+    if info.st_size > limits.MAX_FILE_BYTES:
+        problems.error(path, 0, *limits.too_big(info.st_size))
+        return None
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limits.MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        problems.error(path, 0, f"无法读取这个文件（{_reason(exc)}）", "检查文件是否被其他程序占用，或权限是否正确")
+        return None
+    if len(data) > limits.MAX_FILE_BYTES:  # grew while being read
+        problems.error(path, 0, *limits.too_big(len(data)))
+        return None
+    return data
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "没有读取权限"
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在，或者是一个失效的快捷方式"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹"
+    return f"系统错误 {exc.errno}" if exc.errno else "系统错误"

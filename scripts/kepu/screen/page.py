@@ -82,6 +82,7 @@ JS = r"""
 (function () {
   'use strict';
   var D = JSON.parse(document.getElementById('kepu-screen-data').textContent);
+  var ORIGINAL = '<!doctype html>\n' + document.documentElement.outerHTML;  // to come back to (see swap)
   var BUILD = D.screen;
   var root = document.documentElement;
   var q = new URLSearchParams(location.search);
@@ -137,9 +138,10 @@ JS = r"""
   function visible(s) { return s.kind !== 'upcoming' || isoDay(s.date) >= today(); }
 
   // ---- one timer chain: every job has a due time; one setTimeout for the earliest
-  var due = {}, jobs = {}, timer = null;
-  function at(name, t) { due[name] = t; }
+  var due = {}, jobs = {}, timer = null, gone = false;  // gone: replaced by a new page (see swap)
+  function at(name, t) { if (!gone) due[name] = t; }
   function schedule() {
+    if (gone) return;
     var next = Infinity;
     for (var k in due) if (due[k] < next) next = due[k];
     if (timer !== null) clearTimeout(timer);
@@ -262,7 +264,7 @@ JS = r"""
   // ---- keyboard, for a person standing at the screen
   var mark = function (sel, on) { $(sel).hidden = !on; };
   jobs.resume = function (now) { paused = false; mark('#paused', false); if (!nightOn) at('advance', now + seconds(cur) * 1000); };
-  addEventListener('keydown', function (ev) {
+  function onKey(ev) {
     if (nightOn) return;
     var now = Date.now();
     if (ev.key === 'ArrowRight' || ev.key === 'PageDown') show(step(cur, 1), now);
@@ -274,7 +276,8 @@ JS = r"""
     } else return;
     ev.preventDefault();
     schedule();
-  });
+  }
+  addEventListener('keydown', onKey);
 
   // ---- staying fresh: poll version.json; reload only into a page known to load
   var ctrl = null, polling = false, tried = '';
@@ -283,7 +286,32 @@ JS = r"""
   function go(p) {
     pending = null;
     try { sessionStorage.setItem('kepu-screen-tried', p.id); } catch (e) { /* private mode */ }
-    location.replace(p.url);
+    swap(p.html, p.url, p.id);
+  }
+  // A new version is never loaded by a navigation (a second request that could answer
+  // 500 and leave the server's error page on the TV): the page already fetched and
+  // checked replaces this one in place; if it did not render, this page comes back.
+  function ready(t, id) {
+    return t.indexOf('<meta name="kepu-build" content="' + id + '">') >= 0 && t.indexOf('</html>') >= 0;
+  }
+  function swap(html, url, id) {
+    var here = location.href;
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    due = {};
+    gone = true;
+    removeEventListener('resize', orient);
+    removeEventListener('keydown', onKey);
+    document.removeEventListener('error', onError, true);
+    replaceWith(html, url);
+    var m = document.querySelector('meta[name="kepu-build"]'), r = document.documentElement;
+    if (!(m && m.content === id && (r.hasAttribute('data-slide') || r.classList.contains('night')))) replaceWith(ORIGINAL, here);
+  }
+  function replaceWith(html, url) {
+    try { history.replaceState(null, '', url); } catch (e) { /* keeps the old address */ }
+    document.open();
+    document.write(html);
+    document.close();
   }
   function get(url) {
     ctrl = typeof AbortController !== 'undefined' ? new AbortController() : null;
@@ -311,8 +339,8 @@ JS = r"""
       if (!id || id === BUILD || id === tried) return;
       var url = pageUrl(id);
       return get(url).then(function (r) { return r.ok ? r.text() : ''; }).then(function (t) {
-        if (t.indexOf('<meta name="kepu-build" content="' + id + '">') >= 0 && t.indexOf('</html>') >= 0) {
-          pending = {url: url, id: id};  // taken at the next slide boundary
+        if (ready(t, id)) {
+          pending = {url: url, id: id, html: t};  // taken at the next slide boundary
           if (nightOn) go(pending);
         }
       });
@@ -331,14 +359,24 @@ JS = r"""
   }
   jobs.reload = function (now) {
     if (IS_FILE) return location.reload();
-    get(location.href.split('#')[0]).then(function (r) { return r.ok ? r.text() : ''; }).then(function (t) {
-      if (t.indexOf('<meta name="kepu-build"') >= 0) location.reload(); else throw 0;
-    }).catch(function () { at('reload', Date.now() + 10 * MINUTE); }).then(function () { ctrl = null; delete due.pollAbort; schedule(); });
+    var url = location.href.split('#')[0];
+    get(url).then(function (r) { return r.ok ? r.text() : ''; }).then(function (t) {
+      var m = /<meta name="kepu-build" content="([0-9a-f]+)">/.exec(t);
+      if (!m || !ready(t, m[1])) throw 0;
+      ctrl = null;
+      swap(t, url, m[1]);
+    }).catch(function () {
+      at('reload', Date.now() + 10 * MINUTE);
+      ctrl = null;
+      delete due.pollAbort;
+      schedule();
+    });
   };
 
-  document.addEventListener('error', function (ev) {
+  function onError(ev) {
     if (ev.target && ev.target.tagName === 'IMG') ev.target.style.display = 'none';
-  }, true);
+  }
+  document.addEventListener('error', onError, true);
   var now = Date.now();
   jobs.minute(now);
   if (!nightOn) {
