@@ -47,16 +47,26 @@ def setup() -> Path:
     return py
 
 
+def run(args: list[str], env: dict) -> int:
+    """Run a command; Ctrl+C reaches it too (same console), so wait for it to stop quietly."""
+    proc = subprocess.Popen(args, cwd=ROOT, env=env)
+    while True:
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            continue
+
+
 def main(argv: list[str]) -> int:
     cmd = argv[0] if argv else "build"
     py = str(setup())
     env = dict(os.environ, PYTHONUTF8="1")
     if cmd == "test":
-        return subprocess.call([py, "-m", "pytest", *argv[1:]], cwd=ROOT, env=env)
+        return run([py, "-m", "pytest", *argv[1:]], env)
     if cmd in ("build", "serve", "check"):
-        return subprocess.call([py, "-m", "kepu", cmd, *argv[1:]], cwd=ROOT, env=env)
+        return run([py, "-m", "kepu", cmd, *argv[1:]], env)
     if cmd == "kepu":
-        return subprocess.call([py, "-m", "kepu", *argv[1:]], cwd=ROOT, env=env)
+        return run([py, "-m", "kepu", *argv[1:]], env)
     if cmd == "setup":
         return 0
     print(__doc__)
@@ -64,4 +74,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:  # Ctrl+C while setting up: no traceback
+        sys.exit(130)
