@@ -134,7 +134,12 @@ def test_preview(tmp_path):
         title_line = text.split("\n").index(f"title: {old_title}") + 1
         generated = root / "docs" / "2026" / "11" / "index.md"
         with browser() as b:
-            page = b.new_page(viewport={"width": 390, "height": 844})
+            page = b.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(f"http://127.0.0.1:{used}{base}2026/11/")
+            page.fill("input[data-md-component=search-query]", "灭火器")  # Material's search, kepu's index
+            page.keyboard.press("End")
+            page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+            page.set_viewport_size({"width": 390, "height": 844})  # a volunteer's phone
             page.goto(f"http://127.0.0.1:{used}{base}2026/11/")
             assert old_title in page.locator("h1").first.inner_text()
 
@@ -163,6 +168,8 @@ def test_preview(tmp_path):
             shown = overlay.inner_text()
             assert "bulletins/2026/2026-11.md" in shown and f"第 {title_line} 行" in shown, shown
             assert "中文冒号" in shown and "怎么改" in shown
+            box = overlay.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # readable on a phone, no sideways scrolling
             assert "预览测试新标题" in page.locator("h1").first.inner_text()  # the last good version
             assert "中文冒号" in serve.out  # and in the terminal
 

@@ -86,7 +86,9 @@
   var last = null;
   function draw(s) {
     last = s;
-    var problems = s && s.problems ? s.problems : [];
+    var problems = (s && s.problems ? s.problems : []).slice().sort(function (a, b) {
+      return (a.severity === ERROR ? 0 : 1) - (b.severity === ERROR ? 0 : 1);  // errors first, else as the server sorted
+    });
     var errors = problems.filter(function (p) { return p.severity === ERROR; }).length;
     var key = JSON.stringify(problems);
     var collapsed = sessionStorage.getItem(COLLAPSED) === key;
