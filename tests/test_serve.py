@@ -149,8 +149,7 @@ def test_preview(tmp_path):
             saved = time.monotonic()
             assert wait_for(lambda: "预览测试新标题" in generated.read_text(encoding="utf-8"), 5), serve.out
             assert time.monotonic() - saved <= 5
-            page.wait_for_function("document.querySelector('h1') && "
-                                   "document.querySelector('h1').textContent.includes('预览测试新标题')", timeout=30000)
+            page.locator("h1", has_text="预览测试新标题").wait_for(timeout=30000)
             assert wait_for(lambda: serve.count("预览已更新"), 30)
 
             # then idle: no loop, (almost) no CPU, the browser still waiting for news
@@ -173,10 +172,14 @@ def test_preview(tmp_path):
             assert "预览测试新标题" in page.locator("h1").first.inner_text()  # the last good version
             assert "中文冒号" in serve.out  # and in the terminal
 
-            # fixed: the overlay goes away
+            # fixed: the page reloads with the new good build (the third), without the overlay
             issue.write_text(good, encoding="utf-8")
-            overlay.wait_for(state="detached", timeout=30000)
-            assert "预览测试新标题" in page.locator("h1").first.inner_text()
+            assert wait_for(lambda: serve.count("预览已更新") == 2, 30), serve.out
+            script = page.locator('script[src="/__kepu/preview.js"][data-build="3"]')
+            script.wait_for(state="attached", timeout=30000)
+            page.locator("h1", has_text="预览测试新标题").wait_for(timeout=10000)
+            time.sleep(1)
+            assert overlay.count() == 0
 
         # Ctrl+C: a quiet stop
         serve.proc.send_signal(signal.SIGINT)

@@ -158,11 +158,9 @@ class Preview:
             where = "浏览器里显示的是上一次正确的版本" if self.build else "预览还没有生成"
             print(f"\n有错误，{where}。请按上面的提示修改，保存后会自动重新生成。", flush=True)
             return
-        old = self.current
+        previous = self.current
         self._publish(building=False, problems=problems, current=folder, build=self.build + 1)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        self._remove_stale(keep=folder)
+        self._remove_stale(keep=(folder, previous))  # the previous one may still be answering a request
         what = "预览已生成" if first else "预览已更新"
         print(f"{what}（用时 {time.perf_counter() - t0:.1f} 秒），浏览器里打开的页面会自动刷新。", flush=True)
 
@@ -184,9 +182,9 @@ class Preview:
         search_index.write_index(folder, result.site, self.root / ".cache" / "kepu" / "search-words.json")
         return problems, folder
 
-    def _remove_stale(self, keep: Path) -> None:
+    def _remove_stale(self, keep: tuple[Path | None, ...]) -> None:
         for child in self.work.iterdir() if self.work.is_dir() else ():
-            if child != keep and child.name.startswith("build-"):
+            if child not in keep and child.name.startswith("build-"):
                 shutil.rmtree(child, ignore_errors=True)  # a file still open on Windows: removed next time
 
 
@@ -284,7 +282,7 @@ def open_server(port: int, handler) -> tuple[PreviewServer | None, int]:
     for candidate in range(port, port + PORT_TRIES):
         try:
             return PreviewServer(("127.0.0.1", candidate), handler), candidate
-        except OSError:
+        except (OSError, OverflowError):  # busy, not allowed, or not a port number
             continue
     return None, port
 
