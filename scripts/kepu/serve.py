@@ -1,55 +1,358 @@
-"""`kepu serve`: live preview. Regenerates the generated area when anything
-in bulletins/ (or mkdocs.yml) changes; MkDocs' own server then reloads the
-browser."""
+"""`kepu serve`: a live preview that kepu serves itself.
+
+One worker thread rebuilds: kepu regenerates the generated area of docs/,
+MkDocs builds into a fresh folder under .cache/kepu/preview/, then the
+compact search index is written, exactly as `kepu build` does. A file
+watcher (bulletins/, mkdocs.yml, hand-written docs/ and overrides/; never
+kepu's own outputs) waits for 0.5 s of quiet before starting a rebuild;
+changes made during a rebuild coalesce into at most one more.
+
+A small HTTP server on 127.0.0.1 serves the last good build under
+site_url's path. Into HTML pages it injects preview.js, which long-polls
+/__kepu/status: it reloads the page when a new good build is published
+and, while the content has errors, shows them (file:line, how to fix) over
+the last good version. Nothing here depends on MkDocs beyond the one
+`run_mkdocs` call, so another engine can replace it.
+"""
 from __future__ import annotations
 
-import logging
+import json
+import mimetypes
 import os
+import shutil
+import sys
 import threading
 import time
+import traceback
+from dataclasses import asdict
 from datetime import date
-from pathlib import Path
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path, PurePosixPath
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from kepu.build import _quiet_mkdocs_logging, regenerate
+from kepu.commands import command
+from kepu.generate.writer import MANIFEST, is_generated_path
+from kepu.problems import ERROR, Problem
+
+ASSETS = Path(__file__).resolve().parent / "preview"
+QUIET_SECONDS = 0.5  # a save counts as finished after this much quiet
+POLL_SECONDS = 20.0  # how long one /__kepu/status request may wait for news
+PORT_TRIES = 11  # the asked port and the next 10
+STATUS_PATH = "/__kepu/status"
+TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+         ".css": "text/css; charset=utf-8", ".json": "application/json; charset=utf-8",
+         ".xml": "application/xml; charset=utf-8", ".svg": "image/svg+xml", ".ics": "text/calendar; charset=utf-8",
+         ".webp": "image/webp", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+         ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8", ".map": "application/json"}
+TEMP_SUFFIXES = (".tmp", ".temp", ".swp", ".swx", ".swo", ".part", ".crdownload", ".bak", "~")
 
 
-def serve(root: Path, *, port: int = 8000, today: date | None = None) -> int:
-    from watchdog.events import FileSystemEventHandler
+# ------------------------------------------------------------------ what to watch
+
+def is_watched(rel: str) -> bool:
+    """Pure: does a change to `rel` (relative to the site root, forward slashes) need a rebuild?
+    Volunteers' sources do; kepu's own outputs, caches and editors' temporary files do not."""
+    p = PurePosixPath(rel)
+    if not p.parts or p.is_absolute() or ".." in p.parts:
+        return False
+    name = p.name
+    if any(part.startswith(".") for part in p.parts) or name.startswith("~") or name.lower().endswith(TEMP_SUFFIXES) or name == "4913":
+        return False  # hidden, Office lock (~$x), vim probe (4913), editors' and kepu's temporary files
+    top = p.parts[0]
+    if top in ("bulletins", "overrides"):
+        return len(p.parts) > 1
+    if top == "docs":
+        inner = PurePosixPath(*p.parts[1:]).as_posix() if len(p.parts) > 1 else ""
+        return bool(inner) and inner != MANIFEST and not is_generated_path(inner)
+    return rel == "mkdocs.yml"
+
+
+# ------------------------------------------------------------------ pages
+
+def inject(html: bytes, build: int) -> bytes:
+    """Pure: `html` with the preview script added (before </head>, else at the end)."""
+    tag = (f'<script src="/__kepu/preview.js" data-build="{int(build)}" defer></script>').encode()
+    lower = html.lower()
+    at = lower.rfind(b"</head>")
+    if at < 0:
+        at = lower.rfind(b"</body>")
+    if at < 0:
+        return html + tag
+    return html[:at] + tag + html[at:]
+
+
+def problem_json(p: Problem) -> dict:
+    return asdict(p)
+
+
+class Preview:
+    """The state the server shows and the worker changes: last good build and current problems."""
+
+    def __init__(self, root: Path, work: Path, today: date | None):
+        self.root = root
+        self.work = work  # .cache/kepu/preview/<port>/
+        self.today = today
+        self.cond = threading.Condition()
+        self.version = 0  # changes whenever anything below changes (long-poll clients wake up)
+        self.build = 0  # number of the last good build (0: none yet)
+        self.current: Path | None = None  # folder of the last good build
+        self.building = True
+        self.problems: list[Problem] = []
+        self.changes: set[str] = set()
+        self.last_event = 0.0
+        self.events = threading.Condition()
+
+    # ---- status (server threads read, worker writes)
+
+    def status(self) -> dict:
+        with self.cond:
+            return {"version": self.version, "build": self.build, "building": self.building,
+                    "problems": [problem_json(p) for p in self.problems]}
+
+    def wait_status(self, seen: int | None) -> dict:
+        with self.cond:
+            if seen == self.version:
+                self.cond.wait(POLL_SECONDS)
+            return self.status()
+
+    def _publish(self, **changes) -> None:
+        with self.cond:
+            for key, value in changes.items():
+                setattr(self, key, value)
+            self.version += 1
+            self.cond.notify_all()
+
+    # ---- watcher (observer thread) and worker
+
+    def changed(self, rel: str) -> None:
+        with self.events:
+            self.changes.add(rel)
+            self.last_event = time.monotonic()
+            self.events.notify()
+
+    def work_forever(self) -> None:
+        self.rebuild(first=True)
+        while True:
+            with self.events:
+                while not self.changes:
+                    self.events.wait()
+                while (left := self.last_event + QUIET_SECONDS - time.monotonic()) > 0:
+                    self.events.wait(left)  # debounce: editors save in several steps
+                changed = sorted(self.changes)
+                self.changes.clear()
+            names = [rel for rel in changed if (self.root / rel).exists()] or changed  # not editors' temp files
+            shown = "、".join(names[:3]) + (f" 等 {len(names)} 个文件" if len(names) > 3 else "")
+            print(f"\n检测到修改：{shown}，正在重新生成…", flush=True)
+            self.rebuild()
+
+    def rebuild(self, first: bool = False) -> None:
+        self._publish(building=True)
+        t0 = time.perf_counter()
+        try:
+            problems, folder = self._build_once()
+        except Exception:  # a bug in kepu, not in the volunteer's files: keep the preview running
+            problems, folder = [_crash(self.root)], None
+        if folder is None:
+            self._publish(building=False, problems=problems)
+            where = "浏览器里显示的是上一次正确的版本" if self.build else "预览还没有生成"
+            print(f"\n有错误，{where}。请按上面的提示修改，保存后会自动重新生成。", flush=True)
+            return
+        previous = self.current
+        self._publish(building=False, problems=problems, current=folder, build=self.build + 1)
+        self._remove_stale(keep=(folder, previous))  # the previous one may still be answering a request
+        what = "预览已生成" if first else "预览已更新"
+        print(f"{what}（用时 {time.perf_counter() - t0:.1f} 秒），浏览器里打开的页面会自动刷新。", flush=True)
+
+    def _build_once(self) -> tuple[list[Problem], Path | None]:
+        from kepu import search_index
+        from kepu.build import regenerate, run_mkdocs
+
+        result, report = regenerate(self.root, today=self.today)  # prints the problems
+        sys.stdout.flush()
+        problems = result.problems.sorted()
+        if report is None:
+            return problems, None
+        folder = self.work / f"build-{self.build + 1}"
+        shutil.rmtree(folder, ignore_errors=True)
+        if not run_mkdocs(self.root, folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            return problems + [Problem("docs", 0, ERROR, "网站页面生成失败：docs/ 里手写的页面、overrides/ 或 mkdocs.yml 有问题",
+                                       "看运行预览的窗口里的提示，改好保存后会自动重新生成")], None
+        search_index.write_index(folder, result.site, self.root / ".cache" / "kepu" / "search-words.json")
+        return problems, folder
+
+    def _remove_stale(self, keep: tuple[Path | None, ...]) -> None:
+        for child in self.work.iterdir() if self.work.is_dir() else ():
+            if child not in keep and child.name.startswith("build-"):
+                shutil.rmtree(child, ignore_errors=True)  # a file still open on Windows: removed next time
+
+
+def _crash(root: Path) -> Problem:
+    log = root / ".cache" / "kepu-crash.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+    except OSError:
+        pass
+    print("kepu 内部出错了（这不是你的文件的问题）。请把 .cache/kepu-crash.log 发给技术志愿者。", flush=True)
+    return Problem(".cache/kepu-crash.log", 0, ERROR, "kepu 内部出错了（这不是你的文件的问题）",
+                   "请把 .cache/kepu-crash.log 发给技术志愿者；修改文件并保存后会再试一次")
+
+
+# ------------------------------------------------------------------ HTTP
+
+def make_handler(preview: Preview, base: str):
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "kepu-preview"
+
+        def do_HEAD(self):
+            self.do_GET(head=True)
+
+        def do_GET(self, head: bool = False):
+            url = urlsplit(self.path)
+            path = unquote(url.path)
+            if path == STATUS_PATH:
+                seen = parse_qs(url.query).get("version", [""])[0]
+                body = json.dumps(preview.wait_status(int(seen) if seen.isdigit() else None), ensure_ascii=False)
+                return self.reply(200, TYPES[".json"], body.encode("utf-8"), head)
+            if path in ("/__kepu/preview.js", "/__kepu/preview.css"):
+                name = path.rsplit("/", 1)[1]
+                return self.reply(200, TYPES[Path(name).suffix], (ASSETS / name).read_bytes(), head)
+            if not path.startswith(base):
+                if base.startswith(path.rstrip("/") + "/"):  # "/" or a parent of the base path
+                    return self.redirect(base)
+                return self.reply(404, TYPES[".txt"], f"预览网站在 {base} 下面。".encode("utf-8"), head)
+            with preview.cond:
+                folder, build = preview.current, preview.build
+            if folder is None:  # no good build yet: a waiting page that shows progress and errors
+                return self.reply(200, TYPES[".html"], inject((ASSETS / "waiting.html").read_bytes(), 0), head)
+            rel = PurePosixPath(path[len(base):])
+            if ".." in rel.parts or any(":" in part or "\\" in part for part in rel.parts):
+                return self.reply(404, TYPES[".txt"], "没有这个页面。".encode("utf-8"), head)
+            target = folder.joinpath(*rel.parts)
+            if target.is_dir():
+                if not path.endswith("/"):
+                    return self.redirect(path + "/")
+                target = target / "index.html"
+            status = 200
+            if not target.is_file():
+                status, target = 404, folder / "404.html"
+                if not target.is_file():
+                    return self.reply(404, TYPES[".txt"], "没有这个页面。".encode("utf-8"), head)
+            try:
+                data = target.read_bytes()
+            except OSError:  # the build was replaced while reading: the browser will retry
+                return self.reply(503, TYPES[".txt"], "预览正在更新，请刷新。".encode("utf-8"), head)
+            kind = TYPES.get(target.suffix.lower()) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if target.suffix.lower() == ".html":
+                data = inject(data, build)
+            self.reply(status, kind, data, head)
+
+        def reply(self, status: int, kind: str, body: bytes, head: bool = False) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+        def redirect(self, where: str) -> None:
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", where)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):  # no English request log in the volunteer's terminal
+            pass
+
+    return Handler
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True  # open long-polls never delay Ctrl+C
+    allow_reuse_address = os.name != "nt"  # on Windows it would let two servers share a port
+
+    def handle_error(self, request, client_address):
+        pass  # a browser that closed the connection (reload, tab closed) is not an error
+
+
+def open_server(port: int, handler) -> tuple[PreviewServer | None, int]:
+    for candidate in range(port, port + PORT_TRIES):
+        try:
+            return PreviewServer(("127.0.0.1", candidate), handler), candidate
+        except (OSError, OverflowError):  # busy, not allowed, or not a port number
+            continue
+    return None, port
+
+
+# ------------------------------------------------------------------ watcher
+
+def start_watching(root: Path, preview: Preview):
+    from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileCreatedEvent,
+                                 FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileSystemEventHandler)
     from watchdog.observers import Observer
 
-    root = root.resolve()
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    result, _ = regenerate(root, today=today)
-    base = result.site.settings.base_path  # mkdocs serve mounts the site under site_url's path
-    pending = threading.Event()
+    # Only real changes: not opened/closed-without-writing, which every build's reading would cause.
+    kinds = [FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent,
+             DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event):
-            if not event.is_directory and not str(event.src_path).endswith((".tmp", "~")):
-                pending.set()
-
-    def worker():
-        while True:
-            pending.wait()
-            time.sleep(0.3)  # let editors finish saving
-            pending.clear()
-            print("检测到 bulletins/ 有修改，重新生成…", flush=True)
-            regenerate(root, today=today)
+            for raw in (event.src_path, getattr(event, "dest_path", "")):
+                if not raw:
+                    continue
+                path = Path(os.fsdecode(raw))
+                try:
+                    rel = path.relative_to(root).as_posix()
+                except ValueError:
+                    continue
+                if is_watched(rel):
+                    preview.changed(rel)
 
     observer = Observer()
-    observer.schedule(Handler(), str(root / "bulletins"), recursive=True)
+    handler = Handler()
+    observer.schedule(handler, str(root), recursive=False, event_filter=kinds)  # mkdocs.yml
+    for name in ("bulletins", "docs", "overrides"):
+        if (root / name).is_dir():
+            observer.schedule(handler, str(root / name), recursive=True, event_filter=kinds)
+    observer.daemon = True
     observer.start()
-    threading.Thread(target=worker, daemon=True).start()
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    return observer
 
-    _quiet_mkdocs_logging()
-    print(f"预览地址：http://127.0.0.1:{port}{base} （按 Ctrl+C 停止）", flush=True)
+
+# ------------------------------------------------------------------ command
+
+def serve(root: Path, *, port: int = 8000, today: date | None = None) -> int:
+    from kepu.config import load_settings
+    from kepu.problems import Problems
+
+    root = root.resolve()
+    base = load_settings(root, Problems(root)).base_path  # problems are reported by the first build
+    server, used = open_server(port, None)
+    if server is None:
+        print(f"端口 {port}–{port + PORT_TRIES - 1} 都被占用了，预览没有启动。可能已经开着一个预览窗口："
+              f"先关掉它（在那个窗口按 Ctrl+C），或者换一个端口，例如：{command('serve', '--port', str(port + 100))}",
+              flush=True)
+        return 1
+    if used != port:
+        print(f"端口 {port} 已被占用（可能另一个预览还开着），改用端口 {used}。", flush=True)
+    work = root / ".cache" / "kepu" / "preview" / str(used)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
+    preview = Preview(root, work, today)
+    server.RequestHandlerClass = make_handler(preview, base)
+    print(f"预览地址：http://127.0.0.1:{used}{base}  （用浏览器打开；按 Ctrl+C 停止预览）", flush=True)
+    print("正在生成预览…", flush=True)
+    observer = start_watching(root, preview)
+    threading.Thread(target=preview.work_forever, name="kepu-preview-build", daemon=True).start()
     try:
-        # dirty: MkDocs re-renders only the pages whose Markdown kepu rewrote. That is correct here
-        # because the nav is constant and every listing page is regenerated by kepu when it changes.
-        logging.getLogger("mkdocs").addFilter(lambda r: "'dirty' build" not in r.getMessage())
-        mkdocs_serve(str(root / "mkdocs.yml"), livereload=True, build_type="dirty", strict=False,
-                     dev_addr=f"127.0.0.1:{port}")
+        server.serve_forever(poll_interval=0.5)
+    except KeyboardInterrupt:
+        pass
     finally:
+        server.server_close()
         observer.stop()
+    print("\n预览已停止。", flush=True)
     return 0
