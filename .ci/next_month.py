@@ -4,7 +4,8 @@ Copies the repository (the files git would commit) to a temp folder, adds the
 next month's issue and two activities there the way a volunteer does (`kepu new
 issue` / `kepu new activity`, then filling in the templates; one activity is
 already held and has a phone photo, the other is announced), checks the content,
-and runs the test suite in the copy.
+and runs the test suite in the copy (pytest arguments are passed on; .ci/run
+leaves out the slow browser tests).
 
 Run with the project's .venv Python after `python3 tasks.py test` (it needs
 Pillow for the photo): `.venv/bin/python .ci/next_month.py [pytest args]`.
