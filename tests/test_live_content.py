@@ -46,7 +46,7 @@ def test_example_mkdocs_yml_is_the_repository_config_apart_from_community_settin
 
 # what reading the live content or the real date looks like in a test
 LIVE = re.compile(r'\.today\(\)|datetime\.now\(|datetime\.today\(|REPO\s*/\s*"(bulletins|mkdocs\.yml)"|REPO\.r?glob\(|'
-                  r"load_site\(REPO\b|str\(REPO\)")
+                  r'load_site\(REPO\b|"--root",\s*str\(REPO\)')
 
 
 def test_no_other_test_reads_the_live_content_or_the_real_date():
