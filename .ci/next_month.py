@@ -4,12 +4,14 @@ Copies the repository (the files git would commit) to a temp folder, adds the
 next month's issue and two activities there the way a volunteer does (`kepu new
 issue` / `kepu new activity`, then filling in the templates; one activity is
 already held and has a phone photo, the other is announced), checks the content,
-and runs the test suite in the copy.
+and runs the test suite in the copy (pytest arguments are passed on; .ci/run
+leaves out the slow browser tests).
 
 Run with the project's .venv Python after `python3 tasks.py test` (it needs
 Pillow for the photo): `.venv/bin/python .ci/next_month.py [pytest args]`.
-The copy reuses the installed .venv through a symlink (tasks.py sees the same
-requirements and does not reinstall) and imports kepu from the copy's scripts/.
+The copy reuses the installed environment (the Python running this script)
+through a symlink and KEPU_VENV: tasks.py sees the same locks and installs
+nothing. Tests in the copy import kepu from the copy's scripts/.
 """
 from __future__ import annotations
 
@@ -38,7 +40,8 @@ def copy_repository(dest: Path) -> None:
             shutil.copy2(src, dest / rel)
     # the tests ask git which files are ignored: a fresh repository with the same .gitignore
     subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
-    os.symlink(REPO / ".venv", dest / ".venv", target_is_directory=True)
+    # the environment running this script, already installed: tasks.py finds the same locks and installs nothing
+    os.symlink(sys.prefix, dest / ".venv", target_is_directory=True)
 
 
 def kepu(root: Path, env: dict, *args: str) -> str:
@@ -110,7 +113,9 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="kepu-next-month-") as tmp:
         root = Path(tmp)
         copy_repository(root)
-        env = dict(os.environ, PYTHONPATH=str(root / "scripts"))  # the copy's kepu, not the editable install's
+        env = dict(os.environ, KEPU_VENV=sys.prefix,  # tasks.py versions that take the environment from KEPU_VENV
+                   PYTHONPATH=str(root / "scripts"))  # the copy's kepu, not the editable install's
+        env.pop("KEPU_TODAY", None)  # the real day, like the dates added above
         added = add_next_month(root, env)
         out = kepu(root, env, "check")
         mine = [line for line in out.splitlines() if any(line.startswith(rel + ":") for rel in added)]

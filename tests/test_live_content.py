@@ -10,7 +10,9 @@ deploy does not stop for them either. They are shown in pytest's warnings
 summary so nobody misses them."""
 from __future__ import annotations
 
+import re
 import warnings
+from pathlib import Path
 
 import yaml
 from conftest import EXAMPLE, REPO
@@ -40,3 +42,18 @@ def test_example_mkdocs_yml_is_the_repository_config_apart_from_community_settin
     differ = sorted(k for k in (live.keys() | frozen.keys()) - COMMUNITY_KEYS if live.get(k) != frozen.get(k))
     assert differ == [], (f"mkdocs.yml and tests/fixtures/example/mkdocs.yml differ in {differ}: "
                           "copy the change into the example, so the tests build the site as it is configured")
+
+
+# what reading the live content or the real date looks like in a test
+LIVE = re.compile(r'\.today\(\)|datetime\.now\(|datetime\.today\(|REPO\s*/\s*"(bulletins|mkdocs\.yml)"|REPO\.r?glob\(|'
+                  r'load_site\(REPO\b|"--root",\s*str\(REPO\)')
+
+
+def test_no_other_test_reads_the_live_content_or_the_real_date():
+    """The suite must stay green when volunteers add content: .ci/run proves it for the
+    tests that build sites without a browser; this keeps the others honest too."""
+    here = Path(__file__).resolve()
+    found = [f"{path.relative_to(REPO).as_posix()}:{n}: {line.strip()}"
+             for path in sorted((REPO / "tests").rglob("*.py")) if path != here
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if LIVE.search(line)]
+    assert found == [], "use conftest.EXAMPLE and TODAY instead:\n" + "\n".join(found)
