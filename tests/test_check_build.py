@@ -96,6 +96,8 @@ HAND = [
     Case("link to a photo", "[看大图](images/IMG_1234 (1).jpg)", expect="error"),
     Case("mail and phone", "[写信](mailto:kepu@example.org) [打电话](tel:057188000000)", expect="pass"),
     Case("empty link and anchor", "[空]() [本页](#top)", expect="pass"),
+    Case("link text over two lines", "请看[十月的\n橱窗](2026-10.md)和[下一期\n月刊](2026-13.md)", expect="error"),
+    Case("link text over two lines, valid", "请看[十月的\n橱窗](2026-10.md)，还有![现场\n照片](images/IMG_1234 (1).jpg)", expect="pass"),
     Case("image inside a link", "[![封面](images/IMG_1234(1).jpg)](2026-10.md)", expect="pass"),
     # other Markdown
     Case("footnote", "血压要常量[^1]。\n\n[^1]: 每周至少两次。", expect="pass"),

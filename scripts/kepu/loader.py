@@ -167,6 +167,8 @@ def diagnose_name(path: Path, bulletins: Path) -> tuple[str, str]:
         if m and m.group(3) and rest and not SLUG.match(rest):
             return (f"活动文件名里的短名「{rest}」只能用小写英文字母、数字和连字符（-），它会出现在网址里",
                     f"{rename(fixed)}（短名用拼音或英文，例如 fire-drill）")
+        if m and not m.group(3) and rest:
+            return f"月刊的文件名只写年月，不要加「{rest}」（标题写在文件里的 title: 后面）", rename(fixed)
         if m and m.group(3) and not rest:
             return ("活动文件名要在日期后面加一个短名", f"{rename(fixed)}（短名用拼音或英文，会出现在网址里，例如 fire-drill）")
         if norm != stem:
