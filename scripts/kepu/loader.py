@@ -144,6 +144,8 @@ def diagnose_name(path: Path, bulletins: Path) -> tuple[str, str]:
 
     def rename(new_name: str) -> str:
         target = place(new_name)
+        if target.exists() and target != path:
+            return f"正确的文件名是 {new_name}，但它已经存在：把这个文件里要保留的内容合并到 {new_name}，然后删掉「{name}」"
         where = "" if target.parent == folder else f"，放在 bulletins/{target.parent.name}/ 文件夹里"
         return f"把文件改名为 {new_name}{where}"
 
