@@ -96,6 +96,8 @@ HAND = [
     Case("link to a photo", "[看大图](images/IMG_1234 (1).jpg)", expect="error"),
     Case("mail and phone", "[写信](mailto:kepu@example.org) [打电话](tel:057188000000)", expect="pass"),
     Case("empty link and anchor", "[空]() [本页](#top)", expect="pass"),
+    Case("link text over two lines", "请看[十月的\n橱窗](2026-10.md)和[下一期\n月刊](2026-13.md)", expect="error"),
+    Case("link text over two lines, valid", "请看[十月的\n橱窗](2026-10.md)，还有![现场\n照片](images/IMG_1234 (1).jpg)", expect="pass"),
     Case("image inside a link", "[![封面](images/IMG_1234(1).jpg)](2026-10.md)", expect="pass"),
     # other Markdown
     Case("footnote", "血压要常量[^1]。\n\n[^1]: 每周至少两次。", expect="pass"),
@@ -335,3 +337,19 @@ def test_mkdocs_warning_is_mapped_to_the_bulletin_line_in_chinese(base, capsys):
     lines = report_mkdocs_messages(base, ["Something else went wrong"], site)
     assert "Something" not in lines[0] and "技术志愿者" in lines[0]
     assert "Something else went wrong" in (base / ".cache/kepu/mkdocs-warnings.log").read_text(encoding="utf-8")
+
+
+def test_a_warning_the_check_missed_reaches_the_volunteer_as_path_line_in_chinese(tmp_path, monkeypatch, capsys):
+    """The safety net: with the link check switched off, MkDocs' own warning is what stops the
+    build, and the volunteer sees the bulletin and line in Chinese, never MkDocs' English."""
+    import kepu.loader
+
+    monkeypatch.setattr(kepu.loader, "_check_links", lambda *args: None)
+    root = make_base(tmp_path / "site")
+    write(root, {"bulletins/2026/2026-11-09-talk.md": GOOD_ACTIVITY + "\n第一段。\n\n看[下期](2026-13.md)\n"})
+    assert build(root, today=TODAY) == 1
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    assert "bulletins/2026/2026-11-09-talk.md:13: 错误: 网站生成时发现链接「2026-13.md」" in out
+    assert "Doc file" not in out and "Aborted" not in out and "WARNING" not in out
+    assert not (root / "site").exists()

@@ -359,3 +359,10 @@ def test_problems_in_a_file_are_in_line_order(site):
     problems = site.problems()
     lines = [int(p.split(":")[1]) for p in problems if p.startswith(ACT)]
     assert lines == sorted(lines) and len(lines) >= 2
+
+
+def test_misnamed_file_whose_right_name_exists_says_merge(site):
+    site.write(ISSUE, GOOD_ISSUE)
+    site.write("bulletins/2026/2026年11月.md", GOOD_ISSUE)
+    msg = only(site.errors(), "2026年11月.md:1: 错误:")
+    assert "2026-11.md，但它已经存在" in msg and "合并到 2026-11.md" in msg

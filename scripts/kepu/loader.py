@@ -146,6 +146,8 @@ def diagnose_name(path: Path, bulletins: Path) -> tuple[str, str]:
 
     def rename(new_name: str) -> str:
         target = place(new_name)
+        if target.exists() and target != path:
+            return f"正确的文件名是 {new_name}，但它已经存在：把这个文件里要保留的内容合并到 {new_name}，然后删掉「{name}」"
         where = "" if target.parent == folder else f"，放在 bulletins/{target.parent.name}/ 文件夹里"
         return f"把文件改名为 {new_name}{where}"
 
@@ -169,6 +171,8 @@ def diagnose_name(path: Path, bulletins: Path) -> tuple[str, str]:
         if m and m.group(3) and rest and not SLUG.match(rest):
             return (f"活动文件名里的短名「{rest}」只能用小写英文字母、数字和连字符（-），它会出现在网址里",
                     f"{rename(fixed)}（短名用拼音或英文，例如 fire-drill）")
+        if m and not m.group(3) and rest:
+            return f"月刊的文件名只写年月，不要加「{rest}」（标题写在文件里的 title: 后面）", rename(fixed)
         if m and m.group(3) and not rest:
             return ("活动文件名要在日期后面加一个短名", f"{rename(fixed)}（短名用拼音或英文，会出现在网址里，例如 fire-drill）")
         if norm != stem:

@@ -11,7 +11,6 @@ from urllib.parse import unquote
 from kepu import urls
 from kepu.model import Image, Site
 from kepu.readers import body as body_reader
-from kepu.readers.body import CODE_SPAN, HTML_IMG, HTML_LINK, MD_IMAGE, MD_LINK, REF_DEF, REF_IMAGE
 
 RISKY_BLOCK = re.compile(r"<\s*(script|iframe|object|embed|frameset|frame)\b.*?(</\s*\1\s*>|/>|$)", re.I | re.S)
 EVENT_ATTR = re.compile(r"\s+on[a-z]+\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
@@ -21,85 +20,47 @@ REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, site: Site, media) -> str:
     """Images (inline, reference-style, raw <img>) become the published renditions;
     links to bulletin files become links to their pages. The same parser as the
-    checker (readers.body) finds them, so what the check accepted is what is rewritten."""
+    checker (readers.body.scan) finds them, so what the check accepted is what is rewritten."""
     by_written = {i.written.replace("\\", "/"): i for i in images}
-    defs = body_reader.reference_definitions(markdown)
 
     def picture(written: str, alt: str, whole: str) -> str:
         img = by_written.get(written.replace("\\", "/"))
         if img is None:  # remote (the check warned) stays; anything else the check rejected
             return whole if REMOTE.match(written) else ""
         # a <picture> with WebP/JPEG srcsets and width/height; the alt text doubles as a caption
+        alt = " ".join(alt.split())
         pic = media.img(img, page_url, alt=alt, sizes="(min-width: 61em) 40rem, 100vw")
         caption = f'<span class="kp-caption">{html.escape(alt)}</span>' if alt.strip() else ""
         return f'<span class="kp-figure">{pic}{caption}</span>'
 
-    def image(m):
-        return picture(body_reader.destination(m), m.group("text"), m.group(0))
-
-    def ref_image(m):
-        target = defs.get(body_reader.ref_id(m))
-        return m.group(0) if target is None else picture(target, m.group("text"), m.group(0))
-
-    def html_img(m):
-        img = by_written.get(body_reader.html_value(m).replace("\\", "/"))
-        if img is None:
-            return m.group(0)
-        value = html.escape(media.url(img, page_url))
-        return m.group(0)[: m.start(_group(m)) - m.start()].rstrip("\"'") + f'"{value}"'
-
     def target_url(target: str) -> str | None:
-        """Where a link or reference definition should point on the site (None: unchanged)."""
+        """Where a link should point on the site (None: leave it as written)."""
         img = by_written.get(target.replace("\\", "/"))
         if img is not None:
             return media.url(img, page_url, width=10_000)
         page = _bulletin_page(target, source, site)
         return None if page is None else urls.relative(page_url, page)
 
-    def link(m):
-        url = target_url(body_reader.destination(m))
-        return m.group(0) if url is None else f"[{m.group('text')}]({url})"
-
-    def html_link(m):
-        url = target_url(body_reader.html_value(m))
-        return m.group(0) if url is None else m.group(0)[: m.start(_group(m)) - m.start()].rstrip("\"'") + f'"{html.escape(url)}"'
-
-    def ref_def(m):
-        url = target_url(body_reader.destination(m))
-        return m.group(0) if url is None else f"[{m.group('id')}]: {url}"
-
-    def inline(segment: str) -> str:
-        segment = MD_IMAGE.sub(image, segment)
-        segment = REF_IMAGE.sub(ref_image, segment) if defs else segment
-        segment = HTML_IMG.sub(html_img, segment)
-        segment = HTML_LINK.sub(html_link, segment)
-        return MD_LINK.sub(link, segment)
-
-    lines = []
-    for _, line, in_code in body_reader.iter_lines(markdown, 1):
-        if not in_code:
-            if m := REF_DEF.match(line):
-                line = ref_def(m)
-            else:
-                line = _outside_code_spans(line, inline)
-        lines.append(line)
-    text = "\n".join(lines)
+    edits: list[tuple[int, int, str]] = []
+    for f in body_reader.scan(markdown):
+        if f.kind in ("image", "ref-image"):
+            edits.append((f.start, f.end, picture(f.target, f.text, markdown[f.start:f.end])))
+        elif f.kind == "html-image":
+            img = by_written.get(f.target.replace("\\", "/"))
+            if img is not None:
+                edits.append((f.dest_start, f.dest_end, f'"{html.escape(media.url(img, page_url))}"'))
+        elif (url := target_url(f.target)) is not None:
+            edits.append((f.dest_start, f.dest_end, f'"{html.escape(url)}"' if f.kind == "html-link" else url))
+    out, pos = [], 0
+    for start, end, replacement in sorted(edits):
+        if start >= pos:  # nested constructs never overlap; skip defensively if they did
+            out += [markdown[pos:start], replacement]
+            pos = end
+    out.append(markdown[pos:])
+    text = "".join(out)
     text = RISKY_BLOCK.sub("", text)
     text = EVENT_ATTR.sub("", text)
     return text
-
-
-def _group(m: re.Match) -> str:
-    return next(g for g in ("dq", "sq", "bare") if m.group(g) is not None)
-
-
-def _outside_code_spans(line: str, fn) -> str:
-    out, pos = [], 0
-    for m in CODE_SPAN.finditer(line):
-        out += [fn(line[pos:m.start()]), m.group(0)]
-        pos = m.end()
-    out.append(fn(line[pos:]))
-    return "".join(out)
 
 
 def bulletin_target(target: str) -> tuple[str, str] | None:

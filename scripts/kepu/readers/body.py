@@ -2,6 +2,7 @@
 risky raw HTML, each with its file line number."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -17,11 +18,12 @@ EXPLICIT_ANCHOR = re.compile(r"\s*\{\s*#([A-Za-z][\w-]*)\s*\}\s*$")
 _PAREN = r"\((?:[^()\\\n]|\\.)*\)"
 _DEST = (r"(?:<(?P<angle>[^<>\n]*)>|(?P<dest>(?:[^()\s\\]|\\.|" + _PAREN + r")(?:[^()\\\n]|\\.|" + _PAREN + r")*?))?"
          r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
-_TEXT = r"(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)"  # may hold one level of [brackets]
+# link text / alt: one level of [brackets] and line breaks inside a paragraph (not a blank line)
+_TEXT = r"(?P<text>(?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*)"
 MD_IMAGE = re.compile(r"!\[" + _TEXT + r"\]\(\s*" + _DEST)
 MD_LINK = re.compile(r"(?<![!\\])\[" + _TEXT + r"\]\(\s*" + _DEST)
 # [id]: destination "title"   (not footnotes: [^1]: ...)
-REF_DEF = re.compile(r"^ {0,3}\[(?P<id>[^\]^\n][^\]\n]*)\]:[ \t]*(?:<(?P<angle>[^<>\n]*)>|(?P<dest>\S(?:[^\n]*?\S)?))"
+REF_DEF = re.compile(r"(?m)^ {0,3}\[(?P<id>[^\]^\n][^\]\n]*)\]:[ \t]*(?:<(?P<angle>[^<>\n]*)>|(?P<dest>\S(?:[^\n]*?\S)?))"
                      r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$")
 # ![alt][id], ![alt][] and ![alt] / [text][id], [text][] and [text] (when id is defined)
 REF_IMAGE = re.compile(r"!\[" + _TEXT + r"\](?:\[(?P<id>[^\]\n]*)\]|(?![(\[:]))")
@@ -103,7 +105,11 @@ def read_body(text: str, first_line: int, *, split_panels: bool) -> Body:
     panels: list[RawPanel] = []
     images: list[ImageRef] = []
     links: list[LinkRef] = []
-    defs = reference_definitions(text)
+    for f in scan(text):
+        if f.kind.endswith("image"):
+            images.append(ImageRef(f.target, f.text, first_line + f.line))
+        else:
+            links.append(LinkRef(f.target, f.text, first_line + f.line, LINK_KINDS[f.kind]))
     risks: list[HtmlRisk] = []
     h1: list[int] = []
     fullwidth: list[int] = []
@@ -112,29 +118,14 @@ def read_body(text: str, first_line: int, *, split_panels: bool) -> Body:
         if not in_code:
             if split_panels and (m := HEADING2.match(line)):
                 panels.append(RawPanel(m.group(1), lineno, body_line=lineno + 1))
-                scan = blank_code_spans(line)
-                if MD_LINK.search(scan) or MD_IMAGE.search(scan) or REF_IMAGE.search(scan) or re.search(r"<[A-Za-z/!]", scan):
+                plain = blank_code_spans(line)
+                if MD_LINK.search(plain) or MD_IMAGE.search(plain) or REF_IMAGE.search(plain) or re.search(r"<[A-Za-z/!]", plain):
                     heading_links.append(lineno)
                 continue
             if HEADING1.match(line):
                 h1.append(lineno)
             if FULLWIDTH_HEADING.match(line):
                 fullwidth.append(lineno)
-            scan = blank_code_spans(line)
-            for m in MD_IMAGE.finditer(scan):
-                images.append(ImageRef(destination(m), m.group("text"), lineno))
-            for m in REF_IMAGE.finditer(scan):
-                target = defs.get(ref_id(m))
-                if target is not None:
-                    images.append(ImageRef(target, m.group("text"), lineno))
-            for m in HTML_IMG.finditer(scan):
-                images.append(ImageRef(html_value(m), "", lineno))
-            for m in MD_LINK.finditer(MD_IMAGE.sub(lambda i: " " * len(i.group(0)), scan)):
-                links.append(LinkRef(destination(m), m.group("text"), lineno, "inline"))
-            if m := REF_DEF.match(scan):
-                links.append(LinkRef(destination(m), m.group("id"), lineno, "reference"))
-            for m in HTML_LINK.finditer(scan):
-                links.append(LinkRef(html_value(m), "", lineno, "html"))
             for m in RISKY_TAG.finditer(line):
                 risks.append(HtmlRisk(f"<{m.group(1).lower()}> 标签", lineno))
             for m in EVENT_HANDLER.finditer(line):
@@ -146,6 +137,80 @@ def read_body(text: str, first_line: int, *, split_panels: bool) -> Body:
                 risks.append(HtmlRisk(f"来自其他网站的资源 {m.group(1)}", lineno))
         (panels[-1].body_lines if panels else intro).append(line)
     return Body("\n".join(intro).strip("\n"), first_line, panels, images, links, risks, h1, fullwidth, heading_links)
+
+
+@dataclass(frozen=True)
+class Found:
+    """An image or link in a Markdown text, with where it is (offsets into the text)."""
+
+    kind: str  # image | ref-image | html-image | link | ref-def | html-link
+    start: int  # the whole construct
+    end: int
+    dest_start: int  # the destination as written, with its <> or quotes (what a rewrite replaces)
+    dest_end: int
+    target: str  # the destination without <> or quotes
+    text: str  # alt text, link text or reference id
+    line: int  # 0-based line in the text (of the destination)
+
+
+LINK_KINDS = {"link": "inline", "ref-def": "reference", "html-link": "html"}
+
+
+def scan(text: str) -> list[Found]:
+    """Every image and link outside code, in text order. The checker and the page
+    generator both use this, so what the check accepted is exactly what is rewritten."""
+    masked = mask_code(text)
+    newlines = [i for i, c in enumerate(masked) if c == "\n"]
+
+    def line(pos: int) -> int:
+        return bisect.bisect_left(newlines, pos)
+
+    def dest_span(m: re.Match) -> tuple[int, int]:
+        if m.group("angle") is not None:
+            return m.start("angle") - 1, m.end("angle") + 1
+        if m.group("dest") is not None:
+            return m.span("dest")
+        return m.end() - 1, m.end() - 1  # empty ()
+
+    def html_span(m: re.Match) -> tuple[int, int]:
+        g = next(g for g in ("dq", "sq", "bare") if m.group(g) is not None)
+        return (m.start(g), m.end(g)) if g == "bare" else (m.start(g) - 1, m.end(g) + 1)
+
+    found: list[Found] = []
+
+    def blank(source: str) -> str:  # hide what was found, so a link's parser does not see an image's ](
+        chars = list(source)
+        for f in found:
+            chars[f.start:f.end] = re.sub(r"[^\n]", " ", source[f.start:f.end])
+        return "".join(chars)
+
+    for m in MD_IMAGE.finditer(masked):
+        found.append(Found("image", m.start(), m.end(), *dest_span(m), destination(m), text[slice(*m.span("text"))],
+                           line(m.start())))
+    defs = reference_definitions(masked)
+    if defs:
+        for m in REF_IMAGE.finditer(blank(masked)):
+            target = defs.get(ref_id(m))
+            if target is not None:
+                found.append(Found("ref-image", m.start(), m.end(), m.start(), m.end(), target,
+                                   text[slice(*m.span("text"))], line(m.start())))
+    for m in HTML_IMG.finditer(masked):
+        found.append(Found("html-image", m.start(), m.end(), *html_span(m), html_value(m), "", line(m.start())))
+    rest = blank(masked)
+    for m in MD_LINK.finditer(rest):
+        span = dest_span(m)
+        found.append(Found("link", m.start(), m.end(), *span, destination(m), text[slice(*m.span("text"))], line(span[0])))
+    for m in REF_DEF.finditer(rest):
+        found.append(Found("ref-def", m.start(), m.end(), *dest_span(m), destination(m), m.group("id"), line(m.start())))
+    for m in HTML_LINK.finditer(rest):
+        found.append(Found("html-link", m.start(), m.end(), *html_span(m), html_value(m), "", line(m.start())))
+    return sorted(found, key=lambda f: (f.start, f.dest_start))
+
+
+def mask_code(text: str) -> str:
+    """The text with fenced code blocks and `code spans` blanked out (same length and lines)."""
+    return "\n".join(re.sub(r".", " ", line) if in_code else blank_code_spans(line)
+                     for _, line, in_code in iter_lines(text, 0))
 
 
 def destination(m: re.Match) -> str:
@@ -172,9 +237,8 @@ def blank_code_spans(line: str) -> str:
 def reference_definitions(text: str) -> dict[str, str]:
     """{normalised id: destination} of the [id]: definitions outside code blocks."""
     defs: dict[str, str] = {}
-    for _, line, in_code in iter_lines(text, 1):
-        if not in_code and (m := REF_DEF.match(line)):
-            defs.setdefault(" ".join(m.group("id").split()).lower(), destination(m))
+    for m in REF_DEF.finditer(mask_code(text)):
+        defs.setdefault(" ".join(m.group("id").split()).lower(), destination(m))
     return defs
 
 
