@@ -226,7 +226,7 @@ def make_handler(preview: Preview, base: str):
             with preview.cond:
                 folder, build = preview.current, preview.build
             if folder is None:  # no good build yet: a waiting page that shows progress and errors
-                return self.reply(200, TYPES[".html"], inject((ASSETS / "waiting.html").read_bytes(), 0), head)
+                return self.reply(503, TYPES[".html"], inject((ASSETS / "waiting.html").read_bytes(), 0), head)
             rel = PurePosixPath(path[len(base):])
             if ".." in rel.parts or any(":" in part or "\\" in part for part in rel.parts):
                 return self.reply(404, TYPES[".txt"], "没有这个页面。".encode("utf-8"), head)
