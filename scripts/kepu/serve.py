@@ -57,7 +57,8 @@ def is_watched(rel: str) -> bool:
     if not p.parts or p.is_absolute() or ".." in p.parts:
         return False
     name = p.name
-    if any(part.startswith(".") for part in p.parts) or name.startswith("~") or name.lower().endswith(TEMP_SUFFIXES) or name == "4913":
+    if any(part.startswith(".") for part in p.parts) or name.startswith("~") or name == "4913" \
+            or name.lower().endswith(TEMP_SUFFIXES):
         return False  # hidden, Office lock (~$x), vim probe (4913), editors' and kepu's temporary files
     top = p.parts[0]
     if top in ("bulletins", "overrides"):
@@ -82,10 +83,6 @@ def inject(html: bytes, build: int) -> bytes:
     return html[:at] + tag + html[at:]
 
 
-def problem_json(p: Problem) -> dict:
-    return asdict(p)
-
-
 class Preview:
     """The state the server shows and the worker changes: last good build and current problems."""
 
@@ -108,7 +105,7 @@ class Preview:
     def status(self) -> dict:
         with self.cond:
             return {"version": self.version, "build": self.build, "building": self.building,
-                    "problems": [problem_json(p) for p in self.problems]}
+                    "problems": [asdict(p) for p in self.problems]}
 
     def wait_status(self, seen: int | None) -> dict:
         with self.cond:
@@ -132,7 +129,7 @@ class Preview:
             self.events.notify()
 
     def work_forever(self) -> None:
-        self.rebuild(first=True)
+        self.rebuild()
         while True:
             with self.events:
                 while not self.changes:
@@ -146,7 +143,7 @@ class Preview:
             print(f"\n检测到修改：{shown}，正在重新生成…", flush=True)
             self.rebuild()
 
-    def rebuild(self, first: bool = False) -> None:
+    def rebuild(self) -> None:
         self._publish(building=True)
         t0 = time.perf_counter()
         try:
@@ -161,7 +158,7 @@ class Preview:
         previous = self.current
         self._publish(building=False, problems=problems, current=folder, build=self.build + 1)
         self._remove_stale(keep=(folder, previous))  # the previous one may still be answering a request
-        what = "预览已生成" if first else "预览已更新"
+        what = "预览已生成" if self.build == 1 else "预览已更新"
         print(f"{what}（用时 {time.perf_counter() - t0:.1f} 秒），浏览器里打开的页面会自动刷新。", flush=True)
 
     def _build_once(self) -> tuple[list[Problem], Path | None]:
@@ -244,8 +241,9 @@ def make_handler(preview: Preview, base: str):
                 data = target.read_bytes()
             except OSError:  # the build was replaced while reading: the browser will retry
                 return self.reply(503, TYPES[".txt"], "预览正在更新，请刷新。".encode("utf-8"), head)
-            kind = TYPES.get(target.suffix.lower()) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            if target.suffix.lower() == ".html":
+            suffix = target.suffix.lower()
+            kind = TYPES.get(suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if suffix == ".html":
                 data = inject(data, build)
             self.reply(status, kind, data, head)
 
