@@ -16,6 +16,7 @@ the last good version. Nothing here depends on MkDocs beyond the one
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import os
@@ -99,6 +100,7 @@ class Preview:
         self.changes: set[str] = set()
         self.last_event = 0.0
         self.events = threading.Condition()
+        self.seen: dict[str, str | None] = {}  # content fingerprint of each file an event named
 
     # ---- status (server threads read, worker writes)
 
@@ -136,12 +138,24 @@ class Preview:
                     self.events.wait()
                 while (left := self.last_event + QUIET_SECONDS - time.monotonic()) > 0:
                     self.events.wait(left)  # debounce: editors save in several steps
-                changed = sorted(self.changes)
+                changed = self.real_changes(self.changes)
                 self.changes.clear()
+            if not changed:
+                continue  # touched but not changed (antivirus, sync tools, an editor saving unchanged text)
             names = [rel for rel in changed if (self.root / rel).exists()] or changed  # not editors' temp files
             shown = "、".join(names[:3]) + (f" 等 {len(names)} 个文件" if len(names) > 3 else "")
             print(f"\n检测到修改：{shown}，正在重新生成…", flush=True)
             self.rebuild()
+
+    def real_changes(self, rels) -> list[str]:
+        """The paths whose content differs from the last time an event named them (a path never seen counts)."""
+        out = []
+        for rel in sorted(rels):
+            now = fingerprint(self.root / rel)
+            if rel not in self.seen or self.seen[rel] != now:
+                out.append(rel)
+            self.seen[rel] = now
+        return out
 
     def rebuild(self) -> None:
         self._publish(building=True)
@@ -183,6 +197,15 @@ class Preview:
         for child in self.work.iterdir() if self.work.is_dir() else ():
             if child not in keep and child.name.startswith("build-"):
                 shutil.rmtree(child, ignore_errors=True)  # a file still open on Windows: removed next time
+
+
+def fingerprint(path: Path) -> str | None:
+    try:
+        if path.is_dir():
+            return "folder"
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None  # gone (or locked while being written: a later event brings the content)
 
 
 def _crash(root: Path) -> Problem:
