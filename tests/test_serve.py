@@ -17,7 +17,7 @@ import pytest
 from browser import browser, needs_chromium
 from sitecopy import copy_site
 
-from kepu.serve import inject, is_watched
+from kepu.serve import Preview, inject, is_watched
 
 REPO = Path(__file__).resolve().parents[1]
 posix_only = pytest.mark.skipif(sys.platform != "linux", reason="SIGINT to a child and /proc CPU times: Linux")
@@ -46,6 +46,23 @@ def test_sources_are_watched(rel):
 ])
 def test_outputs_caches_and_temp_files_are_not_watched(rel):
     assert not is_watched(rel)
+
+
+def test_only_real_changes_rebuild(tmp_path):
+    """A file touched but not changed (antivirus, sync tools, saving unchanged text) causes no rebuild."""
+    preview = Preview(tmp_path, tmp_path / "work", None)
+    page = tmp_path / "bulletins" / "2026" / "2026-11.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("a", encoding="utf-8")
+    rel = "bulletins/2026/2026-11.md"
+    assert preview.real_changes({rel}) == [rel]  # never seen: rebuild
+    page.write_text("a", encoding="utf-8")
+    assert preview.real_changes({rel}) == []
+    page.write_text("b", encoding="utf-8")
+    assert preview.real_changes({rel, "bulletins/2026"}) == ["bulletins/2026", rel]
+    page.unlink()
+    assert preview.real_changes({rel}) == [rel]
+    assert preview.real_changes({rel}) == []
 
 
 def test_script_goes_into_the_head():

@@ -16,6 +16,7 @@ the last good version. Nothing here depends on MkDocs beyond the one
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import os
@@ -57,7 +58,8 @@ def is_watched(rel: str) -> bool:
     if not p.parts or p.is_absolute() or ".." in p.parts:
         return False
     name = p.name
-    if any(part.startswith(".") for part in p.parts) or name.startswith("~") or name.lower().endswith(TEMP_SUFFIXES) or name == "4913":
+    if any(part.startswith(".") for part in p.parts) or name.startswith("~") or name == "4913" \
+            or name.lower().endswith(TEMP_SUFFIXES):
         return False  # hidden, Office lock (~$x), vim probe (4913), editors' and kepu's temporary files
     top = p.parts[0]
     if top in ("bulletins", "overrides"):
@@ -82,10 +84,6 @@ def inject(html: bytes, build: int) -> bytes:
     return html[:at] + tag + html[at:]
 
 
-def problem_json(p: Problem) -> dict:
-    return asdict(p)
-
-
 class Preview:
     """The state the server shows and the worker changes: last good build and current problems."""
 
@@ -102,13 +100,14 @@ class Preview:
         self.changes: set[str] = set()
         self.last_event = 0.0
         self.events = threading.Condition()
+        self.seen: dict[str, str | None] = {}  # content fingerprint of each file an event named
 
     # ---- status (server threads read, worker writes)
 
     def status(self) -> dict:
         with self.cond:
             return {"version": self.version, "build": self.build, "building": self.building,
-                    "problems": [problem_json(p) for p in self.problems]}
+                    "problems": [asdict(p) for p in self.problems]}
 
     def wait_status(self, seen: int | None) -> dict:
         with self.cond:
@@ -132,21 +131,33 @@ class Preview:
             self.events.notify()
 
     def work_forever(self) -> None:
-        self.rebuild(first=True)
+        self.rebuild()
         while True:
             with self.events:
                 while not self.changes:
                     self.events.wait()
                 while (left := self.last_event + QUIET_SECONDS - time.monotonic()) > 0:
                     self.events.wait(left)  # debounce: editors save in several steps
-                changed = sorted(self.changes)
+                changed = self.real_changes(self.changes)
                 self.changes.clear()
+            if not changed:
+                continue  # touched but not changed (antivirus, sync tools, an editor saving unchanged text)
             names = [rel for rel in changed if (self.root / rel).exists()] or changed  # not editors' temp files
             shown = "、".join(names[:3]) + (f" 等 {len(names)} 个文件" if len(names) > 3 else "")
             print(f"\n检测到修改：{shown}，正在重新生成…", flush=True)
             self.rebuild()
 
-    def rebuild(self, first: bool = False) -> None:
+    def real_changes(self, rels) -> list[str]:
+        """The paths whose content differs from the last time an event named them (a path never seen counts)."""
+        out = []
+        for rel in sorted(rels):
+            now = fingerprint(self.root / rel)
+            if rel not in self.seen or self.seen[rel] != now:
+                out.append(rel)
+            self.seen[rel] = now
+        return out
+
+    def rebuild(self) -> None:
         self._publish(building=True)
         t0 = time.perf_counter()
         try:
@@ -161,7 +172,7 @@ class Preview:
         previous = self.current
         self._publish(building=False, problems=problems, current=folder, build=self.build + 1)
         self._remove_stale(keep=(folder, previous))  # the previous one may still be answering a request
-        what = "预览已生成" if first else "预览已更新"
+        what = "预览已生成" if self.build == 1 else "预览已更新"
         print(f"{what}（用时 {time.perf_counter() - t0:.1f} 秒），浏览器里打开的页面会自动刷新。", flush=True)
 
     def _build_once(self) -> tuple[list[Problem], Path | None]:
@@ -186,6 +197,15 @@ class Preview:
         for child in self.work.iterdir() if self.work.is_dir() else ():
             if child not in keep and child.name.startswith("build-"):
                 shutil.rmtree(child, ignore_errors=True)  # a file still open on Windows: removed next time
+
+
+def fingerprint(path: Path) -> str | None:
+    try:
+        if path.is_dir():
+            return "folder"
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None  # gone (or locked while being written: a later event brings the content)
 
 
 def _crash(root: Path) -> Problem:
@@ -226,7 +246,7 @@ def make_handler(preview: Preview, base: str):
             with preview.cond:
                 folder, build = preview.current, preview.build
             if folder is None:  # no good build yet: a waiting page that shows progress and errors
-                return self.reply(200, TYPES[".html"], inject((ASSETS / "waiting.html").read_bytes(), 0), head)
+                return self.reply(503, TYPES[".html"], inject((ASSETS / "waiting.html").read_bytes(), 0), head)
             rel = PurePosixPath(path[len(base):])
             if ".." in rel.parts or any(":" in part or "\\" in part for part in rel.parts):
                 return self.reply(404, TYPES[".txt"], "没有这个页面。".encode("utf-8"), head)
@@ -244,8 +264,9 @@ def make_handler(preview: Preview, base: str):
                 data = target.read_bytes()
             except OSError:  # the build was replaced while reading: the browser will retry
                 return self.reply(503, TYPES[".txt"], "预览正在更新，请刷新。".encode("utf-8"), head)
-            kind = TYPES.get(target.suffix.lower()) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            if target.suffix.lower() == ".html":
+            suffix = target.suffix.lower()
+            kind = TYPES.get(suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if suffix == ".html":
                 data = inject(data, build)
             self.reply(status, kind, data, head)
 
