@@ -95,7 +95,12 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         print(f"没有「{cmd}」这个命令，可用的命令见上面。", file=sys.stderr)
         return 2
-    py = str(setup(test=cmd == "test"))
+    try:
+        py = str(setup(test=cmd == "test"))
+    except (subprocess.CalledProcessError, OSError) as exc:
+        print(f"\n安装依赖没有成功（{exc}）。请检查网络连接后重新运行；一直不行时，把上面的信息发给技术志愿者。",
+              file=sys.stderr)
+        return 1
     if cmd == "setup":
         return 0
     if cmd == "test":
