@@ -96,6 +96,8 @@ def to_count(value: Value) -> int:
     text = value.raw.strip().translate(FULLWIDTH_DIGITS).removesuffix("人").strip()
     if not re.fullmatch(r"\d+", text):
         raise Invalid(f"人数「{value.raw}」不是整数", "只写阿拉伯数字，不要写「约」「多」等字，例如 participants: 60")
+    if len(text) > 7:  # also keeps int() away from its 4,300-digit limit
+        raise Invalid(f"人数「{text[:12]}…」太大了", "写实际参加的人数，例如 participants: 60")
     return int(text)
 
 

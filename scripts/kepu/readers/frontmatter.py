@@ -130,7 +130,10 @@ YAML_HINTS = [
     ("found character '\\t'", "这里有 Tab 制表符", "换成英文空格"),
     ("expected <block end>", "缩进不一致", "让同一层的键左边对齐"),
     ("while scanning a quoted scalar", "引号没有闭合", "检查引号是否成对，中文引号“”不能用来括值"),
-    ("did not find expected ',' or ']'", "方括号列表没有闭合或用了中文逗号", "写成 [甲, 乙]，用英文逗号和英文方括号"),
+    ("expected ',' or ']'", "方括号列表没有闭合或用了中文逗号", "写成 [甲, 乙]，用英文逗号和英文方括号"),
+    ("expected ',' or '}'", "花括号没有闭合", "值里不需要花括号；如果值里有 { }，把整个值用英文双引号括起来"),
+    ("expected '<document start>'", "这一行以 %、{ 等特殊符号开头，YAML 读不懂",
+     "删掉这些符号；如果它们是值的一部分，把整个值用英文双引号括起来"),
     ("found undefined alias", "值以 * 开头，YAML 把它当成了引用", "把整个值用英文双引号括起来"),
     ("while parsing a block mapping", "这一行的格式不对", "每行写一个「键: 值」，键名顶格"),
 ]
@@ -230,7 +233,9 @@ def _parse_yaml(text: str, first_line: int, path, problems: Problems) -> dict[st
                 problems.error(path, line, f"front matter 格式错误：{what}", fix)
                 break
         else:
-            problems.error(path, line, f"front matter 格式错误（YAML：{exc.problem}）", "对照志愿者指南里的示例检查这一行")
+            problems.error(path, line, "front matter 格式错误：这一行的写法读不懂",
+                           "对照志愿者指南里的示例检查这一行：键名后面是英文冒号和空格，引号、方括号要成对；"
+                           "值里有特殊符号时，把整个值用英文双引号括起来")
         return _recover(text, first_line)
     if node is None:
         return {}
