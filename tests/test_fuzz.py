@@ -476,3 +476,44 @@ def test_fuzz_check_fails_with_path_and_line_or_build_succeeds(tmp_path):
     for k, group in enumerate(groups):
         build_group(group, f"g{k}")
     assert not broken, "\n\n".join(broken)
+
+
+# ---- the messages themselves (fast, in-process)
+
+def test_pasted_control_characters_are_removed_with_a_warning_at_their_line(site):
+    site.write("bulletins/2026/2026-11.md", GOOD_ISSUE.replace("流感疫苗要趁早", "流感\x0b疫苗\x08要趁早"))
+    result = site.load()
+    assert not result.problems.errors
+    assert any(w.startswith("bulletins/2026/2026-11.md:8: 警告: 这一行有看不见的控制字符（U+0008 退格符、U+000B 垂直制表符）")
+               for w in site.warnings())
+    assert result.site.issues[0].panels[0].title == "流感疫苗要趁早"
+
+
+def test_yaml_refusals_name_the_line_and_say_what_to_do(site):
+    site.write("bulletins/2026/2026-11-07-fire-drill.md",
+               GOOD_ACTIVITY.replace("location: 社区广场", "location: &place 社区广场\norganizer: *place"))
+    site.write("bulletins/2026/2026-11-08-talk.md", GOOD_ACTIVITY.replace("title: 消防疏散演练", 'title: "消防\\r演练"'))
+    site.write("bulletins/2026/2026-11-09-deep.md",
+               GOOD_ACTIVITY.replace("topics: [安全, 防灾减灾]", "topics: " + "[" * 500 + "]" * 500))
+    errors = site.errors()
+    assert any(e.startswith("bulletins/2026/2026-11-07-fire-drill.md:3: 错误: front matter 无法读取：「&place」是 YAML 的引用写法")
+               for e in errors), errors
+    assert any(e.startswith("bulletins/2026/2026-11-08-talk.md:2: 错误: front matter 无法读取：这个值里有控制字符（U+000D 回车符）")
+               for e in errors), errors
+    assert any(e.startswith("bulletins/2026/2026-11-09-deep.md:4: 错误: front matter 无法读取：这里的方括号、花括号或缩进嵌套超过 50 层")
+               for e in errors), errors
+
+
+def test_limits_explain_the_reason(site, tmp_path):
+    site.write("bulletins/2026/2026-11.md", GOOD_ISSUE.replace("用完燃气要关阀门。", "好" * 6000))
+    site.write("bulletins/2026/2026-11-07-big.md", GOOD_ACTIVITY + "长" * 100_000)
+    os.mkfifo(site.root / "bulletins" / "2026" / "2026-11-08-pipe.md")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.md"
+    outside.write_text(GOOD_ACTIVITY, encoding="utf-8")
+    (site.root / "bulletins" / "2026" / "2026-11-09-link.md").symlink_to(outside)
+    errors = site.errors()
+    assert "bulletins/2026/2026-11.md:12: 错误: 展板「燃气安全」的正文有 6000 个字符，一块展板最多 5000 个：" \
+           "网页、大屏和站内搜索都把一块展板当作一张海报来显示和索引 — 把内容精简，或者拆成几块展板（每块以「## 【专题】标题」开头）" in errors
+    assert any(e.startswith("bulletins/2026/2026-11-07-big.md:1: 错误: 文件太大（300 KB），一个文件最多 200 KB") for e in errors)
+    assert any(e.startswith("bulletins/2026/2026-11-08-pipe.md:1: 错误: 这不是普通的文本文件，而是一个管道或设备") for e in errors)
+    assert any(e.startswith("bulletins/2026/2026-11-09-link.md:1: 错误: 这个文件是指向仓库外面的快捷方式") for e in errors)
