@@ -238,6 +238,7 @@ def cases() -> list[dict]:
     for name, new in {
         "extra-alias-bomb": MKDOCS + "  l0: &l0 [x, x, x, x, x, x, x, x, x]\n" + mk_bomb,
         "extra-recursive": MKDOCS + "  loop: &x [a, *x]\n",
+        "extra-alias-chain": MKDOCS + "  a0: &a0 x\n" + "".join(f"  a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 3000)),
         "control": MKDOCS.replace("测试社区科普", "测试\x0b社区科普"),
         "escape": MKDOCS.replace("name: 测试社区", 'name: "测试\\r社区"'),
         "deep": MKDOCS + "  deep: " + "[" * 300 + "]" * 300 + "\n",
@@ -442,7 +443,7 @@ def test_fuzz_check_fails_with_path_and_line_or_build_succeeds(tmp_path):
         for name in ("yaml-alias-bomb-issue", "yaml-recursive-alias-activity", "yaml-flow-nesting-500",
                      "markdown-quote-500-issue", "markdown-list-indent-300-activity", "panel-over-limit",
                      "file-20mb", "fifo", "directory-named-md", "link-outside", "link-outside-file", "sparse-10gb",
-                     "escape-\\r-title", "escape-\\ud800-location", "mkdocs-extra-alias-bomb", "mkdocs-extra-recursive",
+                     "escape-\\r-title", "escape-\\ud800-location", "mkdocs-extra-alias-bomb", "mkdocs-extra-recursive", "mkdocs-extra-alias-chain",
                      "mkdocs-control", "topics-alias", "topics-bomb", "topics-deep", "mkdocs-tag-apply",
                      "mkdocs-tag-unknown-in-extra", "mkdocs-tag-custom", "mkdocs-tag-int-not-a-number"):
             assert name in refused, name

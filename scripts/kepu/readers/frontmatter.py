@@ -189,31 +189,33 @@ def safe_compose(text: str, *, aliases: bool = False):
 
 
 def _check_expansion(root) -> None:
-    """Aliases let a few lines stand for billions of values (or for themselves):
-    count the values they expand to without expanding them."""
+    """Aliases let a few lines stand for billions of values, for deep nesting,
+    or for themselves: measure what they expand to without expanding them
+    (iteratively: a chain of aliases must not exhaust Python's recursion)."""
     sizes: dict[int, int] = {}
-    active: set[int] = set()
-
-    def size(node) -> int:
+    depths: dict[int, int] = {}
+    started: set[int] = set()  # on the current path
+    stack = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
         key = id(node)
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else \
+            node.value if isinstance(node, yaml.SequenceNode) else []
+        if finished:
+            started.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            depths[key] = 1 + max((depths[id(c)] for c in children), default=0)
+            if sizes[key] > limits.MAX_YAML_EXPANDED or depths[key] > limits.MAX_NESTING:
+                raise YamlRefused(node.start_mark.line, f"这里的 YAML 引用（&名字、*名字）展开后超过 "
+                                  f"{limits.MAX_YAML_EXPANDED} 项或 {limits.MAX_NESTING} 层", "删掉这些引用，直接写出值")
+            continue
         if key in sizes:
-            return sizes[key]
-        if key in active:
+            continue
+        if key in started:
             raise YamlRefused(node.start_mark.line, "这里的 YAML 引用（*名字）指向了它自己", "删掉这个引用，直接写出值")
-        active.add(key)
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(n) for n in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
-        active.discard(key)
-        sizes[key] = total
-        if total > limits.MAX_YAML_EXPANDED:
-            raise YamlRefused(node.start_mark.line, f"这里的 YAML 引用（&名字、*名字）展开后超过 {limits.MAX_YAML_EXPANDED} 项",
-                              "删掉这些引用，直接写出值")
-        return total
-
-    size(root)
+        started.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children)
 
 
 def _parse_yaml(text: str, first_line: int, path, problems: Problems) -> dict[str, Value]:
