@@ -60,6 +60,47 @@ class Settings:
         return path if path.endswith("/") else path + "/"
 
 
+YAML_DEFAULT_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "!ENV", "!relative"}
+PYTHON_NAME = "tag:yaml.org,2002:python/name:"
+
+
+def _check_tags(root, path, problems: Problems) -> bool:
+    """MkDocs reads mkdocs.yml with PyYAML's full loader: a tag it cannot
+    construct (or one that runs code) would fail or misuse the build after the
+    check passed. Only plain values, !ENV, !relative and !!python/name: of
+    something that exists are allowed."""
+    import importlib
+
+    ok, seen, stack = True, set(), [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        tag = node.tag or ""
+        if tag in YAML_DEFAULT_TAGS:
+            continue
+        if tag.startswith(PYTHON_NAME) and isinstance(node, yaml.ScalarNode):
+            module, _, name = tag[len(PYTHON_NAME):].rpartition(".")
+            try:
+                if module and hasattr(importlib.import_module(module), name):
+                    continue
+            except Exception:  # noqa: BLE001 - any failure to import is reported below
+                pass
+            problems.error(path, node.start_mark.line + 1, f"mkdocs.yml 里引用的「{tag[len(PYTHON_NAME):]}」不存在",
+                           "检查拼写，或者删掉这一行")
+        else:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            problems.error(path, node.start_mark.line + 1, f"mkdocs.yml 里的「{shown}」写法 MkDocs 无法读取或不安全",
+                           "删掉它，直接写值")
+        ok = False
+    return ok
+
+
 def load_settings(root: Path, problems: Problems) -> Settings:
     settings = Settings(root)
     path = root / "mkdocs.yml"
@@ -76,10 +117,12 @@ def load_settings(root: Path, problems: Problems) -> Settings:
         return settings
     except yaml.MarkedYAMLError as exc:
         line = (exc.problem_mark.line + 1) if exc.problem_mark else 0
-        problems.error(path, line, f"mkdocs.yml 格式错误（{exc.problem}）", "检查这一行的冒号、缩进和引号")
+        problems.error(path, line, "mkdocs.yml 格式错误：这一行的写法读不懂", "检查这一行的冒号、缩进和引号")
         return settings
     if not isinstance(node, yaml.MappingNode):
         problems.error(path, 1, "mkdocs.yml 应由「键: 值」组成", "参考项目自带的 mkdocs.yml")
+        return settings
+    if not _check_tags(node, path, problems):
         return settings
     top = {k.value: (v, k.start_mark.line + 1) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
     if "site_name" in top:

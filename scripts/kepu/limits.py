@@ -61,29 +61,51 @@ def clean_controls(text: str, path, problems, *, strict: bool = False) -> str:
     return CONTROL.sub("", text)
 
 
-# One Markdown line's nesting: leading quote markers (>), list markers and indentation.
-NEST_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*")
-
-
-def nesting(line: str) -> int:
-    prefix = NEST_PREFIX.match(line).group(0)
-    markers = len(re.findall(r">|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])", prefix))
-    indent = len(prefix.expandtabs(4)) - len(prefix.replace(" ", "").replace("\t", ""))
-    return markers + indent // 4
+def nesting(line: str, stop: int | None = None) -> tuple[int, int]:
+    """(levels, end of the prefix) of one Markdown line: quote markers (>),
+    list markers (-, *, +, 1.) and every four columns of indentation at its start.
+    A plain loop: a regular expression would backtrack on a long run of spaces.
+    Stops early once the levels exceed `stop`."""
+    markers = width = i = 0
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if c == " ":
+            width += 1
+        elif c == "\t":
+            width += 4
+        elif c == ">":
+            markers += 1
+        elif c in "-*+" and i + 1 < n and line[i + 1] in " \t":
+            markers += 1
+        elif c.isdigit():
+            j = i
+            while j < n and line[j].isdigit() and j - i < 9:
+                j += 1
+            if not (j + 1 < n and line[j] in ".)" and line[j + 1] in " \t"):
+                break
+            markers += 1
+            i = j
+        else:
+            break
+        i += 1
+        if stop is not None and markers + width // 4 > stop:
+            break
+    return markers + width // 4, i
 
 
 def check_markdown_nesting(text: str, path, problems) -> str:
     """Markdown nested hundreds of levels deep (quotes, lists) exhausts the
     Markdown engine's recursion: report the line and flatten it in memory."""
     lines = text.split("\n")
-    deep = [n for n, line in enumerate(lines) if len(line) > MAX_NESTING and nesting(line) > MAX_NESTING]
+    deep = [n for n, line in enumerate(lines) if len(line) > MAX_NESTING and nesting(line, MAX_NESTING)[0] > MAX_NESTING]
     if not deep:
         return text
     more = f"（后面还有 {len(deep) - 1} 行也是这样）" if len(deep) > 1 else ""
     problems.error(path, deep[0] + 1, f"这一行的引用（>）、列表或缩进嵌套超过 {MAX_NESTING} 层，网站无法排版{more}",
                    "删掉行首多余的 >、- 和空格；展板里的列表最多嵌套两三层")
     for n in deep:
-        lines[n] = lines[n][NEST_PREFIX.match(lines[n]).end():]
+        lines[n] = lines[n][nesting(lines[n])[1]:]
     return "\n".join(lines)
 
 

@@ -32,8 +32,8 @@ class Problems:
 
     def rel(self, path: Path | str) -> str:
         p = Path(path)
-        try:
-            return p.resolve().relative_to(self.root.resolve()).as_posix()
+        try:  # the file's own name, even when it is a link (to elsewhere, or a loop)
+            return (p.parent.resolve() / p.name).relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return p.as_posix()
 

@@ -98,6 +98,8 @@ def to_count(value: Value) -> int:
         raise Invalid(f"人数不能是负数（写的是 {value.raw.strip()}）", "写实际参加的人数，例如 participants: 60")
     if not re.fullmatch(r"[0-9]+", text):
         raise Invalid(f"人数「{value.raw}」不是整数", "只写阿拉伯数字，不要写「约」「多」等字，例如 participants: 60")
+    if len(text) > 7:  # also keeps int() away from its 4,300-digit limit
+        raise Invalid(f"人数「{text[:12]}…」太大了", "写实际参加的人数，例如 participants: 60")
     return int(text)
 
 

@@ -41,7 +41,7 @@ def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
         return {}
     except yaml.MarkedYAMLError as exc:
         line = (exc.problem_mark.line + 1) if exc.problem_mark else 0
-        problems.error(path, line, f"topics.yml 格式错误（{exc.problem}）", "对照文件里其他专题的写法检查这一行的冒号、缩进和引号")
+        problems.error(path, line, "topics.yml 格式错误：这一行的写法读不懂", "对照文件里其他专题的写法检查这一行的冒号、缩进和引号")
         return {}
     if not isinstance(root, yaml.SequenceNode):
         problems.error(path, 1, "topics.yml 应该是一个列表，每个专题以「- id: …」开头", "参考志愿者指南里的示例")
@@ -64,6 +64,10 @@ def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
                                f"你是不是想写「{guess}」？" if guess else "可以用的键有：" + "、".join(TOPIC_KEYS))
                 continue
             data[key] = frontmatter._to_python(v)
+        for key in ("id", "name", "icon", "color", "description"):
+            if not isinstance(data.get(key, ""), str):
+                problems.error(path, lines[key], f"「{key}」应该是一段文字，不是列表或多层结构", f"写成 {key}: 文字")
+                data[key] = ""
         tid = str(data.get("id") or "").strip()
         name = str(data.get("name") or "").strip()
         if not tid or not name:
@@ -76,6 +80,9 @@ def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
         aliases = data.get("aliases") or []
         if isinstance(aliases, str):
             aliases = [a for a in re.split(r"\s*[,，、]\s*", aliases.strip("[]")) if a]
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            problems.error(path, lines.get("aliases", line), "别名要写成一个列表，例如 aliases: [甲, 乙]", "每个别名是一段文字")
+            aliases = [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
         color = str(data.get("color") or "#a16207").strip()
         if not COLOR.match(color):
             problems.error(path, lines.get("color", line), f"颜色「{color}」格式不对", "写成带引号的六位十六进制，例如 \"#c2410c\"")

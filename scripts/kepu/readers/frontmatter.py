@@ -131,7 +131,10 @@ YAML_HINTS = [
     ("found character '\\t'", "这里有 Tab 制表符", "换成英文空格"),
     ("expected <block end>", "缩进不一致", "让同一层的键左边对齐"),
     ("while scanning a quoted scalar", "引号没有闭合", "检查引号是否成对，中文引号“”不能用来括值"),
-    ("did not find expected ',' or ']'", "方括号列表没有闭合或用了中文逗号", "写成 [甲, 乙]，用英文逗号和英文方括号"),
+    ("expected ',' or ']'", "方括号列表没有闭合或用了中文逗号", "写成 [甲, 乙]，用英文逗号和英文方括号"),
+    ("expected ',' or '}'", "花括号没有闭合", "值里不需要花括号；如果值里有 { }，把整个值用英文双引号括起来"),
+    ("expected '<document start>'", "这一行以 %、{ 等特殊符号开头，YAML 读不懂",
+     "删掉这些符号；如果它们是值的一部分，把整个值用英文双引号括起来"),
     ("found undefined alias", "值以 * 开头，YAML 把它当成了引用", "把整个值用英文双引号括起来"),
     ("while parsing a block mapping", "这一行的格式不对", "每行写一个「键: 值」，键名顶格"),
 ]
@@ -187,31 +190,33 @@ def safe_compose(text: str, *, aliases: bool = False):
 
 
 def _check_expansion(root) -> None:
-    """Aliases let a few lines stand for billions of values (or for themselves):
-    count the values they expand to without expanding them."""
+    """Aliases let a few lines stand for billions of values, for deep nesting,
+    or for themselves: measure what they expand to without expanding them
+    (iteratively: a chain of aliases must not exhaust Python's recursion)."""
     sizes: dict[int, int] = {}
-    active: set[int] = set()
-
-    def size(node) -> int:
+    depths: dict[int, int] = {}
+    started: set[int] = set()  # on the current path
+    stack = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
         key = id(node)
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else \
+            node.value if isinstance(node, yaml.SequenceNode) else []
+        if finished:
+            started.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            depths[key] = 1 + max((depths[id(c)] for c in children), default=0)
+            if sizes[key] > limits.MAX_YAML_EXPANDED or depths[key] > limits.MAX_NESTING:
+                raise YamlRefused(node.start_mark.line, f"这里的 YAML 引用（&名字、*名字）展开后超过 "
+                                  f"{limits.MAX_YAML_EXPANDED} 项或 {limits.MAX_NESTING} 层", "删掉这些引用，直接写出值")
+            continue
         if key in sizes:
-            return sizes[key]
-        if key in active:
+            continue
+        if key in started:
             raise YamlRefused(node.start_mark.line, "这里的 YAML 引用（*名字）指向了它自己", "删掉这个引用，直接写出值")
-        active.add(key)
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(n) for n in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
-        active.discard(key)
-        sizes[key] = total
-        if total > limits.MAX_YAML_EXPANDED:
-            raise YamlRefused(node.start_mark.line, f"这里的 YAML 引用（&名字、*名字）展开后超过 {limits.MAX_YAML_EXPANDED} 项",
-                              "删掉这些引用，直接写出值")
-        return total
-
-    size(root)
+        started.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children)
 
 
 def _parse_yaml(text: str, first_line: int, path, problems: Problems) -> dict[str, Value]:
@@ -231,7 +236,9 @@ def _parse_yaml(text: str, first_line: int, path, problems: Problems) -> dict[st
                 problems.error(path, line, f"front matter 格式错误：{what}", fix)
                 break
         else:
-            problems.error(path, line, f"front matter 格式错误（YAML：{exc.problem}）", "对照志愿者指南里的示例检查这一行")
+            problems.error(path, line, "front matter 格式错误：这一行的写法读不懂",
+                           "对照志愿者指南里的示例检查这一行：键名后面是英文冒号和空格，引号、方括号要成对；"
+                           "值里有特殊符号时，把整个值用英文双引号括起来")
         return _recover(text, first_line)
     if node is None:
         return {}

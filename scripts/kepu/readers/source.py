@@ -8,6 +8,7 @@ limits.MAX_FILE_BYTES of them, and control characters are removed (with a
 warning) so that every later reader and writer sees only checked text."""
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -84,13 +85,12 @@ def _read_bytes(path: Path, problems: Problems) -> bytes | None:
     """The bytes of a regular file inside the site (checked before opening it:
     opening a pipe would wait forever), or None after reporting the problem."""
     try:
-        if path.is_symlink():
-            target = Path(os.path.realpath(path))
-            root = Path(os.path.realpath(problems.root))
-            if root != target and root not in target.parents:
-                problems.error(path, 0, "这个文件是指向仓库外面的快捷方式（符号链接），kepu 不会发布仓库以外的文件",
-                               "把真正的文件复制到 bulletins/ 里，删掉这个快捷方式")
-                return None
+        target = Path(os.path.realpath(path))  # the file itself or a folder on its way may be a link
+        root = Path(os.path.realpath(problems.root))
+        if root not in target.parents:
+            problems.error(path, 0, "这个文件是指向仓库外面的快捷方式（符号链接），kepu 不会发布仓库以外的文件",
+                           "把真正的文件复制到 bulletins/ 里，删掉这个快捷方式")
+            return None
         info = path.stat()
     except OSError as exc:
         problems.error(path, 0, f"无法读取这个文件（{_reason(exc)}）", "检查文件是否存在、是否被其他程序占用，或权限是否正确")
@@ -122,4 +122,6 @@ def _reason(exc: OSError) -> str:
         return "文件不存在，或者是一个失效的快捷方式"
     if isinstance(exc, IsADirectoryError):
         return "这是一个文件夹"
+    if exc.errno == errno.ELOOP:
+        return "这是一个指向自己的快捷方式"
     return f"系统错误 {exc.errno}" if exc.errno else "系统错误"
