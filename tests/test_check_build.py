@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import GOOD_ACTIVITY, GOOD_ISSUE, REPO, TODAY
+from conftest import EXAMPLE, GOOD_ACTIVITY, GOOD_ISSUE, REPO, TODAY
 from PIL import Image as PILImage
 
 from kepu.build import build, report_mkdocs_messages
@@ -173,7 +173,7 @@ def make_base(root: Path) -> Path:
     """A site without content: the project's mkdocs.yml, theme overrides, hand-written pages, topics,
     two issues to link to and photos named the way phones and Windows name them."""
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copy(EXAMPLE / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "overrides", root / "overrides")
     docs = REPO / "docs"
     for path in docs.rglob("*"):
@@ -183,7 +183,7 @@ def make_base(root: Path) -> Path:
             shutil.copy(path, root / "docs" / rel)
     (root / "bulletins" / "2026" / "images").mkdir(parents=True)
     (root / "bulletins" / "2025" / "images").mkdir(parents=True)
-    shutil.copy(REPO / "bulletins" / "topics.yml", root / "bulletins" / "topics.yml")
+    shutil.copy(EXAMPLE / "bulletins" / "topics.yml", root / "bulletins" / "topics.yml")
     (root / "bulletins/2026/2026-10.md").write_text(GOOD_ISSUE, encoding="utf-8")
     (root / "bulletins/2025/2025-12.md").write_text(GOOD_ISSUE, encoding="utf-8")
     for folder, names in (("2026", PHOTOS_2026), ("2025", PHOTOS_2025)):

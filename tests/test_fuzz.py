@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GOOD_ACTIVITY, GOOD_ISSUE, MKDOCS_YML, REPO
+from conftest import EXAMPLE, GOOD_ACTIVITY, GOOD_ISSUE, MKDOCS_YML, REPO
 
 from kepu import limits
 
@@ -218,7 +218,7 @@ def cases() -> list[dict]:
     add("unreadable", "activity", (SPECIAL, "chmod000"))
     add("sparse-10gb", "issue", (SPECIAL, "sparse"))
     # the registry and the settings
-    topics = (REPO / "bulletins" / "topics.yml").read_text(encoding="utf-8")
+    topics = (EXAMPLE / "bulletins" / "topics.yml").read_text(encoding="utf-8")
     for name, new in {
         "alias": topics.replace("- id: health", "- id: &h health", 1) + "- id: other\n  name: *h\n",
         "control": topics.replace("健康", "健\x0b康", 1),
@@ -320,7 +320,7 @@ def make_site(root: Path, numbered: list[tuple[int, dict]], scratch: Path, *, bu
     topics = next((c["topics"] for _, c in numbered if "topics" in c), None)
     (root / "bulletins").mkdir()
     if topics is None:
-        shutil.copy(REPO / "bulletins" / "topics.yml", root / "bulletins" / "topics.yml")
+        shutil.copy(EXAMPLE / "bulletins" / "topics.yml", root / "bulletins" / "topics.yml")
     else:
         (root / "bulletins" / "topics.yml").write_text(topics, encoding="utf-8", newline="")
     if build:

@@ -143,7 +143,7 @@ def test_build_summary_says_what_was_published(summary_of_build):
     base = site.settings.site_url
     assert text.startswith("## 网站已生成")
     assert f"月刊 **{len(site.issues)}** 期，展板 **{sum(len(i.panels) for i in site.issues)}** 块" in text
-    assert f"活动 **{len(site.activities)}** 场（其中预告 {len(site.upcoming)} 场）" in text
+    assert f"活动 **{len(site.past)}** 场，另有预告 {len(site.upcoming)} 场" in text
     cur = site.current_issue
     assert f"本期：第 {cur.number} 期" in text and f"({base}{urls.issue(cur)})" in text
     assert cur.title in text

@@ -173,12 +173,12 @@ def test_sigkill_of_kepu_build_at_several_moments(tmp_path):
     docs/: the next build succeeds every time."""
     import shutil
 
-    from conftest import GOOD_ACTIVITY, GOOD_ISSUE, MKDOCS_YML, REPO
+    from conftest import EXAMPLE, GOOD_ACTIVITY, GOOD_ISSUE, MKDOCS_YML, REPO
 
     root = tmp_path / "site"
     (root / "bulletins" / "2026").mkdir(parents=True)
     (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    shutil.copy(REPO / "bulletins" / "topics.yml", root / "bulletins" / "topics.yml")
+    shutil.copy(EXAMPLE / "bulletins" / "topics.yml", root / "bulletins" / "topics.yml")
     shutil.copytree(REPO / "overrides", root / "overrides")
     issue = root / "bulletins" / "2026" / "2026-11.md"
     for n in range(1, 13):

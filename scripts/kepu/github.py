@@ -135,7 +135,7 @@ def build_summary(site) -> str:
     panels = sum(len(i.panels) for i in site.issues)
     lines = ["## 网站已生成", "",
              f"- 月刊 **{len(site.issues)}** 期，展板 **{panels}** 块，"
-             f"活动 **{len(site.activities)}** 场（其中预告 {len(site.upcoming)} 场）"]
+             f"活动 **{len(site.past)}** 场" + (f"，另有预告 {len(site.upcoming)} 场" if site.upcoming else "")]
     current = site.current_issue
     if current is not None:
         lines.append(f"- 本期：{md(issue_label(current))}（{current.year} 年 {current.month} 月）"
