@@ -256,9 +256,10 @@ def _report_body(body: body_reader.Body, path, problems: Problems) -> None:
         problems.warning(path, line, "正文里用了一级标题「# 」，网页标题已经来自 title", "删掉这一行，或改成「## 」")
     for line in body.fullwidth_heading_lines:
         problems.error(path, line, "标题用了全角井号「＃＃」", "切换到英文输入法，改成 ## 加空格")
-    for risk in body.risks:
-        problems.warning(path, risk.line, f"正文里有不安全或外部的 HTML：{risk.what}，网站会去掉或无法显示它",
-                         "删掉这段 HTML；图片和视频请放进 bulletins/ 并用 ![说明](路径) 引用")
+    for risk in body.risks:  # what kepu.sanitize removes when the page is built
+        problems.warning(path, risk.line, f"正文里有网站不能显示的内容：{risk.what}，生成网页时已去掉",
+                         "删掉它；链接只能用 http(s)、mailto 或 tel，图片请放进 bulletins/ 并用 ![说明](路径) 引用，"
+                         "表格、换行、上下标、<details> 等常用 HTML 可以保留")
 
 
 def _image(written: str | None, value, path: Path, problems: Problems) -> Image | None:
@@ -358,9 +359,12 @@ def _unique(items, problems: Problems, message):
 
 
 CJK_OR_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9]+")
-MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>|\]\([^)]*\)|[#>*_`|\-]")
+MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|[#>*_`|\-]")
 
 
 def count_chars(markdown: str) -> int:
-    """Reading length: Han characters plus Latin words/numbers, markup ignored."""
-    return len(CJK_OR_WORD.findall(MD_NOISE.sub(" ", markdown)))
+    """Reading length: Han characters plus Latin words/numbers, markup ignored
+    (HTML tags parsed away, so `体温>38℃` still counts its 38)."""
+    from kepu.sanitize import html_to_text
+
+    return len(CJK_OR_WORD.findall(MD_NOISE.sub(" ", html_to_text(markdown, " "))))

@@ -1,19 +1,18 @@
-"""Turn a volunteer's Markdown into Markdown for a generated page: image
-paths point at published media, links to other bulletin files point at
-their pages, and risky HTML is dropped (the checker already warned)."""
+"""Turn a volunteer's Markdown into Markdown for a generated page: risky HTML
+and script links are removed by kepu.sanitize (the checker reported the same
+removals), image paths point at published media, links to other bulletin
+files point at their pages."""
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
-from kepu import urls
+from kepu import sanitize, urls
+from kepu.escape import text as escape_text
 from kepu.model import Image, Site
 from kepu.readers.body import HTML_IMG, MD_IMAGE
 
 MD_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?\s*\)")
-RISKY_BLOCK = re.compile(r"<\s*(script|iframe|object|embed|frameset|frame)\b.*?(</\s*\1\s*>|/>|$)", re.I | re.S)
-EVENT_ATTR = re.compile(r"\s+on[a-z]+\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
 
 
 def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, site: Site, media) -> str:
@@ -25,7 +24,7 @@ def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, sit
             return "" if not re.match(r"^(https?:)?//", m.group(2)) else m.group(0)
         # a <picture> with WebP/JPEG srcsets and width/height; the alt text doubles as a caption
         pic = media.img(img, page_url, alt=m.group(1), sizes="(min-width: 61em) 40rem, 100vw")
-        caption = f'<span class="kp-caption">{html.escape(m.group(1))}</span>' if m.group(1).strip() else ""
+        caption = f'<span class="kp-caption">{escape_text(m.group(1))}</span>' if m.group(1).strip() else ""
         return f'<span class="kp-figure">{pic}{caption}</span>'
 
 
@@ -40,11 +39,10 @@ def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, sit
             return m.group(0)
         return f"[{m.group(1)}]({urls.relative(page_url, page)})"
 
-    text = MD_IMAGE.sub(image, markdown)
+    text = sanitize.clean(markdown).text  # first: kepu's own markup below is trusted
+    text = MD_IMAGE.sub(image, text)
     text = HTML_IMG.sub(html_img, text)
     text = MD_LINK.sub(link, text)
-    text = RISKY_BLOCK.sub("", text)
-    text = EVENT_ATTR.sub("", text)
     return text
 
 
@@ -65,16 +63,19 @@ def _bulletin_page(target: str, source: Path, site: Site) -> str | None:
 MD_ANY_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 MD_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 MD_BLOCK_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s*|>\s?|[-+*]\s+|\d+(?:[.)]\s+|、))", re.M)
-MD_INLINE = re.compile(r"<[^>]+>|\{[:#.][^}]*\}|[*_`~]+")
+MD_INLINE = re.compile(r"\{[:#.][^}]*\}|[*_`~]+")
 
 
 def plain_text(markdown: str) -> str:
     """Readable plain text of volunteer Markdown, for excerpts, slides and search:
-    images dropped, links kept as their text, markup and HTML tags removed."""
+    images dropped, links kept as their text, Markdown marks removed, HTML tags
+    removed by parsing (so `儿童<6岁、体温>38℃` keeps its < and >), entities decoded.
+    It is text, not HTML: every view escapes it for where it goes."""
     text = MD_ANY_IMAGE.sub("", markdown)
     text = MD_LINK_TEXT.sub(r"\1", text)
     text = MD_BLOCK_MARKS.sub(" ", text)
     text = MD_INLINE.sub("", text.replace("|", " "))
+    text = sanitize.html_to_text(text)
     return re.sub(r"\s+", " ", text).strip()
 
 
