@@ -136,6 +136,7 @@ class _Inventory(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags: dict[str, int] = {}
         self.tag_lines: dict[str, int] = {}
+        self.tag_urls: dict[str, str] = {}  # first src/href/data of each tag, to name it in the report
         self.attrs: dict[tuple[str, str, str], int] = {}  # (tag, attribute, value) -> count
         self.attr_lines: dict[tuple[str, str, str], int] = {}
 
@@ -143,6 +144,9 @@ class _Inventory(HTMLParser):
         line = self.getpos()[0]
         self.tags[tag] = self.tags.get(tag, 0) + 1
         self.tag_lines.setdefault(tag, line)
+        for k, v in attrs:
+            if k in ("src", "href", "data", "action") and v:
+                self.tag_urls.setdefault(tag, v)
         for k, v in attrs:
             key = (tag, k, v or "")
             self.attrs[key] = self.attrs.get(key, 0) + 1
@@ -172,7 +176,8 @@ def _html_removals(before: str, after: str) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     for tag, n in a.tags.items():
         if b.tags.get(tag, 0) < n:
-            out.append((f"<{tag}> 标签", a.tag_lines[tag]))
+            url = a.tag_urls.get(tag)
+            out.append((f"<{tag}> 标签" + (f"（{_short(url)}）" if url else ""), a.tag_lines[tag]))
     for (tag, attr, value), n in a.attrs.items():
         line = a.attr_lines[(tag, attr, value)]
         if b.attrs.get((tag, attr, value), 0) >= n or tag not in TAGS or b.tags.get(tag, 0) == 0:
