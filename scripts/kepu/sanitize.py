@@ -190,6 +190,8 @@ def _html_removals(before: str, after: str) -> list[tuple[str, int]]:
             out.append((f"不安全的地址 {attr}=\"{_short(value)}\"", line))
         else:
             out.append((f"{attr} 属性（<{tag}>）", line))
+    if not out and html_to_text(before).split() != html_to_text(after).split():
+        out.append(("HTML 代码", 1))  # parsed differently than the inventory saw it (e.g. odd comments)
     return sorted(out, key=lambda x: x[1])
 
 
