@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -368,8 +369,16 @@ def _markdown_pass(text: str) -> tuple[str, list[tuple[str, int]]]:
     return _restore(work, spans), found
 
 
+_LOCK = threading.Lock()  # the Markdown parsers in _md() keep state between calls
+
+
 def clean(markdown_text: str, first_line: int = 1) -> Cleaned:
     """Sanitize a volunteer's Markdown; `first_line` is the file line of its first line."""
+    with _LOCK:
+        return _clean(markdown_text, first_line)
+
+
+def _clean(markdown_text: str, first_line: int) -> Cleaned:
     text = PUA.sub("", markdown_text)
     lines = text.split("\n")
     code = _code_lines(lines)
