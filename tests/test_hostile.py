@@ -271,6 +271,7 @@ def test_less_than_and_greater_than_survive_in_every_view(hostile):
     assert any(LT in s["text"] for s in data["slides"] if s["kind"] == "panel")
     assert any(s["title"].startswith(LT) for s in data["slides"] if s["kind"] == "upcoming")
     assert "</script><script>alert" not in page
+    assert any(s["text"].startswith(SUMMARY[:28]) for s in data["slides"] if s["kind"] == "issue")  # shown as written
     # feed
     import feedparser
 
