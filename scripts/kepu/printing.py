@@ -12,7 +12,6 @@ panel (`@page { size: A4|A3; margin: 0 }`, fixed-size sheets). `kepu print
 """
 from __future__ import annotations
 
-import html
 import os
 import re
 import shutil
