@@ -23,6 +23,7 @@ import uuid
 from datetime import datetime, time, timedelta, timezone
 
 from kepu import urls
+from kepu.escape import ics_line
 from kepu.model import Activity, Site
 
 CALENDAR = "calendar.ics"
@@ -57,7 +58,7 @@ def _event(site: Site, act: Activity, uid: str):
     ev = icalendar.Event()
     ev.add("uid", uid)
     ev.add("dtstamp", datetime.combine(act.date, time(0), tzinfo=tz).astimezone(timezone.utc))
-    ev.add("summary", act.title)
+    ev.add("summary", ics_line(act.title))
     if act.start:
         ev.add("dtstart", datetime.combine(act.date, act.start, tzinfo=tz))
         if act.end:
@@ -66,14 +67,14 @@ def _event(site: Site, act: Activity, uid: str):
         ev.add("dtstart", act.date)
         ev.add("dtend", act.date + timedelta(days=1))
     if act.location:
-        ev.add("location", act.location)
+        ev.add("location", ics_line(act.location))
     link = urls.absolute(site.settings.site_url, urls.activity(act))
     lines = []
     if act.organizer:
-        lines.append(f"主办：{act.organizer}")
+        lines.append(f"主办：{ics_line(act.organizer)}")
     if act.partners:
-        lines.append("协办：" + "、".join(act.partners))
-    topics = [site.topics[t].name for t in act.topics if t in site.topics]
+        lines.append("协办：" + "、".join(ics_line(p) for p in act.partners))
+    topics = [ics_line(site.topics[t].name) for t in act.topics if t in site.topics]
     if topics:
         lines.append("专题：" + "、".join(topics))
         ev.add("categories", topics)
@@ -96,8 +97,8 @@ def _calendar(site: Site, acts: list[Activity], name: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("name", name)
+    cal.add("x-wr-calname", ics_line(name))
+    cal.add("name", ics_line(name))
     cal.add("x-wr-timezone", site.settings.timezone)
     cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "P1D")

@@ -8,16 +8,16 @@ Only issues whose month has begun and activities that have taken place are
 listed (announcements live in the calendar, /calendar.ics)."""
 from __future__ import annotations
 
-import html
 from datetime import datetime, time
 
 from kepu import urls
+from kepu.escape import html_text
 from kepu.generate.components import cn_date, issue_label, plain_excerpt, time_text
 from kepu.model import Activity, Issue, Site
 
 FEED = "feed.xml"
 LIMIT = 30  # newest entries kept in the feed
-e = html.escape
+e = html_text  # summaries are HTML; titles and labels are escaped by feedgen (lxml)
 
 
 def issue_time(site: Site, issue: Issue) -> datetime:

@@ -396,9 +396,10 @@ def _report_body(body: body_reader.Body, path, problems: Problems) -> None:
         problems.error(path, line, "标题用了全角井号「＃＃」", "切换到英文输入法，改成 ## 加空格")
     for line in body.heading_link_lines:
         problems.error(path, line, "展板标题里不能有链接、图片或 HTML 标签", "标题只写文字；把链接或图片移到标题下面的正文里")
-    for risk in body.risks:
-        problems.warning(path, risk.line, f"正文里有不安全或外部的 HTML：{risk.what}，网站会去掉或无法显示它",
-                         "删掉这段 HTML；图片和视频请放进 bulletins/ 并用 ![说明](路径) 引用")
+    for risk in body.risks:  # what kepu.sanitize removes when the page is built
+        problems.warning(path, risk.line, f"正文里有网站不能显示的内容：{risk.what}，生成网页时已去掉",
+                         "删掉它；链接只能用 http(s)、mailto 或 tel，图片请放进 bulletins/ 并用 ![说明](路径) 引用，"
+                         "表格、换行、上下标、<details> 等常用 HTML 可以保留")
 
 
 def _image(written: str | None, value, path: Path, problems: Problems) -> Image | None:
@@ -593,11 +594,14 @@ def _unique(items, problems: Problems, message):
 
 
 CJK_OR_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9]+")
-MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>|\]\([^)]*\)|[#>*_`|\-]")
+MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|[#>*_`|\-]")
 
 
 def count_chars(markdown: str) -> int:
-    """Reading length: Han characters plus Latin words/numbers, markup ignored."""
+    """Reading length: Han characters plus Latin words/numbers, markup ignored
+    (HTML tags parsed away, so `体温>38℃` still counts its 38)."""
+    from kepu.sanitize import html_to_text
+
     text = body_reader.MD_IMAGE.sub(" ", markdown)
     text = body_reader.MD_LINK.sub(lambda m: f" {m.group('text')} ", text)
-    return len(CJK_OR_WORD.findall(MD_NOISE.sub(" ", text)))
+    return len(CJK_OR_WORD.findall(MD_NOISE.sub(" ", html_to_text(text, " "))))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from kepu import urls
+from kepu import escape, urls
 from kepu.generate.writer import Output
 from kepu.images import DEFAULT_WIDTH, ImageCache, Processed, Rendition, Stats
 from kepu.model import Image
@@ -75,7 +75,7 @@ class Media:
         webp = self.srcset(image, page_url, "webp")
         attrs = [f'src="{html.escape(urls.relative(page_url, pub.url))}"',
                  f'srcset="{html.escape(self.srcset(image, page_url))}"', f'sizes="{html.escape(sizes)}"',
-                 f'alt="{html.escape(alt or image.alt)}"', f'width="{pub.width}"', f'height="{pub.height}"']
+                 f'alt="{escape.attr(alt or image.alt)}"', f'width="{pub.width}"', f'height="{pub.height}"']
         attrs.append('loading="lazy" decoding="async"' if lazy else 'decoding="async"')
         if cls:
             attrs.append(f'class="{cls}"')

@@ -12,7 +12,6 @@ panel (`@page { size: A4|A3; margin: 0 }`, fixed-size sheets). `kepu print
 """
 from __future__ import annotations
 
-import html
 import os
 import re
 import shutil
@@ -23,15 +22,15 @@ from pathlib import Path
 
 import markdown as md
 
-from kepu import urls
+from kepu import sanitize, urls
+from kepu.escape import html_text
 from kepu.generate.components import cn_date, cn_month, issue_label, time_text
-from kepu.generate.content import EVENT_ATTR, RISKY_BLOCK
 from kepu.generate.writer import Output
 from kepu.model import Activity, Image, Issue, Site
 from kepu.qr import qr_svg
 from kepu.readers.body import MD_IMAGE
 
-e = html.escape
+e = html_text
 PAPERS = {"A4": (210, 297), "A3": (297, 420)}
 DEFAULT_PAPER = "A4"
 PRINT_KEYS = {"paper": "纸张大小：A4 或 A3（竖版）"}
@@ -86,11 +85,10 @@ def activity_print_url(act: Activity) -> str:
 def _body_html(markdown_text: str) -> str:
     """Volunteer Markdown -> HTML for paper: images taken out (placed separately),
     links reduced to their text, risky HTML dropped."""
-    text = MD_IMAGE.sub("", markdown_text)
+    text = sanitize.clean(markdown_text).text
+    text = MD_IMAGE.sub("", text)
     text = re.sub(r"<img\b[^>]*>", "", text, flags=re.I)
     text = MD_LINK.sub(r"\1", text)
-    text = RISKY_BLOCK.sub("", text)
-    text = EVENT_ATTR.sub("", text)
     return md.markdown(text, extensions=["tables", "def_list", "sane_lists"], output_format="html")
 
 

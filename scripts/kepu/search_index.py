@@ -14,11 +14,13 @@ instead of 3, also for the U+200B word separators) and keeps <p>/<li>
 markup; here it is plain UTF-8 text, each text once.
 
 Material's client only reads `config` and `docs[].location/title/text/tags/boost`
-and renders `text` as HTML, so plain text with HTML entities kept works.
+and renders `title` and `text` as HTML: every title and text here is plain text
+escaped for HTML (`儿童&lt;6岁` shows as 儿童<6岁; a title never becomes markup).
 """
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -27,9 +29,9 @@ from pathlib import Path
 
 from kepu import urls
 from kepu.generate.content import plain_text
+from kepu.sanitize import html_to_text
 
 INDEX = Path("search") / "search_index.json"
-TAG = re.compile(r"<[^>]*>")
 SPACES = re.compile(r"[ \t\r\n]+")
 ZW_AROUND_SPACE = re.compile(r"\u200b*( )\u200b*")
 
@@ -43,8 +45,9 @@ class Compacted:
 
 
 def plain(text: str) -> str:
-    """Markup removed (block boundaries become a space), whitespace collapsed."""
-    text = TAG.sub(" ", text)
+    """HTML -> the same text as escaped HTML without tags: real tags removed by parsing
+    (each becomes a space), `<` and `>` of the text kept (as &lt; &gt;), whitespace collapsed."""
+    text = html.escape(html_to_text(text, " "), quote=False)
     text = SPACES.sub(" ", text)
     text = ZW_AROUND_SPACE.sub(r"\1", text)
     return text.strip(" \u200b")
@@ -123,7 +126,8 @@ def model_entries(site, segment=lambda t: t) -> list[dict]:
     docs: list[dict] = []
 
     def add(location: str, title: str, text: str) -> None:
-        docs.append({"location": location, "title": segment(title), "text": segment(text)})
+        esc = lambda s: html.escape(s, quote=False)  # noqa: E731 - Material shows these as HTML
+        docs.append({"location": location, "title": segment(esc(title)), "text": segment(esc(text))})
 
     for issue in site.issues:
         add(urls.issue(issue), issue.title, plain_text(" ".join(x for x in (issue.summary, issue.intro) if x)))

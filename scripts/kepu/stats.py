@@ -18,7 +18,6 @@ Counting rules (also shown on the page):
 from __future__ import annotations
 
 import csv
-import html
 import io
 import sys
 import unicodedata
@@ -27,10 +26,11 @@ from datetime import date
 
 from kepu import urls
 from kepu.commands import command
+from kepu.escape import csv_row, text
 from kepu.generate.components import cn_date, front_matter
 from kepu.model import Activity, Site
 
-e = html.escape
+e = text  # kepu.escape: pages are Markdown with kepu's HTML in it
 BOM = "\ufeff"  # so Excel on Windows opens the CSV as UTF-8
 
 
@@ -175,23 +175,27 @@ def tables(s: YearStats) -> list[Table]:
     return [summary_table(s), months_table(s), topics_table(s), unreported_table(s)]
 
 
-def md_table(table: Table, cell=lambda i, text: text) -> str:
+def md_table(table: Table, cell=lambda i, value: value, escape=text) -> str:
     _, header, rows = table
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(":---" if i == 0 else "---:" for i in range(len(header))) + "|"]
     for r, row in enumerate(rows):
-        lines.append("| " + " | ".join(cell((r, c), _md_escape(v)) for c, v in enumerate(row)) + " |")
+        lines.append("| " + " | ".join(cell((r, c), escape(v)) for c, v in enumerate(row)) + " |")
     return "\n".join(lines) + "\n"
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|")
+MD_SPECIAL = set("\\`*_[]{}<>|#~!&")
+
+
+def _md_escape(value: str) -> str:
+    """Markdown for a report someone pastes elsewhere: backslash escapes, still readable."""
+    return "".join("\\" + c if c in MD_SPECIAL else c for c in str(value))
 
 
 def to_markdown(s: YearStats) -> str:
-    parts = [f"# {title(s)}\n"]
+    parts = [f"# {_md_escape(title(s))}\n"]
     for t in tables(s):
         if t[2]:
-            parts.append(f"## {t[0]}\n\n{md_table(t)}")
+            parts.append(f"## {t[0]}\n\n{md_table(t, escape=_md_escape)}")
     return "\n".join(parts)
 
 
@@ -199,12 +203,12 @@ def to_csv(s: YearStats) -> str:
     """Sections separated by a blank line; no BOM (added for the download file)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow([title(s)])
+    w.writerow(csv_row([title(s)]))
     for name, header, rows in tables(s):
         w.writerow([])
         w.writerow([name])
         w.writerow(header)
-        w.writerows(rows if rows else [["无"]])
+        w.writerows([csv_row(r) for r in rows] if rows else [["无"]])
     return buf.getvalue()
 
 

@@ -17,12 +17,22 @@ ICONS_DIR = Path(material.__file__).parent / "templates" / ".icons"
 TOPIC_KEYS = ("id", "name", "aliases", "icon", "color", "description")
 TOPIC_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# an icon is a name from the icon sets that come with Material, never a path
+ICON_NAME = re.compile(r"^(?:material|octicons|simple|fontawesome/(?:brands|regular|solid))/[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def icon_path(icon: str) -> Path | None:
+    """The SVG file of an icon name such as 'material/heart-pulse', or None."""
+    if not ICON_NAME.match(icon or ""):
+        return None
+    path = ICONS_DIR / f"{icon}.svg"
+    return path if path.is_file() else None
 
 
 def icon_svg(icon: str) -> str:
-    """Inline SVG of a Material icon name such as 'material/heart-pulse'."""
-    path = ICONS_DIR / f"{icon}.svg"
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
+    """Inline SVG of an icon name such as 'material/heart-pulse' ('' for anything else)."""
+    path = icon_path(icon)
+    return path.read_text(encoding="utf-8") if path else ""
 
 
 def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
@@ -88,7 +98,11 @@ def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
             problems.error(path, lines.get("color", line), f"颜色「{color}」格式不对", "写成带引号的六位十六进制，例如 \"#c2410c\"")
             color = "#a16207"
         icon = str(data.get("icon") or "material/tag").strip()
-        if not (ICONS_DIR / f"{icon}.svg").is_file():
+        if not ICON_NAME.match(icon):
+            problems.error(path, lines.get("icon", line), f"图标「{icon}」不是图标名（不能写文件路径或网址）",
+                           "写 Material 图标名，例如 material/heart-pulse（可在 pictogrammers.com 查名字）")
+            icon = "material/tag"
+        elif icon_path(icon) is None:
             problems.error(path, lines.get("icon", line), f"找不到图标「{icon}」",
                            "写 Material 图标名，例如 material/heart-pulse（可在 pictogrammers.com 查名字）")
             icon = "material/tag"

@@ -18,7 +18,7 @@ def render_activity(site: Site, act: Activity, media) -> str:
     upcoming = act.is_upcoming(site.today)
     kind = "活动预告" if upcoming else "活动纪实"
     parts = [front_matter(act.title, hide=("navigation",), description=f"{cn_date(act.date)} {act.location}")]
-    parts.append(f'<p class="kp-kicker">{kind}</p>\n\n# {act.title}\n\n')
+    parts.append(f'<p class="kp-kicker">{kind}</p>\n\n# {e(act.title)}\n\n')
     rows = [("日期", cn_date(act.date)), ("时间", time_text(act)), ("地点", act.location)]
     if act.organizer:
         rows.append(("主办", act.organizer))

@@ -1,16 +1,16 @@
 """Small HTML/Markdown pieces shared by the page generators."""
 from __future__ import annotations
 
-import html
 from datetime import date
 
 from kepu import urls
+from kepu.escape import text, yaml_str
 from kepu.generate.content import plain_text
 from kepu.model import Activity, Issue, Site, Topic
 from kepu.topics import icon_svg
 
 WEEKDAYS = "一二三四五六日"
-e = html.escape
+e = text  # every string in a generated page goes through kepu.escape.text
 
 
 def cn_date(d: date, weekday: bool = True) -> str:
@@ -116,7 +116,3 @@ def front_matter(title: str, *, hide=("navigation",), description: str = "", ext
         lines.append(f"{k}: {yaml_str(v)}")
     lines.append("---\n")
     return "\n".join(lines)
-
-
-def yaml_str(text: str) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,6 +1,7 @@
-"""Turn a volunteer's Markdown into Markdown for a generated page: image
-paths point at published media, links to other bulletin files point at
-their pages, and risky HTML is dropped (the checker already warned)."""
+"""Turn a volunteer's Markdown into Markdown for a generated page: risky HTML
+and script links are removed by kepu.sanitize (the checker reported the same
+removals), image paths point at published media, links to other bulletin
+files point at their pages."""
 from __future__ import annotations
 
 import html
@@ -8,12 +9,11 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from kepu import urls
+from kepu import sanitize, urls
+from kepu.escape import text as escape_text
 from kepu.model import Image, Site
 from kepu.readers import body as body_reader
 
-RISKY_BLOCK = re.compile(r"<\s*(script|iframe|object|embed|frameset|frame)\b.*?(</\s*\1\s*>|/>|$)", re.I | re.S)
-EVENT_ATTR = re.compile(r"\s+on[a-z]+\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
 REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
 
@@ -30,7 +30,7 @@ def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, sit
         # a <picture> with WebP/JPEG srcsets and width/height; the alt text doubles as a caption
         alt = " ".join(alt.split())
         pic = media.img(img, page_url, alt=alt, sizes="(min-width: 61em) 40rem, 100vw")
-        caption = f'<span class="kp-caption">{html.escape(alt)}</span>' if alt.strip() else ""
+        caption = f'<span class="kp-caption">{escape_text(alt)}</span>' if alt.strip() else ""
         return f'<span class="kp-figure">{pic}{caption}</span>'
 
     def target_url(target: str) -> str | None:
@@ -41,6 +41,7 @@ def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, sit
         page = _bulletin_page(target, source, site)
         return None if page is None else urls.relative(page_url, page)
 
+    markdown = sanitize.clean(markdown).text  # first: kepu's own markup below is trusted
     edits: list[tuple[int, int, str]] = []
     for f in body_reader.scan(markdown):
         if f.kind in ("image", "ref-image"):
@@ -58,8 +59,6 @@ def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, sit
             pos = end
     out.append(markdown[pos:])
     text = "".join(out)
-    text = RISKY_BLOCK.sub("", text)
-    text = EVENT_ATTR.sub("", text)
     return text
 
 
@@ -90,16 +89,21 @@ def _bulletin_page(target: str, source: Path, site: Site) -> str | None:
 MD_ANY_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 MD_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 MD_BLOCK_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s*|>\s?|[-+*]\s+|\d+(?:[.)]\s+|、))", re.M)
-MD_INLINE = re.compile(r"<[^>]+>|\{[:#.][^}]*\}|[*_`~]+")
+MD_INLINE = re.compile(r"\{[:#.][^}]*\}|[*_`~]+")
 
 
 def plain_text(markdown: str) -> str:
     """Readable plain text of volunteer Markdown, for excerpts, slides and search:
-    images dropped, links kept as their text, markup and HTML tags removed."""
-    text = MD_ANY_IMAGE.sub("", markdown)
+    images dropped, links kept as their text, Markdown marks removed, HTML tags
+    removed by parsing (so `儿童<6岁、体温>38℃` keeps its < and >), entities decoded.
+    It is text, not HTML: every view escapes it for where it goes."""
+    text = body_reader.MD_IMAGE.sub("", markdown)
+    text = body_reader.MD_LINK.sub(lambda m: m.group("text"), text)
+    text = MD_ANY_IMAGE.sub("", text)
     text = MD_LINK_TEXT.sub(r"\1", text)
     text = MD_BLOCK_MARKS.sub(" ", text)
     text = MD_INLINE.sub("", text.replace("|", " "))
+    text = sanitize.html_to_text(text)
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -13,7 +13,7 @@ def render_issue(site: Site, issue: Issue, page_url: str, media, *, is_current: 
     kicker = f"{issue_label(issue)} · {cn_month(issue.year, issue.month)}"
     if is_current:
         kicker = "本期橱窗 · " + kicker
-    parts.append(f'<p class="kp-kicker">{e(kicker)}</p>\n\n# {issue.title}\n')
+    parts.append(f'<p class="kp-kicker">{e(kicker)}</p>\n\n# {e(issue.title)}\n')
     meta = []
     if issue.editors:
         meta.append("编辑：" + "、".join(issue.editors))
@@ -30,7 +30,7 @@ def render_issue(site: Site, issue: Issue, page_url: str, media, *, is_current: 
     for p in issue.panels:
         t = site.topics.get(p.topic)
         parts.append(f'\n<section class="kp-panel" style="--kp-c:{t.color if t else "#888"}" markdown>\n\n'
-                     f"## {p.title} {{#{p.anchor}}}\n\n"
+                     f"## {e(p.title)} {{#{p.anchor}}}\n\n"
                      f'<p class="kp-panel__topic">{chip(site, p.topic, page_url)}<span>展板 {p.index}/{len(issue.panels)}</span></p>\n\n'
                      f"{rewrite(p.body, issue.source, issue.images, page_url, site, media)}\n\n</section>\n")
     idx = site.issues.index(issue)

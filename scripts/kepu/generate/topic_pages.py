@@ -31,8 +31,8 @@ def generate(site: Site, out, media) -> None:
     for t in site.topics.values():
         url = urls.topic(t.id)
         parts = [front_matter(f"{t.name}｜专题", hide=("navigation",), description=t.description),
-                 f'<p class="kp-kicker">专题</p>\n\n# {icon(t, "kp-title-icon")}{t.name}\n\n',
-                 f"{t.description}\n\n" if t.description else ""]
+                 f'<p class="kp-kicker">专题</p>\n\n# {icon(t, "kp-title-icon")}{e(t.name)}\n\n',
+                 f"{e(t.description)}\n\n" if t.description else ""]
         years = sorted({i.year for i in site.issues if any(p.topic == t.id for p in i.panels)}
                        | {a.date.year for a in site.activities if t.id in a.topics}, reverse=True)
         if not years:

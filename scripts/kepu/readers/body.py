@@ -1,10 +1,12 @@
 """Read the Markdown body: panels of a monthly issue, image references and
-risky raw HTML, each with its file line number."""
+what kepu.sanitize will remove (risky HTML, script links), each with its file line number."""
 from __future__ import annotations
 
 import bisect
 import re
 from dataclasses import dataclass, field
+
+from kepu import sanitize
 
 HEADING2 = re.compile(r"^ {0,3}##(?!#)\s*(.*?)\s*#*\s*$")
 FULLWIDTH_HEADING = re.compile(r"^ {0,3}＃＃(?!＃)")
@@ -30,11 +32,6 @@ REF_IMAGE = re.compile(r"!\[" + _TEXT + r"\](?:\[(?P<id>[^\]\n]*)\]|(?![(\[:]))"
 HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s>\"']+))", re.I)
 HTML_LINK = re.compile(r"<a\b[^>]*?\bhref\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s>\"']+))", re.I)
 CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
-RISKY_TAG = re.compile(r"<\s*(script|iframe|object|embed|frame|frameset)\b", re.I)
-EVENT_HANDLER = re.compile(r"<[a-zA-Z][^>]*\s(on[a-z]+)\s*=", re.I)
-REMOTE_RESOURCE = re.compile(
-    r"<\s*(img|script|link|iframe|video|audio|source|embed|object)\b[^>]*?\b(?:src|href|data|poster)\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I)
-CSS_REMOTE = re.compile(r"url\(\s*[\"']?((?:https?:)?//[^)\"']+)", re.I)
 
 
 @dataclass(frozen=True)
@@ -126,16 +123,10 @@ def read_body(text: str, first_line: int, *, split_panels: bool) -> Body:
                 h1.append(lineno)
             if FULLWIDTH_HEADING.match(line):
                 fullwidth.append(lineno)
-            for m in RISKY_TAG.finditer(line):
-                risks.append(HtmlRisk(f"<{m.group(1).lower()}> 标签", lineno))
-            for m in EVENT_HANDLER.finditer(line):
-                risks.append(HtmlRisk(f"事件属性 {m.group(1).lower()}=", lineno))
-            for m in REMOTE_RESOURCE.finditer(line):
-                if m.group(1).lower() != "img":  # remote <img> is reported as an image
-                    risks.append(HtmlRisk(f"来自其他网站的资源 {m.group(2)}", lineno))
-            for m in CSS_REMOTE.finditer(line):
-                risks.append(HtmlRisk(f"来自其他网站的资源 {m.group(1)}", lineno))
         (panels[-1].body_lines if panels else intro).append(line)
+    # exactly what the build removes from each part it renders (remote photos are reported as images)
+    for part, line in [("\n".join(intro), first_line)] + [("\n".join(p.body_lines), p.body_line) for p in panels]:
+        risks += [HtmlRisk(r.what, r.line) for r in sanitize.clean(part, line).removed]
     return Body("\n".join(intro).strip("\n"), first_line, panels, images, links, risks, h1, fullwidth, heading_links)
 
 

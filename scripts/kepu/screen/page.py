@@ -4,8 +4,8 @@ Everything here is text; `render` is a pure function of the slide data."""
 from __future__ import annotations
 
 import hashlib
-import html
-import json
+
+from kepu.escape import html_text, script_json
 
 BUILD_PLACEHOLDER = "__KEPU_SCREEN_BUILD__"
 
@@ -399,9 +399,8 @@ JS = r"""
 def render(data: dict, *, title: str, community: str) -> tuple[str, str]:
     """(html, build id). The id is a hash of the page itself, so it changes
     exactly when what the screen shows changes (no timestamps)."""
-    payload = json.dumps({**data, "screen": BUILD_PLACEHOLDER}, ensure_ascii=False, separators=(",", ":"))
-    payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    e = html.escape
+    payload = script_json({**data, "screen": BUILD_PLACEHOLDER})  # no </script> or <!-- can end the data early
+    e = html_text
     page = f"""<!doctype html>
 <html lang="zh-CN" translate="no" class="notranslate landscape">
 <head>

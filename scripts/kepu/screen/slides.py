@@ -125,10 +125,11 @@ def _finish(site: Site, s: ScreenSettings, slide: Slide) -> Slide:
 
 
 def issue_slide(site: Site, issue: Issue) -> Slide:
+    # the summary is a front-matter value: shown as written, like on the website (the page escapes it)
     this_month = (issue.year, issue.month) == (site.today.year, site.today.month)
     kicker = f"{'本期橱窗' if this_month else '最新一期'} · {issue_label(issue)} · {issue.year}年{issue.month}月"
     return Slide("issue", f"issue-{issue.key}", kicker, shorten(issue.title, TITLE_MAX),
-                 text=shorten(plain_text(issue.summary), SUMMARY_MAX), image=issue.cover, url=urls.issue(issue),
+                 text=shorten(" ".join(issue.summary.split()), SUMMARY_MAX), image=issue.cover, url=urls.issue(issue),
                  topics=tuple(issue.topics))
 
 
