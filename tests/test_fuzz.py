@@ -13,7 +13,6 @@ import json
 import os
 import random
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -334,6 +333,8 @@ def make_site(root: Path, numbered: list[tuple[int, dict]], scratch: Path, *, bu
 
 
 def limit_memory():  # runs in the child, before exec
+    import resource
+
     resource.setrlimit(resource.RLIMIT_AS, (GB, GB))
 
 
