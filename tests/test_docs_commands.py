@@ -115,7 +115,7 @@ def test_kepu_help_and_usage_errors_show_tasks_py(capsys):
     with pytest.raises(SystemExit):
         main(["-h"])
     out = capsys.readouterr().out
-    assert out.startswith("usage: python3 tasks.py") and "python3 tasks.py test" in out
+    assert out.startswith("用法：python3 tasks.py") and "python3 tasks.py test" in out
     with pytest.raises(SystemExit):
         main(["check", "--no-such-option"])
     assert "运行 python3 tasks.py -h 查看用法" in capsys.readouterr().err

@@ -49,13 +49,13 @@ BODY = f"""{LT} 要就医。<b>加粗</b> *强调*
 
 <video src="https://evil.example/v.mp4"></video>
 
-<img src=x onerror=alert(30)> <div style="position:fixed;inset:0;background:#fff">遮挡</div>
+<img src=images/2026-11-07-fire-drill.jpg onerror=alert(30)> <div style="position:fixed;inset:0;background:#fff">遮挡</div>
 
 <iframe src="https://evil.example/"></iframe> <object data="https://evil.example/x.swf"></object>
 
 段落 {{: onclick="alert(31)" }}
 
-<img alt="[t](<x onerror=alert(32) y>)" src=x>
+<img alt="[t](<x onerror=alert(32) y>)" src=images/2026-11-07-fire-drill.jpg>
 
 <div markdown="1">`</div><script>alert(33)</script>`</div>
 
@@ -165,7 +165,7 @@ def test_check_reports_every_removal_at_its_line(hostile):
     warned("<style>", line_of("<style>"))
     warned("<input>", line_of("<form"))
     warned("https://evil.example/v.mp4", line_of("<video"))
-    warned("onerror=", line_of("<img src=x onerror=alert(30)>"))
+    warned("onerror=", line_of("<img src=images/2026-11-07-fire-drill.jpg onerror=alert(30)>"))
     warned("style 属性", line_of("position:fixed"))
     warned("<iframe>", line_of("<iframe"))
     warned("属性写法", line_of("段落 {: onclick"))

@@ -234,7 +234,7 @@ def test_ctrl_c_through_tasks_py_is_quiet():
     child = ("import time\nprint('ready', flush=True)\ntry:\n    time.sleep(60)\n"
              "except KeyboardInterrupt:\n    print('stopped', flush=True)\n")
     code = (f"import os, sys; sys.path.insert(0, {str(REPO)!r}); import tasks; "
-            f"sys.exit(tasks.run([sys.executable, '-c', {child!r}], dict(os.environ)))")
+            f"sys.exit(tasks.run([sys.executable, '-c', {child!r}]))")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     assert proc.stdout.readline().strip() == b"ready"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kepu import schema
+from kepu import sanitize, schema
 from kepu.commands import command
 from kepu.config import Settings, load_settings
 from kepu.model import Activity, Image, Issue, Panel, Site
@@ -497,6 +497,8 @@ def _check_links(links, issues: list[Issue], activities: list[Activity], bulleti
         target = link.target.strip()
         if not target or target.startswith("#") or REMOTE.match(target):
             continue
+        if not sanitize.is_safe_url(target) or sanitize.is_remote(target):
+            continue  # kepu.sanitize removes it from the page, and _report_body warned at this line
         if link.target in image_targets:
             continue  # a [id]: definition used by an image, checked as an image
         if link.kind == "reference" and re.search(r"[\u3400-\u9fff]", target) and not re.search(r"[./]", target):

@@ -228,7 +228,7 @@ def _md():
     import markdown
 
     from markdown.blockprocessors import ReferenceProcessor
-    from markdown.inlinepatterns import (BACKTICK_RE, IMAGE_LINK_RE, LINK_RE, ImageInlineProcessor,
+    from markdown.inlinepatterns import (IMAGE_LINK_RE, LINK_RE, ImageInlineProcessor,
                                          LinkInlineProcessor)
 
     md = markdown.Markdown(extensions=["pymdownx.superfences"])
@@ -240,7 +240,8 @@ def _md():
         "plain": plain,
         "link": (re.compile(LINK_RE), LinkInlineProcessor(LINK_RE, plain)),
         "image": (re.compile(IMAGE_LINK_RE), ImageInlineProcessor(IMAGE_LINK_RE, plain)),
-        "backtick": re.compile(BACKTICK_RE),
+        # a code span as Python-Markdown reads it (its BACKTICK_RE only finds the opening backticks)
+        "backtick": re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S),
         "reference": ReferenceProcessor.RE,
     }
 
@@ -317,8 +318,6 @@ def _markdown_pass(text: str) -> tuple[str, list[tuple[str, int]]]:
     spans: list[str] = []
 
     def hide(mm):
-        if mm.group(3) is None:
-            return mm.group(0)
         spans.append(mm.group(0))
         return f"\ue000{len(spans) - 1}\ue001"
     work = m["backtick"].sub(hide, text)
