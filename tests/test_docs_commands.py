@@ -125,9 +125,11 @@ def test_kepu_help_and_usage_errors_show_tasks_py(capsys):
 
 def guide_template(name: str) -> str:
     text = (REPO / "docs" / "guide" / "publish.md").read_text(encoding="utf-8")
-    m = re.search(r"<!-- template: " + name + r" -->\n```markdown\n(.*?)```\n", text, re.S)
+    m = re.search(r"<!-- template: " + name + r" -->\n( *)```markdown\n(.*?)\n\1```\n", text, re.S)
     assert m, f"publish.md has no `<!-- template: {name} -->` code block"
-    return m[1]
+    indent = len(m[1])  # inside a numbered step the block is indented
+    assert all(not line or line.startswith(m[1]) for line in m[2].split("\n"))
+    return "\n".join(line[indent:] for line in m[2].split("\n")) + "\n"
 
 
 def test_guide_templates_are_what_new_writes(tmp_path):
