@@ -101,7 +101,7 @@ time: "09:30-11:00"
 organizer: "<script>alert(41)</script>"
 partners: ["]]><x>", "&amp; & <b>"]
 ---
-{LT} 要就医。<img src=x onerror=alert(42)>
+{LT} 要就医。<img src=images/2026-11-07-fire-drill.jpg onerror=alert(42)>
 """, encoding="utf-8")
     (root / UPCOMING).write_text(f"""---
 title: '{UP_TITLE.replace("'", "''")}'

@@ -247,7 +247,8 @@ def _read_common(text: str, path, specs, what: str, problems: Problems, explain:
     yaml_error = next((p for p in problems.items[before:] if p.message.startswith("front matter 格式错误")), None)
     title = fm.fields.get("title")
     if title and isinstance(title.raw, str) and (body_reader.MD_LINK.search(title.raw) or body_reader.MD_IMAGE.search(title.raw)):
-        problems.error(path, title.line, "标题里不能有链接或图片", "标题只写文字；把链接或图片写到正文里")
+        problems.warning(path, title.line, "标题里的链接或图片不会生效，网页上会原样显示这些符号",
+                         "标题只写文字；把链接或图片写到正文里")
     fields = fm.fields
     if yaml_error:  # a block value (a "- item" list) cannot be recovered line by line: not the volunteer's second mistake
         fields = {k: v for k, v in fields.items() if not (isinstance(v.raw, str) and not v.raw.strip())}
@@ -395,7 +396,8 @@ def _report_body(body: body_reader.Body, path, problems: Problems) -> None:
     for line in body.fullwidth_heading_lines:
         problems.error(path, line, "标题用了全角井号「＃＃」", "切换到英文输入法，改成 ## 加空格")
     for line in body.heading_link_lines:
-        problems.error(path, line, "展板标题里不能有链接、图片或 HTML 标签", "标题只写文字；把链接或图片移到标题下面的正文里")
+        problems.warning(path, line, "展板标题里的链接、图片或 HTML 标签不会生效，网页上会原样显示这些符号",
+                         "标题只写文字；把链接或图片移到标题下面的正文里")
     for risk in body.risks:  # what kepu.sanitize removes when the page is built
         problems.warning(path, risk.line, f"正文里有网站不能显示的内容：{risk.what}，生成网页时已去掉",
                          "删掉它；链接只能用 http(s)、mailto 或 tel，图片请放进 bulletins/ 并用 ![说明](路径) 引用，"

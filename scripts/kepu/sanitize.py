@@ -216,6 +216,7 @@ PROTECT = re.compile(
     r"<(?:[Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp])://[^<>\s\"']*>"  # autolink
     r"|<[^<>\s!@\"']+@[^@<>\s\"']+>"  # automail
     r"|\]\(\s*<[^<>\n]*>"  # [text](<destination>)
+    r"|^ {0,3}\[[^\]\n]+\]:[ \t]*<[^<>\n]*>"  # [id]: <destination>
     r"|^[ \t]*(?:>[ \t]?)+",  # blockquote markers
     re.M)
 PUA = re.compile("[\ue000\ue001]")

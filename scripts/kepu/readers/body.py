@@ -102,7 +102,11 @@ def read_body(text: str, first_line: int, *, split_panels: bool) -> Body:
     panels: list[RawPanel] = []
     images: list[ImageRef] = []
     links: list[LinkRef] = []
+    heading_lines = {n for n, line, in_code in iter_lines(text, first_line)
+                     if split_panels and not in_code and HEADING2.match(line)}
     for f in scan(text):
+        if first_line + f.line in heading_lines:
+            continue  # a panel heading is shown as plain text: nothing in it is a link or an image
         if f.kind.endswith("image"):
             images.append(ImageRef(f.target, f.text, first_line + f.line))
         else:
@@ -151,6 +155,7 @@ def scan(text: str) -> list[Found]:
     """Every image and link outside code, in text order. The checker and the page
     generator both use this, so what the check accepted is exactly what is rewritten."""
     masked = mask_code(text)
+    md_view = mask_tag_attributes(masked)  # Markdown inside an HTML attribute is not Markdown
     newlines = [i for i, c in enumerate(masked) if c == "\n"]
 
     def line(pos: int) -> int:
@@ -175,27 +180,36 @@ def scan(text: str) -> list[Found]:
             chars[f.start:f.end] = re.sub(r"[^\n]", " ", source[f.start:f.end])
         return "".join(chars)
 
-    for m in MD_IMAGE.finditer(masked):
+    for m in MD_IMAGE.finditer(md_view):
         found.append(Found("image", m.start(), m.end(), *dest_span(m), destination(m), text[slice(*m.span("text"))],
                            line(m.start())))
     defs = reference_definitions(masked)
     if defs:
-        for m in REF_IMAGE.finditer(blank(masked)):
+        for m in REF_IMAGE.finditer(blank(md_view)):
             target = defs.get(ref_id(m))
             if target is not None:
                 found.append(Found("ref-image", m.start(), m.end(), m.start(), m.end(), target,
                                    text[slice(*m.span("text"))], line(m.start())))
     for m in HTML_IMG.finditer(masked):
         found.append(Found("html-image", m.start(), m.end(), *html_span(m), html_value(m), "", line(m.start())))
-    rest = blank(masked)
-    for m in MD_LINK.finditer(rest):
+    rest, md_rest = blank(masked), blank(md_view)
+    for m in MD_LINK.finditer(md_rest):
         span = dest_span(m)
         found.append(Found("link", m.start(), m.end(), *span, destination(m), text[slice(*m.span("text"))], line(span[0])))
-    for m in REF_DEF.finditer(rest):
+    for m in REF_DEF.finditer(md_rest):
         found.append(Found("ref-def", m.start(), m.end(), *dest_span(m), destination(m), m.group("id"), line(m.start())))
     for m in HTML_LINK.finditer(rest):
         found.append(Found("html-link", m.start(), m.end(), *html_span(m), html_value(m), "", line(m.start())))
     return sorted(found, key=lambda f: (f.start, f.dest_start))
+
+
+HTML_TAG = re.compile(r"<[A-Za-z][\w-]*(?P<attrs>(?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>\"']+))?)*)\s*/?>")
+
+
+def mask_tag_attributes(text: str) -> str:
+    """The text with the attributes of HTML tags blanked out (same length and lines)."""
+    return HTML_TAG.sub(lambda m: m.group(0)[:m.start("attrs") - m.start()]
+                        + re.sub(r"[^\n]", " ", m.group("attrs")) + m.group(0)[m.end("attrs") - m.start():], text)
 
 
 def mask_code(text: str) -> str:
