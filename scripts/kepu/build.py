@@ -28,6 +28,8 @@ from kepu.model import Site
 # Feature modules append themselves here (one line each).
 GENERATORS = [home, issue_pages, activity_pages, archive, topic_pages, activities_index]
 GENERATORS += [feeds, calendar_ics, stats]  # feeds/calendar/stats issue
+from kepu.generate import search_page  # noqa: E402  (search issue)
+GENERATORS += [search_page]  # /search/?q=…
 from kepu import printing  # noqa: E402  (photos/QR/print issue)
 GENERATORS += [printing]  # print posters and activity records
 from kepu import screen  # noqa: E402  (lobby screen issue)
