@@ -173,3 +173,70 @@ def write_index(site_dir: Path, site, cache_path: Path | None = None) -> Written
         os.replace(tmp, path)
     meta = json.loads(files[META])
     return Written(meta["docs"], meta["shards"], len(files) - 1 - meta["shards"], sum(len(b) for b in files.values()))
+
+
+# ------------------------------------------------------------------ what a query costs (bench, tests)
+
+BATCH = 40  # candidates whose chunks search.js fetches in its first round
+
+
+def fetch_plan(folder: Path, query: str) -> list[str]:
+    """The index files (relative to search/) that search.js fetches for `query`, in a fresh
+    browser: meta.json, the shard of every key, and the chunks of the first BATCH candidates
+    (all keys in the title first, then newest). A port of search.js's search(), tested against it."""
+    folder = Path(folder)
+    meta = json.loads((folder / META).read_text(encoding="utf-8"))
+    words = list(dict.fromkeys(w for w in re.split(r"[\s\u3000]+", normalize(query)) if w))
+    all_keys = list(dict.fromkeys(k for w in words for k in _query_keys(w)))
+    plan = [META]
+    if not all_keys:
+        return plan
+    shards = list(dict.fromkeys(shard_of(k, meta["shards"]) for k in all_keys))
+    plan += [f"{meta['v']}/s{s}.json" for s in shards]
+    loaded = {s: json.loads((folder / meta["v"] / f"s{s}.json").read_text(encoding="utf-8")) for s in shards}
+    cand: dict[int, int] | None = None
+    for k in all_keys:
+        lst = loaded[shard_of(k, meta["shards"])].get(k)
+        if lst is None:
+            cand = {}
+            break
+        v, nxt = 0, {}
+        for step in lst:
+            v += step
+            if cand is None:
+                nxt[v >> 1] = v & 1
+            elif (v >> 1) in cand:
+                nxt[v >> 1] = cand[v >> 1] & v & 1
+        cand = nxt
+    ids = sorted(cand or {}, key=lambda i: (-cand[i], i))[:BATCH]
+    plan += [f"{meta['v']}/d{c}.json" for c in dict.fromkeys(i // meta["chunk"] for i in ids)]
+    return plan
+
+
+def _query_keys(word: str) -> list[str]:
+    out: list[str] = []
+    for run in RUN.findall(word):
+        out += [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+    return out
+
+
+def sample_queries(folder: Path, n: int = 30) -> list[str]:
+    """Deterministic queries a reader might type, taken from the index's own titles:
+    two to four Han characters from evenly spaced documents' titles."""
+    folder = Path(folder)
+    meta = json.loads((folder / META).read_text(encoding="utf-8"))
+    chunks = (meta["docs"] + meta["chunk"] - 1) // meta["chunk"]
+    titles = [d["t"] for c in range(chunks)
+              for d in json.loads((folder / meta["v"] / f"d{c}.json").read_text(encoding="utf-8"))]
+    out: list[str] = []
+    step = max(1, len(titles) // n)
+    for i, t in enumerate(titles[::step][:n]):
+        runs = [r for r in HAN_RUN.findall(t) if len(r) >= 2]
+        if runs:
+            run = max(runs, key=len)
+            size = 2 + i % 3
+            out.append(run[:size])
+    return out
+
+
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
