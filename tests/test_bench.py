@@ -1,7 +1,6 @@
 """Benchmark (issue 7): size budgets only (sizes are deterministic; timings never asserted)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
