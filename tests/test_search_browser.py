@@ -68,7 +68,7 @@ QUERIES = {
     "科学实验营": ["2026/12/19-winter-science-camp/"],
 }
 
-TOP = """q => kepuSearch.search(q, 40).then(r => r.results.slice(0, 5).map(x => ({u: x.doc.u, t: x.doc.t, x: x.doc.x, exact: x.exact})))"""
+TOP = """q => kepuSearch.search(q, 20).then(r => r.results.slice(0, 5).map(x => ({u: x.doc.u, t: x.doc.t, x: x.doc.x, exact: x.exact})))"""
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,7 @@ from kepu.generate.content import plain_text
 
 FOLDER = "search"
 META = "meta.json"
-CHUNK = 12  # documents per chunk file
+CHUNK = 4  # documents per chunk file (small: a query fetches the chunks of ~20 scattered candidates)
 SHARD_BYTES = 6000  # aimed raw size of one posting shard
 RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-z0-9]+")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -177,7 +177,7 @@ def write_index(site_dir: Path, site, cache_path: Path | None = None) -> Written
 
 # ------------------------------------------------------------------ what a query costs (bench, tests)
 
-BATCH = 40  # candidates whose chunks search.js fetches in its first round
+BATCH = 20  # candidates whose chunks the search page fetches in its first round (search.js BATCH)
 
 
 def fetch_plan(folder: Path, query: str) -> list[str]:

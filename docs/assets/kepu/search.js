@@ -7,7 +7,7 @@
   if (window.kepuSearch) return;
 
   var RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-z0-9]+/g;
-  var BATCH = 40; // candidates checked per round (their document chunks are fetched)
+  var BATCH = 20; // candidates checked per round on the search page (their document chunks are fetched)
 
   var form = document.getElementById('kp-search-form');
   var base = new URL((form && form.getAttribute('data-base')) || './', location.href);
@@ -227,7 +227,7 @@
     var my = ++seq, status = box.querySelector('.kp-search-drop__status'), list = box.querySelector('ol');
     if (!q.trim()) { status.textContent = '输入要找的字词，例如 一氧化碳、疫苗、119'; list.textContent = ''; return; }
     status.textContent = '正在搜索…';
-    search(q, 20).then(function (res) {
+    search(q, 10).then(function (res) {
       if (my !== seq) return;
       list.textContent = '';
       var exact = res.results.length && res.results[0].exact;
