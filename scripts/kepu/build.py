@@ -187,12 +187,6 @@ def _quiet_mkdocs_logging() -> None:
         log.addHandler(handler)
     log.setLevel(logging.WARNING)
     log.propagate = False
-    try:  # jieba (Chinese search) prints English progress lines at import: keep the terminal for our messages
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-    except ImportError:
-        pass
 
 
 def build(root: Path, *, today: date | None = None, strict: bool = False, site_dir: Path | None = None,
@@ -213,7 +207,7 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
         shutil.rmtree(tmp, ignore_errors=True)
         print("网站没有生成，原来的 site/ 保持不变。", file=sys.stderr)
         return 1
-    from kepu import search_index  # benchmark issue: compact UTF-8 search index
+    from kepu import search_index  # site search: sharded index from the model, fetched on demand
 
     t0 = time.perf_counter()
     search_index.write_index(tmp, result.site, root / ".cache" / "kepu" / "search-words.json")
