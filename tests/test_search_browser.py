@@ -175,3 +175,24 @@ def test_chinese_relevance_over_the_example(served):
     print(f"\n搜索 {len(QUERIES)} 个查询：前 3 命中 {hits}/{len(QUERIES)}，前 5 条含查询词 {contain}/{shown}，"
           f"每次查询下载 中位数 {median / 1024:.0f} KB（未压缩），最多 {max(sizes) / 1024:.0f} KB")
     assert median < 120 * 1024  # uncompressed; the whole example index is ~400 KB
+
+
+def test_filters_by_kind_year_and_topic_are_part_of_the_address(served):
+    base, b = served
+    page = b.new_page()
+
+    def results(query):
+        page.goto(base + "search/?" + query)
+        page.wait_for_function("!document.getElementById('kp-search-status').textContent.startsWith('正在')", timeout=15000)
+        return [a.get_attribute("href") for a in page.locator(".kp-search-results__item a").all()], \
+            page.locator(".kp-search-results__meta").all_inner_texts()
+
+    everything, _ = results("q=" + quote("安全"))
+    hrefs, metas = results("q=" + quote("安全") + "&kind=" + quote("活动"))
+    assert hrefs and len(hrefs) < len(everything) and all(m.startswith("活动") for m in metas)
+    hrefs, metas = results("q=" + quote("流感") + "&year=2025")
+    assert hrefs and all("/2025/" in h for h in hrefs)
+    hrefs, metas = results("q=" + quote("老人") + "&topic=" + quote("反诈法治"))
+    assert hrefs and all("反诈法治" in m for m in metas)
+    assert page.input_value("#kp-search-topic") == "反诈法治"  # the form shows the filter in use
+    page.close()

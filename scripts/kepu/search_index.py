@@ -19,6 +19,7 @@ meta.json never mixes two builds):
              the shard of a key is FNV-1a(code points) mod shard count
   d<N>.json  chunk N: documents N*CHUNK … (newest first), each
              {u: url, t: title, k: kind, d: date, m: meta line, p: [topics], x: text}
+  f.json     [kind, year, [topics]] of every document, for the search page's filters
 and search/meta.json: {v: version, shards, chunk, docs}.
 """
 from __future__ import annotations
@@ -146,6 +147,8 @@ def build_files(site) -> dict[str, bytes]:
     for n, g in enumerate(grouped):
         body[f"s{n}.json"] = dumps(g)
     chunks = (len(docs) + CHUNK - 1) // CHUNK
+    # filters (类型, 年份, 专题) for every document, fetched only when the reader sets one
+    body["f.json"] = dumps([[d["k"], int(d["d"][:4]) if d["d"] else 0, d["p"]] for d in docs])
     for n in range(chunks):
         body[f"d{n}.json"] = dumps(docs[n * CHUNK:(n + 1) * CHUNK])
     h = hashlib.blake2b(digest_size=6)
@@ -172,7 +175,7 @@ def write_index(site_dir: Path, site, cache_path: Path | None = None) -> Written
         tmp.write_bytes(data)
         os.replace(tmp, path)
     meta = json.loads(files[META])
-    return Written(meta["docs"], meta["shards"], len(files) - 1 - meta["shards"], sum(len(b) for b in files.values()))
+    return Written(meta["docs"], meta["shards"], len(files) - 2 - meta["shards"], sum(len(b) for b in files.values()))
 
 
 # ------------------------------------------------------------------ what a query costs (bench, tests)

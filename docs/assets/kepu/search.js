@@ -109,8 +109,23 @@
     return s;
   }
 
+  /* Only the documents that pass the filters {kind, year, topic} (empty = all): null when none is set. */
+  function allowed(m, filters) {
+    if (!filters || !(filters.kind || filters.year || filters.topic)) return Promise.resolve(null);
+    return part(m, 'f.json').then(function (facets) {
+      var ok = {};
+      facets.forEach(function (f, id) {
+        if (filters.kind && f[0] !== filters.kind) return;
+        if (filters.year && String(f[1]) !== String(filters.year)) return;
+        if (filters.topic && f[2].indexOf(filters.topic) < 0) return;
+        ok[id] = 1;
+      });
+      return ok;
+    });
+  }
+
   /* Search: resolves to {words, results: [{doc, id, score, exact}], candidates, more(): Promise|null}. */
-  function search(query, limit) {
+  function search(query, limit, filters) {
     var words = wordsOf(query), phrase = norm(query).trim();
     limit = limit || BATCH;
     return meta().then(function (m) {
@@ -119,7 +134,8 @@
       if (!all.length) return { words: words, results: [], candidates: 0, more: null };
       var shardIds = [];
       all.forEach(function (k) { var s = shardOf(k, m.shards); if (shardIds.indexOf(s) < 0) shardIds.push(s); });
-      return Promise.all(shardIds.map(function (s) { return part(m, 's' + s + '.json'); })).then(function (shards) {
+      return Promise.all([allowed(m, filters)].concat(shardIds.map(function (s) { return part(m, 's' + s + '.json'); }))).then(function (got) {
+        var ok = got[0], shards = got.slice(1);
         var byShard = {};
         shardIds.forEach(function (s, i) { byShard[s] = shards[i]; });
         var cand = null; // id -> all keys in title
@@ -134,7 +150,7 @@
           });
           cand = next;
         }
-        var ids = Object.keys(cand).map(Number);
+        var ids = Object.keys(cand).map(Number).filter(function (id) { return !ok || ok[id]; });
         ids.sort(function (a, b) { return (cand[b] - cand[a]) || (a - b); }); // title hits first, then newest
         var results = [], done = 0;
         function round(upto) {
@@ -272,7 +288,12 @@
   function runPage() {
     var page = document.getElementById('kp-search-page');
     if (!page) return;
-    var q = new URLSearchParams(location.search).get('q') || '';
+    var params = new URLSearchParams(location.search), q = params.get('q') || '';
+    var filters = { kind: params.get('kind') || '', year: params.get('year') || '', topic: params.get('topic') || '' };
+    ['kind', 'year', 'topic'].forEach(function (name) {
+      var sel = document.getElementById('kp-search-' + name);
+      if (sel) { sel.value = filters[name]; if (sel.value !== filters[name]) filters[name] = ''; }
+    });
     var field = document.getElementById('kp-search-q');
     var status = document.getElementById('kp-search-status');
     var list = document.getElementById('kp-search-results');
@@ -297,7 +318,7 @@
       moreBtn.hidden = !res.more;
       moreBtn.onclick = res.more ? function () { moreBtn.disabled = true; res.more().then(function (r) { moreBtn.disabled = false; show(r); }); } : null;
     }
-    search(q, BATCH).then(show, function () {
+    search(q, BATCH, filters).then(show, function () {
       status.textContent = '搜索暂时无法使用（索引没有加载成功），请刷新页面后再试。';
     });
   }
