@@ -28,6 +28,8 @@ from kepu.model import Site
 # Feature modules append themselves here (one line each).
 GENERATORS = [home, issue_pages, activity_pages, archive, topic_pages, activities_index]
 GENERATORS += [feeds, calendar_ics, stats]  # feeds/calendar/stats issue
+from kepu.generate import search_page  # noqa: E402  (search issue)
+GENERATORS += [search_page]  # /search/?q=…
 from kepu import printing  # noqa: E402  (photos/QR/print issue)
 GENERATORS += [printing]  # print posters and activity records
 from kepu import screen  # noqa: E402  (lobby screen issue)
@@ -185,12 +187,6 @@ def _quiet_mkdocs_logging() -> None:
         log.addHandler(handler)
     log.setLevel(logging.WARNING)
     log.propagate = False
-    try:  # jieba (Chinese search) prints English progress lines at import: keep the terminal for our messages
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-    except ImportError:
-        pass
 
 
 def build(root: Path, *, today: date | None = None, strict: bool = False, site_dir: Path | None = None,
@@ -211,7 +207,7 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
         shutil.rmtree(tmp, ignore_errors=True)
         print("网站没有生成，原来的 site/ 保持不变。", file=sys.stderr)
         return 1
-    from kepu import search_index  # benchmark issue: compact UTF-8 search index
+    from kepu import search_index  # site search: sharded index from the model, fetched on demand
 
     t0 = time.perf_counter()
     search_index.write_index(tmp, result.site, root / ".cache" / "kepu" / "search-words.json")

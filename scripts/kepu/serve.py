@@ -2,7 +2,7 @@
 
 One worker thread rebuilds: kepu regenerates the generated area of docs/,
 MkDocs builds into a fresh folder under .cache/kepu/preview/, then the
-compact search index is written, exactly as `kepu build` does. A file
+site search index is written, exactly as `kepu build` does. A file
 watcher (bulletins/, mkdocs.yml, hand-written docs/ and overrides/; never
 kepu's own outputs) waits for 0.5 s of quiet before starting a rebuild;
 changes made during a rebuild coalesce into at most one more.

@@ -15,6 +15,7 @@ TOPICS = "topics/"
 ACTIVITIES = "activities/"
 STATS = "stats/"
 SCREEN = "screen/"
+SEARCH = "search/"
 
 
 def issue(issue) -> str:

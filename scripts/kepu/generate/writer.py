@@ -24,7 +24,7 @@ from kepu.commands import command
 
 MARKER = f"<!-- 本页由 {command('build')} 根据 bulletins/ 自动生成，请不要直接修改：改 bulletins/ 里的文件后重新生成 -->\n"
 MANIFEST = ".generated-manifest.json"
-GENERATED_ROOTS = ("index.md", "current", "archive", "topics", "activities", "screen", "stats", "assets/generated",
+GENERATED_ROOTS = ("index.md", "current", "archive", "topics", "activities", "screen", "search", "stats", "assets/generated",
                    "feed.xml", "calendar.ics", "version.json")
 
 

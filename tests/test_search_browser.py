@@ -1,0 +1,198 @@
+"""Site search in a real browser, with the real search.js: nothing of the index on page
+load, /search/?q=… answers on load, and Chinese relevance over queries written from the
+example content (substrings of compounds, two words, digits and Latin)."""
+from __future__ import annotations
+
+import re
+import statistics
+from urllib.parse import quote
+
+import pytest
+from browser import browser, needs_chromium, serve_dir
+
+from kepu.search_index import normalize
+
+pytestmark = needs_chromium
+
+# query -> acceptable answers (the panel or activity a reader typing it is looking for)
+QUERIES = {
+    "一氧化碳": ["2025/12/#p2"],
+    "氧化碳": ["2025/12/#p2"],  # substring of a compound
+    "疫苗": ["2025/12/13-winter-health-clinic/"],
+    "流感疫苗": ["2025/12/13-winter-health-clinic/"],
+    "客服 退款": ["2025/12/#p3"],
+    "血压 冬天": ["2025/12/#p4"],
+    "119": ["2026/11/#p1"],
+    "12306": ["2026/01/#p3"],
+    "诺如": ["2026/01/#p1"],
+    "寒潮": ["2026/01/#p2"],
+    "冰块": ["2026/01/#p4", "2026/01/17-ice-salt-science-class/"],
+    "烟花爆竹": ["2026/02/#p1"],
+    "剩菜": ["2026/02/#p2"],
+    "胰腺炎": ["2026/02/#p3"],
+    "借钱": ["2026/02/#p4"],
+    "反诈 年货": ["2026/02/07-anti-fraud-new-year-fair/"],
+    "节水": ["2026/03/#p2", "2026/03/14-water-saving-class/"],
+    "结核": ["2026/03/#p3"],
+    "花粉过敏": ["2026/04/#p1"],
+    "隔夜水": ["2026/04/#p2"],
+    "低碳": ["2026/04/#p4"],
+    "智能手机": ["2026/04/11-smartphone-class/", "2026/11/#p4"],
+    "地震": ["2026/05/#p1", "2026/05/12-earthquake-drill/"],
+    "应急包": ["2026/05/#p2"],
+    "大篷车": ["2026/05/#p3", "2026/05/16-science-caravan/"],
+    "二手烟": ["2026/05/#p4"],
+    "锂电池": ["2026/06/#p2"],
+    "近视": ["2026/06/#p3"],
+    "发霉": ["2026/06/#p4"],
+    "中暑": ["2026/07/#p1"],
+    "溺水": ["2026/07/#p2", "2026/07/11-first-aid-training/"],
+    "暴雨": ["2026/07/#p3"],
+    "26℃": ["2026/07/#p4"],
+    "心肺复苏": ["2026/07/11-first-aid-training/"],
+    "水火箭": ["2026/07/25-youth-science-festival/"],
+    "刷单": ["2026/08/#p3"],
+    "控盐": ["2026/08/22-salt-blood-pressure-talk/"],
+    "阿尔茨海默": ["2026/09/#p3"],
+    "茨海": ["2026/09/#p3"],
+    "爱牙": ["2026/09/#p4"],
+    "网络安全 个人信息": ["2026/09/#p2"],
+    "粮食": ["2026/10/#p4"],
+    "精神卫生": ["2026/10/#p3"],
+    "跌倒": ["2026/10/#p1", "2026/10/17-fall-prevention-clinic/"],
+    "养老钱": ["2026/10/#p2", "2026/10/24-elder-fraud-talk/"],
+    "糖尿病": ["2026/11/#p3"],
+    "电热毯": ["2026/11/#p2"],
+    "3C认证": ["2026/11/#p2"],
+    "燃气 讲座": ["2026/12/05-winter-gas-electric-safety/"],
+    "科学实验营": ["2026/12/19-winter-science-camp/"],
+}
+
+TOP = """q => kepuSearch.search(q, 20).then(r => r.results.slice(0, 5).map(x => ({u: x.doc.u, t: x.doc.t, x: x.doc.x, exact: x.exact})))"""
+
+
+@pytest.fixture(scope="module")
+def served(built):
+    with serve_dir(built / "site", prefix="/kepu/") as base, browser() as b:
+        yield base, b
+
+
+def index_requests(page, into):
+    page.on("response", lambda r: into.append(r) if "/kepu/search/" in r.url and r.url.endswith(".json") else None)
+
+
+def test_home_page_loads_nothing_of_the_index_until_the_reader_types(served):
+    base, b = served
+    page = b.new_page(viewport={"width": 1280, "height": 900})
+    seen = []
+    page.on("request", lambda r: seen.append(r.url))
+    page.goto(base)
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in seen if "/search/" in u or u.endswith("search.js")], seen
+    assert page.locator("#kp-search-input").is_visible()
+    # typing loads the code and only the index parts the query needs
+    page.keyboard.press("/")  # `/` focuses the box
+    assert page.evaluate("document.activeElement.id") == "kp-search-input"
+    page.fill("#kp-search-input", "一氧化碳")
+    page.dispatch_event("#kp-search-input", "input")
+    page.wait_for_selector(".kp-search-drop__item a[href*='2025/12/#p2']", timeout=15000)
+    status = page.locator(".kp-search-drop__status")
+    assert status.get_attribute("aria-live") == "polite" and "找到" in status.inner_text()
+    shards = [u for u in seen if re.search(r"/search/[0-9a-f]+/s\d+\.json$", u)]
+    assert 1 <= len(shards) <= 3  # 一氧, 氧化, 化碳 (never the whole index)
+    # arrows go through the results, Esc closes
+    page.keyboard.press("ArrowDown")
+    assert "kp-search-drop__link" in page.evaluate("document.activeElement.className")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "kp-search-input"
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('__search').checked")
+    assert page.evaluate("document.activeElement.id") != "kp-search-input"
+    # Enter goes to the shareable search page
+    page.focus("#kp-search-input")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    page.wait_for_selector(".kp-search-results__item", timeout=15000)
+    assert "一氧化碳" in page.locator(".kp-search-results__item").first.inner_text()
+    page.close()
+
+
+def test_search_page_answers_on_load_with_links_to_the_panel(served):
+    base, b = served
+    page = b.new_page(viewport={"width": 390, "height": 844})
+    page.goto(base + "search/?q=" + quote("氧化碳"))
+    first = page.locator(".kp-search-results__item a").first
+    first.wait_for(timeout=15000)
+    assert first.get_attribute("href").endswith("/kepu/2025/12/#p2")
+    text = first.inner_text()
+    assert "第1期" in text and "2025年12月" in text and "安全" in text  # issue, date and topic
+    assert page.locator(".kp-search-results__item mark").first.inner_text() == "氧化碳"
+    assert page.input_value("#kp-search-q") == "氧化碳"
+    page.goto(base + "search/?q=" + quote("没有这种东西的查询词"))
+    page.wait_for_function("document.getElementById('kp-search-status').textContent.includes('没有找到')", timeout=15000)
+    page.close()
+
+
+def test_search_page_without_javascript_says_so(served):
+    base, b = served
+    ctx = b.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto(base + "search/?q=x")
+    text = page.locator("#kp-search-page").inner_text()
+    assert "JavaScript" in text and "往期回顾" in text and "专题" in text
+    ctx.close()
+
+
+def test_chinese_relevance_over_the_example(served):
+    """Expected answer in the top 3 for >= 95 % of queries; >= 90 % of the first five
+    results contain every word of the query; bytes fetched per query stay small."""
+    base, b = served
+    hits, contain, shown, sizes, misses = 0, 0, 0, [], []
+    for q, expected in QUERIES.items():
+        page = b.new_page()
+        got = []
+        index_requests(page, got)
+        page.goto(base + "search/?q=" + quote(q))
+        page.wait_for_function("!document.getElementById('kp-search-status').textContent.startsWith('正在')", timeout=15000)
+        top = page.evaluate(TOP, q)
+        sizes.append(sum(len(r.body()) for r in got))
+        urls = [r["u"] for r in top]
+        if any(u in expected for u in urls[:3]):
+            hits += 1
+        else:
+            misses.append((q, urls[:3]))
+        words = normalize(q).split()
+        for r in top:
+            shown += 1
+            contain += all(w in normalize(r["t"] + " " + r["x"]) for w in words)
+        page.close()
+    assert len(QUERIES) >= 30
+    assert hits / len(QUERIES) >= 0.95, misses
+    assert contain / shown >= 0.90
+    median = statistics.median(sizes)
+    print(f"\n搜索 {len(QUERIES)} 个查询：前 3 命中 {hits}/{len(QUERIES)}，前 5 条含查询词 {contain}/{shown}，"
+          f"每次查询下载 中位数 {median / 1024:.0f} KB（未压缩），最多 {max(sizes) / 1024:.0f} KB")
+    assert median < 120 * 1024  # uncompressed; the whole example index is ~400 KB
+
+
+def test_filters_by_kind_year_and_topic_are_part_of_the_address(served):
+    base, b = served
+    page = b.new_page()
+
+    def results(query):
+        page.goto(base + "search/?" + query)
+        page.wait_for_function("!document.getElementById('kp-search-status').textContent.startsWith('正在')", timeout=15000)
+        return [a.get_attribute("href") for a in page.locator(".kp-search-results__item a").all()], \
+            page.locator(".kp-search-results__meta").all_inner_texts()
+
+    everything, _ = results("q=" + quote("安全"))
+    hrefs, metas = results("q=" + quote("安全") + "&kind=" + quote("活动"))
+    assert hrefs and len(hrefs) < len(everything) and all(m.startswith("活动") for m in metas)
+    hrefs, metas = results("q=" + quote("流感") + "&year=2025")
+    assert hrefs and all("/2025/" in h for h in hrefs)
+    hrefs, metas = results("q=" + quote("老人") + "&topic=" + quote("反诈法治"))
+    assert hrefs and all("反诈法治" in m for m in metas)
+    assert page.input_value("#kp-search-topic") == "反诈法治"  # the form shows the filter in use
+    page.close()
