@@ -230,7 +230,7 @@ def test_preview(tmp_path):
 @posix_only
 def test_ctrl_c_through_tasks_py_is_quiet():
     """Volunteers run `python3 tasks.py serve`: Ctrl+C reaches both processes; tasks.py waits quietly."""
-    child = ("import time\nprint('ready', flush=True)\ntry:\n    time.sleep(60)\n"
+    child = ("import time\ntry:\n    print('ready', flush=True)\n    time.sleep(60)\n"
              "except KeyboardInterrupt:\n    print('stopped', flush=True)\n")
     code = (f"import os, sys; sys.path.insert(0, {str(REPO)!r}); import tasks; "
             f"sys.exit(tasks.run([sys.executable, '-c', {child!r}]))")
