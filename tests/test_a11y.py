@@ -1,0 +1,136 @@
+"""Residents first (issue 14): the built example in a real browser, checked with
+axe-core (WCAG 2.1 AA) at phone and desktop widths, plus what axe does not measure:
+computed font sizes and tap-target boxes on a 390 px phone.
+
+axe-core comes from npm, pinned in tests/package.json + package-lock.json
+(`npm ci --prefix tests`, which `python3 tasks.py test` and .ci/run do)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from browser import browser, needs_chromium, serve_dir
+
+pytestmark = needs_chromium
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+
+# home, issue, activity, archive, year, topics, topic, activities, stats, print, screen
+PAGES = ["", "2026/11/", "2026/11/07-fire-drill/", "archive/", "archive/2026/", "topics/", "topics/health/",
+         "activities/", "stats/", "2026/11/print/", "2026/11/07-fire-drill/print/", "screen/"]
+READING = PAGES[:9]  # the pages residents read on a phone (print and screen have their own sizes)
+
+
+def _need_axe():
+    """Install the pinned axe-core if it is missing; skip only when node/npm are not installed
+    (never in CI: .ci/run installs them, and a missing axe there is a failure)."""
+    if AXE.exists():
+        return
+    npm = shutil.which("npm")
+    if npm:
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=AXE.parents[2], check=True)
+    elif os.environ.get("CI"):
+        pytest.fail("CI 里必须运行无障碍测试：请安装 node 和 npm")
+    else:
+        pytest.skip("需要 node 和 npm 来安装 axe-core（tests/package.json）；CI 会安装")
+
+
+@pytest.fixture(scope="module")
+def served(built):
+    with serve_dir(built / "site", prefix="/kepu/") as base, browser() as b:
+        yield base, b
+
+
+def _page(b, width):
+    page = b.new_page(viewport={"width": width, "height": 844 if width < 600 else 900})
+    page.clock.set_fixed_time("2026-11-29T10:00:00+08:00")
+    return page
+
+
+def _axe(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})""")
+    out = []
+    for v in result["violations"]:
+        for n in v["nodes"]:
+            out.append(f"{v['id']}: {n['target']} {n.get('failureSummary', '').splitlines()[-1:]} {n['html'][:120]}")
+    return out
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_axe_reports_no_wcag_21_aa_violations(served, width):
+    _need_axe()
+    base, b = served
+    page = _page(b, width)
+    problems = {}
+    for url in PAGES:
+        page.goto(base + url, wait_until="load")
+        found = _axe(page)
+        if found:
+            problems[url or "/"] = found
+    page.close()
+    assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+SIZES = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement, text = node.textContent.trim();
+    if (!text || !el) continue;
+    const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+    if (!r.width || !r.height || cs.visibility === 'hidden' || el.closest('[hidden], .md-search, .md-sidebar, svg, .md-tabs')) continue;
+    out.push([parseFloat(cs.fontSize), text.length, el.className || el.tagName, text.slice(0, 20)]);
+  }
+  return out;
+}"""
+
+
+def test_secondary_text_is_at_least_16px_on_a_phone(served):
+    base, b = served
+    page = _page(b, 390)
+    small, share = [], {}
+    for url in READING:
+        page.goto(base + url, wait_until="load")
+        texts = page.evaluate(SIZES)
+        total = sum(n for _, n, _, _ in texts)
+        under16 = sum(n for size, n, _, _ in texts if size < 15.95)
+        share[url or "/"] = round(under16 / total, 3)
+        small += [f"{url}: {size}px {cls} {text!r}" for size, _, cls, text in texts if size < 13.95]
+        # time, place, weekday and counts of activities are read by everyone: 16 px at least
+        for sel in (".kp-act__meta", ".kp-act__date small", ".kp-topic small", ".kp-topic__desc", ".kp-caption"):
+            sizes = page.eval_on_selector_all(sel, "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
+            assert all(s >= 15.95 for s in sizes), f"{url} {sel}: {sizes}"
+    page.close()
+    assert small == []
+    assert max(share.values()) <= 0.2, share
+
+
+TARGETS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('a[href], button, input, select, summary, [role=button]')) {
+    const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+    if (!r.width || !r.height || cs.visibility === 'hidden' || el.closest('[hidden]')) continue;
+    // links inside running text are exempt (WCAG 2.5.5 "inline"), like Material's own header/footer chrome we do not own
+    if (el.closest('.kp-writeup p, .kp-panel p, .kp-panel li, .kp-intro, .md-content p:not([class]), .md-content li:not([class]) > a, .md-header__title, .md-footer-meta, .md-sidebar, .md-search, .md-tabs, .md-typeset details p')) continue;
+    if (r.width < 44 || r.height < 44) out.push(`${Math.round(r.width)}x${Math.round(r.height)} ${el.className || el.tagName} ${el.textContent.trim().slice(0, 15)}`);
+  }
+  return out;
+}"""
+
+
+def test_tap_targets_are_at_least_44px_on_a_phone(served):
+    base, b = served
+    page = _page(b, 390)
+    small = {}
+    for url in READING:
+        page.goto(base + url, wait_until="load")
+        found = page.evaluate(TARGETS)
+        if found:
+            small[url or "/"] = found
+    page.close()
+    assert small == {}, json.dumps(small, ensure_ascii=False, indent=1)
