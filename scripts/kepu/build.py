@@ -30,6 +30,8 @@ GENERATORS = [home, issue_pages, activity_pages, archive, topic_pages, activitie
 GENERATORS += [feeds, calendar_ics, stats]  # feeds/calendar/stats issue
 from kepu import printing  # noqa: E402  (photos/QR/print issue)
 GENERATORS += [printing]  # print posters and activity records
+from kepu import share  # noqa: E402  (residents first issue)
+GENERATORS += [share]  # the link-preview card of pages without a photo
 from kepu import screen  # noqa: E402  (lobby screen issue)
 GENERATORS += [screen]  # /screen/ and version.json (keep last: version.json hashes all generated files)
 

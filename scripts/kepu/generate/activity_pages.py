@@ -1,8 +1,8 @@
 """One page per activity at /<YYYY>/<MM>/<DD>-<slug>/."""
 from __future__ import annotations
 
-from kepu import calendar_ics, urls
-from kepu.generate.components import activity_list, chips, cn_date, e, front_matter, time_text
+from kepu import calendar_ics, share, urls
+from kepu.generate.components import activity_list, chips, cn_date, e, front_matter, tel_links, time_text
 from kepu.generate.content import demote_headings, rewrite
 from kepu.model import Activity, Site
 
@@ -17,7 +17,8 @@ def render_activity(site: Site, act: Activity, media) -> str:
     url = urls.activity(act)
     upcoming = act.is_upcoming(site.today)
     kind = "活动预告" if upcoming else "活动纪实"
-    parts = [front_matter(act.title, hide=("navigation",), description=f"{cn_date(act.date)} {act.location}")]
+    parts = [front_matter(act.title, hide=("navigation",), description=f"{kind}：{cn_date(act.date)} {time_text(act)}，{act.location}",
+                          extra={"image": share.image_for(media, act.cover, *act.images)})]
     parts.append(f'<p class="kp-kicker">{kind}</p>\n\n# {act.title}\n\n')
     rows = [("日期", cn_date(act.date)), ("时间", time_text(act)), ("地点", act.location)]
     if act.organizer:
@@ -26,7 +27,7 @@ def render_activity(site: Site, act: Activity, media) -> str:
         rows.append(("协办", "、".join(act.partners)))
     if not upcoming:
         rows.append(("参加", f"{act.participants} 人" if act.participants is not None else "未登记"))
-    info = "".join(f"<div><dt>{e(k)}</dt><dd>{e(v)}</dd></div>" for k, v in rows)
+    info = "".join(f"<div><dt>{e(k)}</dt><dd>{tel_links(v)}</dd></div>" for k, v in rows)  # phone numbers: one tap to call
     info += f"<div><dt>专题</dt><dd>{chips(site, act.topics, url)}</dd></div>"
     parts.append(f'<dl class="kp-info{" kp-info--upcoming" if upcoming else ""}" data-date="{act.date.isoformat()}">{info}</dl>\n\n')
     if upcoming:
