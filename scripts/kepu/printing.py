@@ -126,7 +126,7 @@ def render_issue(site: Site, issue: Issue, media, page_url: str | None = None) -
             f'<section class="sheet" style="--c:{t.color if t else "#444"}" id="{e(p.anchor)}">'
             f'<header class="head"><span class="topic">{e(t.name if t else "")}</span>'
             f'<span class="count">{e(site.settings.site_name)} · 展板 {p.index}/{len(issue.panels)}</span></header>'
-            f'<h1>{e(p.title)}</h1>{figure}'
+            f'<h2 class="title">{e(p.title)}</h2>{figure}'
             f'<div class="fit"><div class="text">{_body_html(p.body)}</div></div>'
             f'<footer class="foot">{_qr(site, urls.panel(issue, p), "扫码看网页版")}'
             f'<div class="who"><b>{e(site.settings.community_name)}</b>'
@@ -158,7 +158,7 @@ def render_activity(site: Site, act: Activity, media, page_url: str | None = Non
     sheet = (f'<section class="sheet record">'
              f'<header class="head"><span class="topic">活动记录</span>'
              f'<span class="count">{e(site.settings.site_name)}</span></header>'
-             f'<h1>{e(act.title)}</h1><table class="info">{table}</table>{figure}'
+             f'<h2 class="title">{e(act.title)}</h2><table class="info">{table}</table>{figure}'
              f'<div class="fit"><div class="text">{_body_html(act.body)}</div></div>'
              f'<footer class="foot">{_qr(site, urls.activity(act), "扫码看活动网页")}'
              f'<div class="who"><b>{e(site.settings.community_name)}</b><span>{e(cn_date(act.date))}</span>'
@@ -190,7 +190,7 @@ body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "M
 .topic {{ background: var(--c, #444); color: #fff; font-weight: 700; font-size: calc(var(--u) * 7);
   padding: calc(var(--u) * 1.2) calc(var(--u) * 5); border-radius: calc(var(--u) * 2); letter-spacing: .1em; }}
 .count {{ color: #555; font-size: calc(var(--u) * 4); }}
-h1 {{ font-size: calc(var(--u) * 13); line-height: 1.25; margin: calc(var(--u) * 6) 0 calc(var(--u) * 5);
+.title {{ font-size: calc(var(--u) * 13); line-height: 1.25; margin: calc(var(--u) * 6) 0 calc(var(--u) * 5);
   color: #111; font-weight: 900; border-left: calc(var(--u) * 2.5) solid var(--c, #444); padding-left: calc(var(--u) * 4); }}
 .pics {{ margin: 0 0 calc(var(--u) * 5); display: flex; gap: calc(var(--u) * 3); justify-content: center;
   flex-wrap: wrap; flex: none; }}
@@ -214,7 +214,8 @@ h1 {{ font-size: calc(var(--u) * 13); line-height: 1.25; margin: calc(var(--u) *
 .who {{ display: flex; flex-direction: column; gap: calc(var(--u) * 1.5); font-size: calc(var(--u) * 4.6); color: #333; }}
 .who b {{ font-size: calc(var(--u) * 6.4); color: #111; }}
 .issue-title {{ color: #666; }}
-.record h1 {{ font-size: calc(var(--u) * 10); }}
+.record .title {{ font-size: calc(var(--u) * 10); }}
+.sr-only {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }}
 .info {{ border-collapse: collapse; width: 100%; font-size: calc(var(--u) * 4.8); margin-bottom: calc(var(--u) * 4); flex: none; }}
 .info th {{ width: calc(var(--u) * 22); text-align: left; background: #f2f2f2; white-space: nowrap; }}
 .info th, .info td {{ border: 1px solid #888; padding: calc(var(--u) * 1.6) calc(var(--u) * 3); }}
@@ -237,10 +238,13 @@ h1 {{ font-size: calc(var(--u) * 13); line-height: 1.25; margin: calc(var(--u) *
 <div class="bar"><button type="button" onclick="window.print()">打印</button>
 <a href="{e(back)}">返回网页版</a> · {e(note)}
 打印时选择：纸张 {size}、纵向、边距「无」、勾选「背景图形」、缩放 100%。</div>
+<main><h1 class="sr-only">{e(title)}</h1>
 {sheets}
+</main>
 <script>
-/* Fit each sheet: shrink the text down to a readable minimum, then the photos;
-   if it still does not fit, mark the sheet (on screen only) so volunteers shorten it. */
+/* Fit each sheet: shrink the photos first (a tall phone photo must not halve the text),
+   then the text down to a readable minimum; if it still does not fit, mark the sheet
+   (on screen only) so volunteers shorten it. */
 (function () {{
   var probe = document.createElement('div');
   probe.style.cssText = 'position:absolute;visibility:hidden;width:calc(var(--u) * 100)';
@@ -251,10 +255,10 @@ h1 {{ font-size: calc(var(--u) * 13); line-height: 1.25; margin: calc(var(--u) *
   function fit(sheet) {{
     var box = sheet.querySelector('.fit'), text = sheet.querySelector('.text'), pics = sheet.querySelector('.pics');
     if (!box || !text) return;
-    var fs = parseFloat(getComputedStyle(text).fontSize), min = (sheet.classList.contains('record') ? 2.5 : 3.4) * u;
-    while (over(box, text) && fs > min) {{ fs = Math.max(min, fs * 0.96); text.style.fontSize = fs + 'px'; }}
     var ph = pics ? parseFloat(getComputedStyle(pics.querySelector('img')).maxHeight) : 0;
     while (pics && over(box, text) && ph > 30 * u) {{ ph *= 0.9; pics.style.setProperty('--pic-h', ph + 'px'); }}
+    var fs = parseFloat(getComputedStyle(text).fontSize), min = (sheet.classList.contains('record') ? 2.5 : 3.4) * u;
+    while (over(box, text) && fs > min) {{ fs = Math.max(min, fs * 0.96); text.style.fontSize = fs + 'px'; }}
     if (over(box, text)) sheet.classList.add('too-long');
   }}
   function fitAll() {{
