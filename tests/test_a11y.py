@@ -162,3 +162,40 @@ def test_one_h1_no_skipped_heading_levels_and_a_main_landmark(served):
     want = {"h1": 1, "first": 1, "jumps": 0, "main": 1, "lang": "zh-CN"}
     assert {u: r for u, r in found.items() if r != want} == {}
     assert names == ["打开菜单", "搜索本站", ""]
+
+
+FOCUSED = """() => { const el = document.activeElement, r = el.getBoundingClientRect();
+  return [el.tagName + '.' + el.className + ' ' + el.textContent.trim().slice(0, 10),
+          r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth && r.bottom > 0 && r.top < innerHeight] }"""
+
+
+def test_every_tab_stop_is_visible_on_a_phone_and_the_menu_still_opens(served):
+    base, b = served
+    page = _page(b, 390)
+    hidden = []
+    for url in ("", "2026/11/", "2026/11/07-fire-drill/"):
+        page.goto(base + url, wait_until="load")
+        for _ in range(14):
+            page.keyboard.press("Tab")
+            what, visible = page.evaluate(FOCUSED)
+            if not visible:
+                hidden.append(f"{url}: {what}")
+    page.goto(base + "2026/11/", wait_until="load")
+    page.click('label.md-header__button[for="__drawer"]')
+    page.wait_for_timeout(400)
+    menu_visible = page.locator(".md-sidebar--primary .md-nav__link", has_text="往期回顾").first.is_visible()
+    page.close()
+    assert hidden == []
+    assert menu_visible
+
+
+def test_home_shows_this_issue_and_the_next_activities_on_the_first_screen(served):
+    base, b = served
+    page = _page(b, 390)
+    page.goto(base, wait_until="load")
+    issue = page.locator(".kp-feature").bounding_box()
+    first_act = page.locator(".kp-acts--upcoming > li, ul.kp-acts > li").first.bounding_box()
+    skip = page.get_attribute(".md-skip", "href")
+    page.close()
+    assert issue["y"] < 844 and first_act["y"] + first_act["height"] <= 844, (issue, first_act)
+    assert skip == "#main"
