@@ -41,6 +41,15 @@ def test_every_page_has_a_link_preview_with_a_small_picture(built):
         assert 'telephone=no' not in html, rel
 
 
+def test_print_pages_have_a_description_and_a_link_preview(built):
+    for rel in ("2026/11/print/index.html", "2026/11/07-fire-drill/print/index.html"):
+        html = (built / "site" / rel).read_text(encoding="utf-8")
+        assert re.search(r'<meta name="description" content="[^"]+">', html), rel
+        image = _meta(html, "og:image")
+        assert _meta(html, "og:title") and _meta(html, "og:description") and image.startswith(SITE_URL), rel
+        assert (built / "site" / urlparse(image).path.removeprefix("/kepu/")).is_file(), rel
+
+
 def test_activity_with_a_photo_shares_it_and_describes_when_and_where(built):
     html = (built / "site" / "2026/11/07-fire-drill/index.html").read_text(encoding="utf-8")
     assert "/assets/generated/media/" in _meta(html, "og:image")

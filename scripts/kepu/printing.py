@@ -23,7 +23,7 @@ from pathlib import Path
 
 import markdown as md
 
-from kepu import urls
+from kepu import share, urls
 from kepu.generate.components import cn_date, cn_month, issue_label, time_text
 from kepu.generate.content import EVENT_ATTR, RISKY_BLOCK
 from kepu.generate.writer import Output
@@ -133,8 +133,10 @@ def render_issue(site: Site, issue: Issue, media, page_url: str | None = None) -
             f'<span>{e(label)} · {e(month)}</span><span class="issue-title">{e(issue.title)}</span></div></footer>'
             f'</section>')
     back = urls.relative(page_url, urls.issue(issue))
-    return _document(f"{issue.title}｜{label}打印版", size, back, "".join(sheets),
-                     f"{label}（{month}）共 {len(issue.panels)} 块展板，每块一张 {size} 纸。")
+    note = f"{label}（{month}）共 {len(issue.panels)} 块展板，每块一张 {size} 纸。"
+    image = share.image_for(media, issue.cover, *issue.images, *(i for p in issue.panels for i in p.images))
+    return _document(f"{issue.title}｜{label}打印版", size, back, "".join(sheets), note,
+                     _share_head(site, page_url, f"{issue.title}｜{label}打印版", note, image))
 
 
 def render_activity(site: Site, act: Activity, media, page_url: str | None = None) -> str:
@@ -164,17 +166,30 @@ def render_activity(site: Site, act: Activity, media, page_url: str | None = Non
              f'<div class="who"><b>{e(site.settings.community_name)}</b><span>{e(cn_date(act.date))}</span>'
              f'<span class="sign">经办人：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿</span></div></footer></section>')
     back = urls.relative(page_url, urls.activity(act))
-    return _document(f"{act.title}｜活动记录打印版", "A4", back, sheet, "一页 A4 活动记录，可附在工作报告里。")
+    note = "一页 A4 活动记录，可附在工作报告里。"
+    image = share.image_for(media, act.cover, *act.images)
+    return _document(f"{act.title}｜活动记录打印版", "A4", back, sheet, note,
+                     _share_head(site, page_url, f"{act.title}｜活动记录打印版", note, image))
 
 
-def _document(title: str, size: str, back: str, sheets: str, note: str) -> str:
+def _share_head(site: Site, page_url: str, title: str, description: str, image: str) -> str:
+    """Description and link preview (WeChat) of a print page, like overrides/main.html gives web pages."""
+    root = site.settings.site_url
+    src = (root.rstrip("/") + "/" + image) if root else urls.relative(page_url, image)
+    return (f'<meta name="description" content="{e(description)}">\n'
+            f'<meta property="og:title" content="{e(title)}">\n'
+            f'<meta property="og:description" content="{e(description)}">\n'
+            f'<meta property="og:image" content="{e(src)}">\n')
+
+
+def _document(title: str, size: str, back: str, sheets: str, note: str, head: str = "") -> str:
     w, h = PAPERS[size]
     scale = w / 210  # A3 is A4 scaled by √2: everything is sized in "u" = 1 mm on A4
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>{e(title)}</title>
+{head}<title>{e(title)}</title>
 <style>
 @page {{ size: {size} portrait; margin: 0; }}
 :root {{ --u: {scale:.4f}mm; --w: {w}mm; --h: {h}mm; }}
