@@ -199,3 +199,38 @@ def test_home_shows_this_issue_and_the_next_activities_on_the_first_screen(serve
     page.close()
     assert issue["y"] < 844 and first_act["y"] + first_act["height"] <= 844, (issue, first_act)
     assert skip == "#main"
+
+
+def test_a_poster_with_a_tall_phone_photo_keeps_its_text_size(site, tmp_path):
+    """Fit-to-page shrinks the photo first: a portrait phone photo must not halve the text."""
+    import io
+
+    from PIL import Image as PILImage
+
+    from kepu.build import generate_all
+
+    buf = io.BytesIO()
+    PILImage.new("RGB", (900, 1800), (200, 120, 40)).save(buf, "JPEG")
+    site.write("bulletins/2026/images/tall.jpg", buf.getvalue())
+    text = "冬天用电取暖要注意安全，电热毯不要折叠使用，取暖器周围不要放衣物和纸张。" * 6
+    site.write("bulletins/2026/2026-11.md", "---\ntitle: 冬季安全\nsummary: 冬季安全。\n---\n导语。\n\n"
+               f"## 【安全】冬季取暖\n\n![取暖器](images/tall.jpg)\n\n{text}\n")
+    result = site.load()
+    assert not result.problems.errors
+    out = generate_all(result.site)
+    for rel, data in out.files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(data)
+    with serve_dir(tmp_path) as base, browser() as b:
+        page = b.new_page(viewport={"width": 1000, "height": 1400})
+        page.goto(base + "2026/11/print/", wait_until="load")
+        page.wait_for_timeout(300)
+        mm = page.evaluate("() => { const d = document.createElement('div'); d.style.width = '100mm';"
+                           " document.body.appendChild(d); return d.getBoundingClientRect().width / 100; }")
+        size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.sheet .text')).fontSize)")
+        photo = page.evaluate("document.querySelector('.sheet .pics img').getBoundingClientRect().height")
+        too_long = page.evaluate("document.querySelector('.sheet').classList.contains('too-long')")
+        page.close()
+    assert not too_long
+    assert size >= 7.9 * mm  # the text's own 8 mm (A4), not shrunk
+    assert photo < 94 * mm  # the photo gave way instead
