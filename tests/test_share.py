@@ -57,6 +57,21 @@ def test_activity_with_a_photo_shares_it_and_describes_when_and_where(built):
     assert "2026年11月7日" in desc and "09:30" in desc
 
 
+def test_issue_without_a_photo_shares_a_card_in_its_topic_colours(built, example):
+    html = (built / "site" / "2026/11/index.html").read_text(encoding="utf-8")
+    image = _meta(html, "og:image")
+    assert "/assets/generated/share/" in image
+    from PIL import Image as PILImage
+
+    with PILImage.open(built / "site" / urlparse(image).path.removeprefix("/kepu/")) as im:
+        assert im.size == (500, 500)
+        [issue] = [i for i in example.issues if (i.year, i.month) == (2026, 11)]
+        first = example.topics[issue.panels[0].topic].color.lstrip("#")
+        assert im.convert("RGB").getpixel((100, 160)) == tuple(int(first[i:i + 2], 16) for i in (0, 2, 4))
+    home = (built / "site" / "index.html").read_text(encoding="utf-8")
+    assert _meta(home, "og:image").endswith("/assets/generated/share.png")
+
+
 def test_titles_name_the_site_once(built):
     home = (built / "site" / "index.html").read_text(encoding="utf-8")
     assert re.search(r"<title>([^<]*)</title>", home).group(1) == "桂园社区科普橱窗"

@@ -134,7 +134,8 @@ def render_issue(site: Site, issue: Issue, media, page_url: str | None = None) -
             f'</section>')
     back = urls.relative(page_url, urls.issue(issue))
     note = f"{label}（{month}）共 {len(issue.panels)} 块展板，每块一张 {size} 纸。"
-    image = share.image_for(media, issue.cover, *issue.images, *(i for p in issue.panels for i in p.images))
+    image = share.image_for(media, issue.cover, *issue.images, *(i for p in issue.panels for i in p.images),
+                            colors=[site.topics[p.topic].color for p in issue.panels if p.topic in site.topics])
     return _document(f"{issue.title}｜{label}打印版", size, back, "".join(sheets), note,
                      _share_head(site, page_url, f"{issue.title}｜{label}打印版", note, image))
 
@@ -167,7 +168,8 @@ def render_activity(site: Site, act: Activity, media, page_url: str | None = Non
              f'<span class="sign">经办人：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿</span></div></footer></section>')
     back = urls.relative(page_url, urls.activity(act))
     note = "一页 A4 活动记录，可附在工作报告里。"
-    image = share.image_for(media, act.cover, *act.images)
+    image = share.image_for(media, act.cover, *act.images,
+                            colors=[site.topics[t].color for t in act.topics if t in site.topics])
     return _document(f"{act.title}｜活动记录打印版", "A4", back, sheet, note,
                      _share_head(site, page_url, f"{act.title}｜活动记录打印版", note, image))
 

@@ -1,11 +1,13 @@
 """Link previews (WeChat, other chat apps): the picture each page shares.
 
 An issue or activity shares its cover, or else its first photo, as a small
-JPEG/PNG rendition that the photo pipeline (media.py) already publishes. Every
-other page shares one card drawn here with Pillow in the site's colours: no
-text (the chat app shows the title next to it), no fonts, no other service."""
+JPEG/PNG rendition that the photo pipeline (media.py) already publishes. Without
+a photo it shares a card drawn here with Pillow in the colours of its topics;
+every other page shares the site's card. No text on the cards (the chat app
+shows the title next to them), no fonts, no other service."""
 from __future__ import annotations
 
+import hashlib
 import io
 
 from kepu.media import Media
@@ -14,13 +16,20 @@ CARD = "assets/generated/share.png"  # site-relative; overrides/main.html falls 
 SHARE_WIDTH = 480  # chat previews are thumbnails: the smallest rendition is plenty
 
 
-def image_for(media: Media, *images) -> str:
-    """Site-relative URL of the share picture: the first of `images` that exists, else the card."""
+def image_for(media: Media, *images, colors: list[str] | None = None) -> str:
+    """Site-relative URL of the share picture: the first of `images` that exists, else a card
+    in `colors` (the page's topic colours; published once per set of colours), else the site card."""
     for image in images:
         if image is not None:
             pub = media.publish(image)
             return pub.rendition_url(pub.fallback(SHARE_WIDTH))
-    return CARD
+    colors = list(dict.fromkeys(colors or []))[:3]
+    if not colors:
+        return CARD
+    rel = f"assets/generated/share/{hashlib.sha1(','.join(colors).encode()).hexdigest()[:12]}.png"
+    if rel not in media.out.files:
+        media.out.add(rel, card_png(colors))
+    return rel
 
 
 def card_png(colors: list[str]) -> bytes:

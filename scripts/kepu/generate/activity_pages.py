@@ -18,7 +18,8 @@ def render_activity(site: Site, act: Activity, media) -> str:
     upcoming = act.is_upcoming(site.today)
     kind = "活动预告" if upcoming else "活动纪实"
     parts = [front_matter(act.title, hide=("navigation",), description=f"{kind}：{cn_date(act.date)} {time_text(act)}，{act.location}",
-                          extra={"image": share.image_for(media, act.cover, *act.images)})]
+                          extra={"image": share.image_for(media, act.cover, *act.images,
+                                                          colors=[site.topics[t].color for t in act.topics if t in site.topics])})]
     parts.append(f'<p class="kp-kicker">{kind}</p>\n\n# {act.title}\n\n')
     rows = [("日期", cn_date(act.date)), ("时间", time_text(act)), ("地点", act.location)]
     if act.organizer:

@@ -11,7 +11,9 @@ def render_issue(site: Site, issue: Issue, page_url: str, media, *, is_current: 
     parts = [front_matter(f"{issue.title}｜{issue_label(issue)}", hide=("navigation",),
                           description=issue.summary or issue.title,
                           extra={"image": share.image_for(media, issue.cover, *issue.images,
-                                                          *(i for p in issue.panels for i in p.images))})]
+                                                          *(i for p in issue.panels for i in p.images),
+                                                          colors=[site.topics[p.topic].color for p in issue.panels
+                                                                  if p.topic in site.topics])})]
     kicker = f"{issue_label(issue)} · {cn_month(issue.year, issue.month)}"
     if is_current:
         kicker = "本期橱窗 · " + kicker
