@@ -234,3 +234,31 @@ def test_a_poster_with_a_tall_phone_photo_keeps_its_text_size(site, tmp_path):
     assert not too_long
     assert size >= 7.9 * mm  # the text's own 8 mm (A4), not shrunk
     assert photo < 94 * mm  # the photo gave way instead
+
+
+def test_check_warns_when_a_poster_panel_cannot_fit_and_the_print_page_agrees(site, tmp_path):
+    from kepu.build import generate_all
+
+    para = "冬天用电取暖要注意安全，电热毯不要折叠使用，取暖器周围不要放衣物和纸张，人离开时要关掉电源。" * 4
+    body = "\n\n".join([para] * 10)
+    site.write("bulletins/2026/2026-11.md", "---\ntitle: 冬季安全\nsummary: 冬季安全。\n---\n导语。\n\n"
+               f"## 【安全】冬季取暖\n\n{body}\n\n## 【健康】多喝水\n\n冬天也要多喝水。\n")
+    warnings = [w for w in site.warnings() if "打印" in w]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("bulletins/2026/2026-11.md:7: 警告: 展板「冬季取暖」的文字太多") and "截掉" in warnings[0]
+    out = generate_all(site.load().site)
+    for rel, data in out.files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(data)
+    with serve_dir(tmp_path) as base, browser() as b:
+        page = b.new_page(viewport={"width": 1000, "height": 1400})
+        page.goto(base + "2026/11/print/", wait_until="load")
+        marked = page.evaluate("[...document.querySelectorAll('.sheet')].map(s => s.classList.contains('too-long'))")
+        page.close()
+    assert marked == [True, False]
+
+
+def test_the_example_posters_fit_without_warnings(example):
+    from kepu.printing import panel_overflow
+
+    assert all(panel_overflow(p.title, p.body, bool(p.images)) <= 0 for i in example.issues for p in i.panels)

@@ -65,6 +65,49 @@ def check_settings(site: Site, problems) -> None:
             if "paper" in raw and value.upper() not in PAPERS:
                 problems.error(path, line, f"extra.print.paper「{value}」不是支持的纸张", "写 A4 或 A3（竖版打印）")
     # a missing site_url (no QR codes) is reported once, by kepu.config
+    check_fit(site, problems)
+
+
+# Sheet geometry in mm on A4 (A3 is the same layout scaled), from the CSS in _document.
+TEXT_WIDTH = 210 - 2 * 14
+SHEET_ROOM = 297 - 6 - 12 - 10 - 10 - 50  # border, paddings, head, foot with the QR code
+MIN_FONT, LINE = 3.4, 1.65  # the smallest text the fit script allows, and its line height
+MIN_PHOTO = 30 + 5  # photos shrink to 30 mm tall (+ margin) before the text does
+
+
+def panel_overflow(title: str, body: str, has_photos: bool) -> float:
+    """Estimated text height (mm) that cannot fit on the sheet even with the photos
+    and the text at their smallest: > 0 means the end will be cut off when printed."""
+    from kepu.generate.content import plain_text
+    from kepu.screen.slides import width
+
+    title_lines = max(1, -(-int(width(title) * 13) // int(TEXT_WIDTH - 6.5)))
+    room = SHEET_ROOM - (title_lines * 13 * 1.25 + 11) - (MIN_PHOTO if has_photos else 0)
+    need = 0.0
+    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)", body.strip()):
+        text = plain_text(block)
+        if text:
+            lines = -(-int(width(text) * MIN_FONT) // int(TEXT_WIDTH))
+            need += lines * MIN_FONT * LINE + 0.55 * MIN_FONT
+    return need - room
+
+
+def check_fit(site: Site, problems) -> None:
+    """Warn when a poster panel of the current or a coming issue cannot fit on its sheet:
+    the print page would cut its end off (older issues are not printed any more)."""
+    current = site.current_issue
+    if current is None:
+        return
+    for issue in site.issues:
+        if (issue.year, issue.month) < (current.year, current.month):
+            continue
+        for p in issue.panels:
+            over = panel_overflow(p.title, p.body, bool(p.images))
+            if over > 0:
+                lines = int(over / (MIN_FONT * LINE)) + 1
+                problems.warning(issue.source, p.line,
+                                 f"展板「{p.title}」的文字太多，打印时一张{paper(site.settings)}纸放不下，末尾大约 {lines} 行会被截掉",
+                                 "精简文字，或者把这块展板分成两块（再写一个 ## 【专题】标题）")
 
 
 # ---------------------------------------------------------------------------
