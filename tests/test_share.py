@@ -106,3 +106,13 @@ def test_tel_links_escape_volunteer_text():
 def test_footer_contact_calls_with_one_tap(built):
     home = (built / "site" / "index.html").read_text(encoding="utf-8")
     assert '<a class="kp-tel" href="tel:057188000000">社区居委会 0571-8800 0000</a>' in home
+
+
+@pytest.mark.parametrize("name", ["桂园社区科普橱窗", "桂园*社区*_科普_ <橱窗> & {x} #1 [a](b) ~~c~~ | d"])
+def test_home_heading_shows_the_site_name_as_written(name):
+    import markdown
+
+    from kepu.generate.home import md_text
+
+    out = markdown.markdown(f"# {md_text(name)} {{#main}}", extensions=["attr_list", "tables", "pymdownx.tilde"])
+    assert out == f'<h1 id="main">{name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}</h1>'
