@@ -116,3 +116,18 @@ def test_home_heading_shows_the_site_name_as_written(name):
 
     out = markdown.markdown(f"# {md_text(name)} {{#main}}", extensions=["attr_list", "tables", "pymdownx.tilde"])
     assert out == f'<h1 id="main">{name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}</h1>'
+
+
+def test_signup_of_an_upcoming_activity_is_one_tap_to_call(site):
+    from conftest import GOOD_ACTIVITY
+
+    from kepu.build import generate_all
+
+    site.write("bulletins/2026/2026-12-12-gas-talk.md", GOOD_ACTIVITY.replace("participants: 86\n", "signup: 打电话 0571-8612 0378 报名，额满为止\n"))
+    site.write("bulletins/2026/2026-11-09-fire-drill.md", GOOD_ACTIVITY.replace("participants: 86\n", "participants: 86\nsignup: 已结束\n"))
+    assert site.errors() == []
+    out = generate_all(site.load().site)
+    page = out.files["2026/12/12-gas-talk/index.md"].decode("utf-8")
+    assert ('<div><dt>报名</dt><dd>打电话 <a class="kp-tel" href="tel:057186120378" aria-label="拨打 0571-8612 0378">'
+            '0571-8612 0378</a> 报名，额满为止</dd></div>') in page
+    assert "<dt>报名</dt>" not in out.files["2026/11/09-fire-drill/index.md"].decode("utf-8")  # held: no signing up

@@ -26,6 +26,8 @@ def render_activity(site: Site, act: Activity, media) -> str:
         rows.append(("主办", act.organizer))
     if act.partners:
         rows.append(("协办", "、".join(act.partners)))
+    if act.signup and upcoming:
+        rows.append(("报名", act.signup))
     if not upcoming:
         rows.append(("参加", f"{act.participants} 人" if act.participants is not None else "未登记"))
     info = "".join(f"<div><dt>{e(k)}</dt><dd>{tel_links(v)}</dd></div>" for k, v in rows)  # phone numbers: one tap to call
