@@ -201,7 +201,7 @@ def test_home_shows_this_issue_and_the_next_activities_on_the_first_screen(serve
     assert skip == "#main"
 
 
-def test_a_poster_with_a_tall_phone_photo_keeps_its_text_size(site, tmp_path):
+def test_a_poster_with_a_tall_phone_photo_keeps_its_text_size(site, tmp_path, served):
     """Fit-to-page shrinks the photo first: a portrait phone photo must not halve the text."""
     import io
 
@@ -221,7 +221,8 @@ def test_a_poster_with_a_tall_phone_photo_keeps_its_text_size(site, tmp_path):
     for rel, data in out.files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(data)
-    with serve_dir(tmp_path) as base, browser() as b:
+    b = served[1]  # one Playwright per module: a second sync_playwright() cannot start inside it
+    with serve_dir(tmp_path) as base:
         page = b.new_page(viewport={"width": 1000, "height": 1400})
         page.goto(base + "2026/11/print/", wait_until="load")
         page.wait_for_timeout(300)
@@ -236,7 +237,7 @@ def test_a_poster_with_a_tall_phone_photo_keeps_its_text_size(site, tmp_path):
     assert photo < 94 * mm  # the photo gave way instead
 
 
-def test_check_warns_when_a_poster_panel_cannot_fit_and_the_print_page_agrees(site, tmp_path):
+def test_check_warns_when_a_poster_panel_cannot_fit_and_the_print_page_agrees(site, tmp_path, served):
     from kepu.build import generate_all
 
     para = "冬天用电取暖要注意安全，电热毯不要折叠使用，取暖器周围不要放衣物和纸张，人离开时要关掉电源。" * 4
@@ -250,7 +251,8 @@ def test_check_warns_when_a_poster_panel_cannot_fit_and_the_print_page_agrees(si
     for rel, data in out.files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(data)
-    with serve_dir(tmp_path) as base, browser() as b:
+    b = served[1]  # one Playwright per module: a second sync_playwright() cannot start inside it
+    with serve_dir(tmp_path) as base:
         page = b.new_page(viewport={"width": 1000, "height": 1400})
         page.goto(base + "2026/11/print/", wait_until="load")
         marked = page.evaluate("[...document.querySelectorAll('.sheet')].map(s => s.classList.contains('too-long'))")
