@@ -32,6 +32,8 @@ from kepu.generate import search_page  # noqa: E402  (search issue)
 GENERATORS += [search_page]  # /search/?q=…
 from kepu import printing  # noqa: E402  (photos/QR/print issue)
 GENERATORS += [printing]  # print posters and activity records
+from kepu import share  # noqa: E402  (residents first issue)
+GENERATORS += [share]  # the link-preview card of pages without a photo
 from kepu import screen  # noqa: E402  (lobby screen issue)
 GENERATORS += [screen]  # /screen/ and version.json (keep last: version.json hashes all generated files)
 

@@ -358,7 +358,8 @@ def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: d
     start, end = values.get("time", (None, None))
     act = Activity(when, slug, values.get("title", slug), values.get("location", ""), tuple(topics), path,
                    start=start, end=end, organizer=values.get("organizer", ""),
-                   partners=tuple(values.get("partners", ())), participants=values.get("participants"))
+                   partners=tuple(values.get("partners", ())), participants=values.get("participants"),
+                   signup=values.get("signup", ""))
     body = body_reader.read_body(fm.body, fm.body_line, split_panels=False)
     _report_body(body, path, problems)
     _report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)

@@ -79,6 +79,7 @@ class Activity:
     organizer: str = ""
     partners: tuple[str, ...] = ()
     participants: int | None = None
+    signup: str = ""  # how to sign up, usually with a phone number (shown on upcoming activities)
     cover: Image | None = None
     body: str = ""
     images: list[Image] = field(default_factory=list)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import markdown as md
 
-from kepu import sanitize, urls
+from kepu import sanitize, share, urls
 from kepu.escape import html_text
 from kepu.generate.components import cn_date, cn_month, issue_label, time_text
 from kepu.generate.writer import Output
@@ -64,6 +64,49 @@ def check_settings(site: Site, problems) -> None:
             if "paper" in raw and value.upper() not in PAPERS:
                 problems.error(path, line, f"extra.print.paper「{value}」不是支持的纸张", "写 A4 或 A3（竖版打印）")
     # a missing site_url (no QR codes) is reported once, by kepu.config
+    check_fit(site, problems)
+
+
+# Sheet geometry in mm on A4 (A3 is the same layout scaled), from the CSS in _document.
+TEXT_WIDTH = 210 - 2 * 14
+SHEET_ROOM = 297 - 6 - 12 - 10 - 10 - 50  # border, paddings, head, foot with the QR code
+MIN_FONT, LINE = 3.4, 1.65  # the smallest text the fit script allows, and its line height
+MIN_PHOTO = 30 + 5  # photos shrink to 30 mm tall (+ margin) before the text does
+
+
+def panel_overflow(title: str, body: str, has_photos: bool) -> float:
+    """Estimated text height (mm) that cannot fit on the sheet even with the photos
+    and the text at their smallest: > 0 means the end will be cut off when printed."""
+    from kepu.generate.content import plain_text
+    from kepu.screen.slides import width
+
+    title_lines = max(1, -(-int(width(title) * 13) // int(TEXT_WIDTH - 6.5)))
+    room = SHEET_ROOM - (title_lines * 13 * 1.25 + 11) - (MIN_PHOTO if has_photos else 0)
+    need = 0.0
+    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)", body.strip()):
+        text = plain_text(block)
+        if text:
+            lines = -(-int(width(text) * MIN_FONT) // int(TEXT_WIDTH))
+            need += lines * MIN_FONT * LINE + 0.55 * MIN_FONT
+    return need - room
+
+
+def check_fit(site: Site, problems) -> None:
+    """Warn when a poster panel of the current or a coming issue cannot fit on its sheet:
+    the print page would cut its end off (older issues are not printed any more)."""
+    current = site.current_issue
+    if current is None:
+        return
+    for issue in site.issues:
+        if (issue.year, issue.month) < (current.year, current.month):
+            continue
+        for p in issue.panels:
+            over = panel_overflow(p.title, p.body, bool(p.images))
+            if over > 0:
+                lines = int(over / (MIN_FONT * LINE)) + 1
+                problems.warning(issue.source, p.line,
+                                 f"展板「{p.title}」的文字太多，打印时一张{paper(site.settings)}纸放不下，末尾大约 {lines} 行会被截掉",
+                                 "精简文字，或者把这块展板分成两块（再写一个 ## 【专题】标题）")
 
 
 # ---------------------------------------------------------------------------
@@ -124,15 +167,18 @@ def render_issue(site: Site, issue: Issue, media, page_url: str | None = None) -
             f'<section class="sheet" style="--c:{t.color if t else "#444"}" id="{e(p.anchor)}">'
             f'<header class="head"><span class="topic">{e(t.name if t else "")}</span>'
             f'<span class="count">{e(site.settings.site_name)} · 展板 {p.index}/{len(issue.panels)}</span></header>'
-            f'<h1>{e(p.title)}</h1>{figure}'
+            f'<h2 class="title">{e(p.title)}</h2>{figure}'
             f'<div class="fit"><div class="text">{_body_html(p.body)}</div></div>'
             f'<footer class="foot">{_qr(site, urls.panel(issue, p), "扫码看网页版")}'
             f'<div class="who"><b>{e(site.settings.community_name)}</b>'
             f'<span>{e(label)} · {e(month)}</span><span class="issue-title">{e(issue.title)}</span></div></footer>'
             f'</section>')
     back = urls.relative(page_url, urls.issue(issue))
-    return _document(f"{issue.title}｜{label}打印版", size, back, "".join(sheets),
-                     f"{label}（{month}）共 {len(issue.panels)} 块展板，每块一张 {size} 纸。")
+    note = f"{label}（{month}）共 {len(issue.panels)} 块展板，每块一张 {size} 纸。"
+    image = share.image_for(media, issue.cover, *issue.images, *(i for p in issue.panels for i in p.images),
+                            colors=[site.topics[p.topic].color for p in issue.panels if p.topic in site.topics])
+    return _document(f"{issue.title}｜{label}打印版", size, back, "".join(sheets), note,
+                     _share_head(site, page_url, f"{issue.title}｜{label}打印版", note, image))
 
 
 def render_activity(site: Site, act: Activity, media, page_url: str | None = None) -> str:
@@ -156,23 +202,37 @@ def render_activity(site: Site, act: Activity, media, page_url: str | None = Non
     sheet = (f'<section class="sheet record">'
              f'<header class="head"><span class="topic">活动记录</span>'
              f'<span class="count">{e(site.settings.site_name)}</span></header>'
-             f'<h1>{e(act.title)}</h1><table class="info">{table}</table>{figure}'
+             f'<h2 class="title">{e(act.title)}</h2><table class="info">{table}</table>{figure}'
              f'<div class="fit"><div class="text">{_body_html(act.body)}</div></div>'
              f'<footer class="foot">{_qr(site, urls.activity(act), "扫码看活动网页")}'
              f'<div class="who"><b>{e(site.settings.community_name)}</b><span>{e(cn_date(act.date))}</span>'
              f'<span class="sign">经办人：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿</span></div></footer></section>')
     back = urls.relative(page_url, urls.activity(act))
-    return _document(f"{act.title}｜活动记录打印版", "A4", back, sheet, "一页 A4 活动记录，可附在工作报告里。")
+    note = "一页 A4 活动记录，可附在工作报告里。"
+    image = share.image_for(media, act.cover, *act.images,
+                            colors=[site.topics[t].color for t in act.topics if t in site.topics])
+    return _document(f"{act.title}｜活动记录打印版", "A4", back, sheet, note,
+                     _share_head(site, page_url, f"{act.title}｜活动记录打印版", note, image))
 
 
-def _document(title: str, size: str, back: str, sheets: str, note: str) -> str:
+def _share_head(site: Site, page_url: str, title: str, description: str, image: str) -> str:
+    """Description and link preview (WeChat) of a print page, like overrides/main.html gives web pages."""
+    root = site.settings.site_url
+    src = (root.rstrip("/") + "/" + image) if root else urls.relative(page_url, image)
+    return (f'<meta name="description" content="{e(description)}">\n'
+            f'<meta property="og:title" content="{e(title)}">\n'
+            f'<meta property="og:description" content="{e(description)}">\n'
+            f'<meta property="og:image" content="{e(src)}">\n')
+
+
+def _document(title: str, size: str, back: str, sheets: str, note: str, head: str = "") -> str:
     w, h = PAPERS[size]
     scale = w / 210  # A3 is A4 scaled by √2: everything is sized in "u" = 1 mm on A4
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>{e(title)}</title>
+{head}<title>{e(title)}</title>
 <style>
 @page {{ size: {size} portrait; margin: 0; }}
 :root {{ --u: {scale:.4f}mm; --w: {w}mm; --h: {h}mm; }}
@@ -188,7 +248,7 @@ body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "M
 .topic {{ background: var(--c, #444); color: #fff; font-weight: 700; font-size: calc(var(--u) * 7);
   padding: calc(var(--u) * 1.2) calc(var(--u) * 5); border-radius: calc(var(--u) * 2); letter-spacing: .1em; }}
 .count {{ color: #555; font-size: calc(var(--u) * 4); }}
-h1 {{ font-size: calc(var(--u) * 13); line-height: 1.25; margin: calc(var(--u) * 6) 0 calc(var(--u) * 5);
+.title {{ font-size: calc(var(--u) * 13); line-height: 1.25; margin: calc(var(--u) * 6) 0 calc(var(--u) * 5);
   color: #111; font-weight: 900; border-left: calc(var(--u) * 2.5) solid var(--c, #444); padding-left: calc(var(--u) * 4); }}
 .pics {{ margin: 0 0 calc(var(--u) * 5); display: flex; gap: calc(var(--u) * 3); justify-content: center;
   flex-wrap: wrap; flex: none; }}
@@ -212,7 +272,8 @@ h1 {{ font-size: calc(var(--u) * 13); line-height: 1.25; margin: calc(var(--u) *
 .who {{ display: flex; flex-direction: column; gap: calc(var(--u) * 1.5); font-size: calc(var(--u) * 4.6); color: #333; }}
 .who b {{ font-size: calc(var(--u) * 6.4); color: #111; }}
 .issue-title {{ color: #666; }}
-.record h1 {{ font-size: calc(var(--u) * 10); }}
+.record .title {{ font-size: calc(var(--u) * 10); }}
+.sr-only {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }}
 .info {{ border-collapse: collapse; width: 100%; font-size: calc(var(--u) * 4.8); margin-bottom: calc(var(--u) * 4); flex: none; }}
 .info th {{ width: calc(var(--u) * 22); text-align: left; background: #f2f2f2; white-space: nowrap; }}
 .info th, .info td {{ border: 1px solid #888; padding: calc(var(--u) * 1.6) calc(var(--u) * 3); }}
@@ -235,10 +296,13 @@ h1 {{ font-size: calc(var(--u) * 13); line-height: 1.25; margin: calc(var(--u) *
 <div class="bar"><button type="button" onclick="window.print()">打印</button>
 <a href="{e(back)}">返回网页版</a> · {e(note)}
 打印时选择：纸张 {size}、纵向、边距「无」、勾选「背景图形」、缩放 100%。</div>
+<main><h1 class="sr-only">{e(title)}</h1>
 {sheets}
+</main>
 <script>
-/* Fit each sheet: shrink the text down to a readable minimum, then the photos;
-   if it still does not fit, mark the sheet (on screen only) so volunteers shorten it. */
+/* Fit each sheet: shrink the photos first (a tall phone photo must not halve the text),
+   then the text down to a readable minimum; if it still does not fit, mark the sheet
+   (on screen only) so volunteers shorten it. */
 (function () {{
   var probe = document.createElement('div');
   probe.style.cssText = 'position:absolute;visibility:hidden;width:calc(var(--u) * 100)';
@@ -249,10 +313,10 @@ h1 {{ font-size: calc(var(--u) * 13); line-height: 1.25; margin: calc(var(--u) *
   function fit(sheet) {{
     var box = sheet.querySelector('.fit'), text = sheet.querySelector('.text'), pics = sheet.querySelector('.pics');
     if (!box || !text) return;
-    var fs = parseFloat(getComputedStyle(text).fontSize), min = (sheet.classList.contains('record') ? 2.5 : 3.4) * u;
-    while (over(box, text) && fs > min) {{ fs = Math.max(min, fs * 0.96); text.style.fontSize = fs + 'px'; }}
     var ph = pics ? parseFloat(getComputedStyle(pics.querySelector('img')).maxHeight) : 0;
     while (pics && over(box, text) && ph > 30 * u) {{ ph *= 0.9; pics.style.setProperty('--pic-h', ph + 'px'); }}
+    var fs = parseFloat(getComputedStyle(text).fontSize), min = (sheet.classList.contains('record') ? 2.5 : 3.4) * u;
+    while (over(box, text) && fs > min) {{ fs = Math.max(min, fs * 0.96); text.style.fontSize = fs + 'px'; }}
     if (over(box, text)) sheet.classList.add('too-long');
   }}
   function fitAll() {{

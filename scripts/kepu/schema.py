@@ -42,6 +42,7 @@ ACTIVITY_FIELDS = (
     FieldSpec("time", "timerange", False, "时间", "开始和结束时间，要加英文引号，例如 \"14:30-16:00\"；不写表示全天", "\"14:30-16:00\""),
     FieldSpec("organizer", "text", False, "主办", "主办单位", "桂园社区居委会"),
     FieldSpec("partners", "list", False, "协办", "协办或支持单位，多个用逗号分开", "[区科协, 社区卫生服务中心]"),
+    FieldSpec("signup", "text", False, "报名", "怎么报名，写上电话，网页上点一下就能拨打", "打电话 0571-8800 0000 报名，额满为止"),
     FieldSpec("participants", "count", False, "参加人数", "实际参加人数（整数）。活动结束后必须填写，年度统计要用", "60"),
     FieldSpec("cover", "image", False, "封面图", "图片路径，相对于这个文件", "images/photo.jpg"),
 )

@@ -1,6 +1,7 @@
 """Small HTML/Markdown pieces shared by the page generators."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from kepu import urls
@@ -11,6 +12,24 @@ from kepu.topics import icon_svg
 
 WEEKDAYS = "一二三四五六日"
 e = text  # every string in a generated page goes through kepu.escape.text
+
+
+# Phone numbers residents may want to call with one tap: landlines with an area code
+# (0571-8800 0000, 0571-86120378), mobiles (138 0000 0000) and the public service
+# numbers (110, 119, 120, 122, 12345 ...), never digits inside a longer number or a date.
+PHONE = re.compile(r"(?<![\d.:/-])(?:0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}|1[3-9]\d[- ]?\d{4}[- ]?\d{4}"
+                   r"|110|119|120|122|12\d{3}|961\d{2})(?![\d.:/年月日号-])(?!\s?[人名位元期块场次个岁天])")
+
+
+def tel_links(text: str) -> str:
+    """Escape `text` for HTML and turn its phone numbers into tel: links."""
+    out, last = [], 0
+    for m in PHONE.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        out.append(e(text[last:m.start()]))
+        out.append(f'<a class="kp-tel" href="tel:{digits}" aria-label="拨打 {e(m.group())}">{e(m.group())}</a>')
+        last = m.end()
+    return "".join(out) + e(text[last:])
 
 
 def cn_date(d: date, weekday: bool = True) -> str:

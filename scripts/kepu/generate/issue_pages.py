@@ -1,7 +1,7 @@
 """One page per monthly issue at /<YYYY>/<MM>/, plus /current/ (本期橱窗)."""
 from __future__ import annotations
 
-from kepu import urls
+from kepu import share, urls
 from kepu.generate.components import (activity_list, chip, cn_month, e, front_matter, issue_label, panel_cards)
 from kepu.generate.content import rewrite
 from kepu.model import Issue, Site
@@ -9,7 +9,11 @@ from kepu.model import Issue, Site
 
 def render_issue(site: Site, issue: Issue, page_url: str, media, *, is_current: bool = False) -> str:
     parts = [front_matter(f"{issue.title}｜{issue_label(issue)}", hide=("navigation",),
-                          description=issue.summary or issue.title)]
+                          description=issue.summary or issue.title,
+                          extra={"image": share.image_for(media, issue.cover, *issue.images,
+                                                          *(i for p in issue.panels for i in p.images),
+                                                          colors=[site.topics[p.topic].color for p in issue.panels
+                                                                  if p.topic in site.topics])})]
     kicker = f"{issue_label(issue)} · {cn_month(issue.year, issue.month)}"
     if is_current:
         kicker = "本期橱窗 · " + kicker
