@@ -111,6 +111,14 @@ class Site:
         return past[-1] if past else (self.issues[0] if self.issues else None)
 
     @property
+    def shown_issues(self) -> list[Issue]:
+        """The current issue and the coming ones: what the screen shows and posters print."""
+        current = self.current_issue
+        if current is None:
+            return []
+        return [i for i in self.issues if (i.year, i.month) >= (current.year, current.month)]
+
+    @property
     def upcoming(self) -> list[Activity]:
         return [a for a in self.activities if a.is_upcoming(self.today)]
 

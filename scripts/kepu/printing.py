@@ -94,12 +94,7 @@ def panel_overflow(title: str, body: str, has_photos: bool) -> float:
 def check_fit(site: Site, problems) -> None:
     """Warn when a poster panel of the current or a coming issue cannot fit on its sheet:
     the print page would cut its end off (older issues are not printed any more)."""
-    current = site.current_issue
-    if current is None:
-        return
-    for issue in site.issues:
-        if (issue.year, issue.month) < (current.year, current.month):
-            continue
+    for issue in site.shown_issues:
         for p in issue.panels:
             over = panel_overflow(p.title, p.body, bool(p.images))
             if over > 0:

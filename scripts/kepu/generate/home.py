@@ -2,18 +2,11 @@
 write-ups, the topic grid and this year's running totals."""
 from __future__ import annotations
 
-import re
-
 from kepu import urls
 from kepu.generate.components import activity_list, cn_month, e, front_matter, issue_label, panel_cards
 from kepu.generate.topic_pages import topic_grid
 from kepu.model import Site
 from kepu.stats import year_stats
-
-
-def md_text(text: str) -> str:
-    """`text` escaped for HTML and then for Markdown inline syntax (for a Markdown heading)."""
-    return re.sub(r"([\\`*_\[\]{}()#+!|~-])", r"\\\1", e(text))
 
 
 def generate(site: Site, out, media) -> None:
@@ -23,7 +16,7 @@ def generate(site: Site, out, media) -> None:
     # The h1 is a Markdown heading so it is the first entry of the page's table of contents:
     # Material's "跳转至" skip link goes there, to the start of the content (not past this month's issue).
     parts.append(f'<div class="kp-hero" markdown><p class="kp-hero__kicker">{e(s.community_name)} · 科普橱窗</p>\n\n'
-                 f'# {md_text(s.site_name)} {{#main}}\n\n'
+                 f'# {e(s.site_name)} {{#main}}\n\n'
                  '<p class="kp-hero__lead">每月一期科普展板，和身边的科普活动。</p></div>\n\n')
     # On a phone the first screen holds what residents come for: this month's issue and the
     # next activities; the issue's panel cards follow them.

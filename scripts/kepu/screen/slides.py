@@ -189,12 +189,7 @@ def check_panels(site: Site, problems) -> None:
     """SITE_CHECKS entry: warn when a panel's opening paragraph cannot fit on the
     lobby screen (only for the current and coming issues: the screen never
     shows older ones)."""
-    current = site.current_issue
-    if current is None:
-        return
-    for issue in site.issues:
-        if (issue.year, issue.month) < (current.year, current.month):
-            continue
+    for issue in site.shown_issues:
         for panel in issue.panels:
             opening = first_block(panel.body)
             if width(opening) > TEXT_MAX:
