@@ -185,8 +185,11 @@ def test_sigkill_of_kepu_build_at_several_moments(tmp_path):
         (root / "bulletins" / "2026" / f"2026-11-{n:02d}-talk.md").write_text(GOOD_ACTIVITY, encoding="utf-8")
     cmd = [sys.executable, "-m", "kepu", "build", "--root", str(root), "--today", "2026-11-29"]
     env = _env()
+    t0 = time.perf_counter()  # one full build first: the kills land at fractions of its time, on any machine
+    assert subprocess.run(cmd, env=env, capture_output=True).returncode == 0
+    full = time.perf_counter() - t0
     kills = 0
-    for k, delay in enumerate([0.5, 1.0, 1.6, 2.4]):
+    for k, delay in enumerate([full * f for f in (0.2, 0.4, 0.6, 0.8)]):
         issue.write_text(GOOD_ISSUE.replace("导语。", f"导语 {k}。"), encoding="utf-8")  # every page changes
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
