@@ -139,3 +139,10 @@ def test_signup_of_an_upcoming_activity_is_one_tap_to_call(site):
     assert ('<div><dt>报名</dt><dd>打电话 <a class="kp-tel" href="tel:057186120378" aria-label="拨打 0571-8612 0378">'
             '0571-8612 0378</a> 报名，额满为止</dd></div>') in page
     assert "<dt>报名</dt>" not in out.files["2026/11/09-fire-drill/index.md"].decode("utf-8")  # held: no signing up
+
+
+def test_lobby_screen_has_a_description_and_a_link_preview(built):
+    html = (built / "site" / "screen" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<meta name="description" content="[^"]+">', html)
+    assert _meta(html, "og:title") and _meta(html, "og:description")
+    assert (built / "site" / "screen" / _meta(html, "og:image")).resolve().is_file()

@@ -408,6 +408,10 @@ def render(data: dict, *, title: str, community: str) -> tuple[str, str]:
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="google" content="notranslate">
 <meta name="robots" content="noindex">
+<meta name="description" content="{e(community)}服务中心大厅电视的科普橱窗轮播：本期展板、活动预告和活动纪实">
+<meta property="og:title" content="{e(title)} · 大屏">
+<meta property="og:description" content="{e(community)}服务中心大厅电视的科普橱窗轮播">
+<meta property="og:image" content="../assets/generated/share.png">
 <link rel="icon" href="data:,">
 <meta name="kepu-build" content="{BUILD_PLACEHOLDER}">
 <title>{e(title)} · 大屏</title>
