@@ -20,8 +20,8 @@ AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
 # home, issue, activity, archive, year, topics, topic, activities, stats, print, screen
 PAGES = ["", "2026/11/", "2026/11/07-fire-drill/", "archive/", "archive/2026/", "topics/", "topics/health/",
-         "activities/", "stats/", "2026/11/print/", "2026/11/07-fire-drill/print/", "screen/"]
-READING = PAGES[:9]  # the pages residents read on a phone (print and screen have their own sizes)
+         "activities/", "stats/", "search/?q=流感", "2026/11/print/", "2026/11/07-fire-drill/print/", "screen/"]
+READING = PAGES[:10]  # the pages residents read on a phone (print and screen have their own sizes)
 
 
 def _need_axe():
