@@ -212,7 +212,7 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
     from kepu import search_index  # site search: sharded index from the model, fetched on demand
 
     t0 = time.perf_counter()
-    search_index.write_index(tmp, result.site, root / ".cache" / "kepu" / "search-words.json")
+    search_index.write_index(tmp, result.site)
     timings.extra["search_index"] = time.perf_counter() - t0
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)

@@ -160,8 +160,8 @@ def build_files(site) -> dict[str, bytes]:
     return files
 
 
-def write_index(site_dir: Path, site, cache_path: Path | None = None) -> Written:
-    """Write the index into the built site (after MkDocs). cache_path is unused (kept for callers)."""
+def write_index(site_dir: Path, site) -> Written:
+    """Write the index into the built site (after MkDocs)."""
     files = build_files(site)
     folder = Path(site_dir) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)

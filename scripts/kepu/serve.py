@@ -190,7 +190,7 @@ class Preview:
             shutil.rmtree(folder, ignore_errors=True)
             return problems + [Problem("docs", 0, ERROR, "网站页面生成失败：docs/ 里手写的页面、overrides/ 或 mkdocs.yml 有问题",
                                        "看运行预览的窗口里的提示，改好保存后会自动重新生成")], None
-        search_index.write_index(folder, result.site, self.root / ".cache" / "kepu" / "search-words.json")
+        search_index.write_index(folder, result.site)
         return problems, folder
 
     def _remove_stale(self, keep: tuple[Path | None, ...]) -> None:
