@@ -17,6 +17,12 @@ def copy_site(dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(EXAMPLE / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(EXAMPLE / "bulletins", dest / "bulletins")
+    copy_theme_and_pages(dest)
+    return dest
+
+
+def copy_theme_and_pages(dest: Path) -> None:
+    """The project's theme overrides and hand-written docs/ pages (code, not content)."""
     shutil.copytree(REPO / "overrides", dest / "overrides")
     docs = REPO / "docs"
     for path in docs.rglob("*"):
@@ -25,4 +31,3 @@ def copy_site(dest: Path) -> Path:
             target = dest / "docs" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, target)
-    return dest

@@ -24,6 +24,13 @@ PAGES = ["", "2026/11/", "2026/11/07-fire-drill/", "archive/", "archive/2026/", 
 READING = PAGES[:10]  # the pages residents read on a phone (print and screen have their own sizes)
 
 
+def _write_files(out, dest) -> None:
+    """Generated files (not built by MkDocs) written as they are, for a print page in the browser."""
+    for rel, data in out.files.items():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dest / rel).write_bytes(data)
+
+
 def _need_axe():
     """Install the pinned axe-core if it is missing; skip only when node/npm are not installed
     (never in CI: .ci/run installs them, and a missing axe there is a failure)."""
@@ -218,9 +225,7 @@ def test_a_poster_with_a_tall_phone_photo_keeps_its_text_size(site, tmp_path, se
     result = site.load()
     assert not result.problems.errors
     out = generate_all(result.site)
-    for rel, data in out.files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_bytes(data)
+    _write_files(out, tmp_path)
     b = served[1]  # one Playwright per module: a second sync_playwright() cannot start inside it
     with serve_dir(tmp_path) as base:
         page = b.new_page(viewport={"width": 1000, "height": 1400})
@@ -248,9 +253,7 @@ def test_check_warns_when_a_poster_panel_cannot_fit_and_the_print_page_agrees(si
     assert len(warnings) == 1
     assert warnings[0].startswith("bulletins/2026/2026-11.md:7: 警告: 展板「冬季取暖」的文字太多") and "截掉" in warnings[0]
     out = generate_all(site.load().site)
-    for rel, data in out.files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_bytes(data)
+    _write_files(out, tmp_path)
     b = served[1]  # one Playwright per module: a second sync_playwright() cannot start inside it
     with serve_dir(tmp_path) as base:
         page = b.new_page(viewport={"width": 1000, "height": 1400})

@@ -18,11 +18,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import EXAMPLE, GOOD_ACTIVITY, GOOD_ISSUE, REPO, TODAY
+from conftest import EXAMPLE, GOOD_ACTIVITY, GOOD_ISSUE, TODAY
 from PIL import Image as PILImage
+from sitecopy import copy_theme_and_pages
 
 from kepu.build import build, report_mkdocs_messages
-from kepu.generate.writer import MANIFEST, is_generated_path
 from kepu.loader import load_site
 
 PHOTOS_2026 = ["IMG_1234 (1).jpg", "IMG_1234(1).jpg", "微信图片_20261012093015.jpg", "DSC_0001.JPG",
@@ -174,13 +174,7 @@ def make_base(root: Path) -> Path:
     two issues to link to and photos named the way phones and Windows name them."""
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(EXAMPLE / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "overrides", root / "overrides")
-    docs = REPO / "docs"
-    for path in docs.rglob("*"):
-        rel = path.relative_to(docs).as_posix()
-        if path.is_file() and not is_generated_path(rel) and rel != MANIFEST:
-            (root / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, root / "docs" / rel)
+    copy_theme_and_pages(root)
     (root / "bulletins" / "2026" / "images").mkdir(parents=True)
     (root / "bulletins" / "2025" / "images").mkdir(parents=True)
     shutil.copy(EXAMPLE / "bulletins" / "topics.yml", root / "bulletins" / "topics.yml")
