@@ -50,3 +50,9 @@ def save_cache(path: Path) -> None:
     tmp.write_text(json.dumps({"segno": segno.__version__, "codes": _memo}, ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
     _dirty = False
+
+
+def browser_script() -> str:
+    """Markup that print pages include once, at the end of <body>, so QR
+    placeholders can be drawn in the browser. Empty while every code is made here."""
+    return ""
