@@ -248,7 +248,7 @@ def test_config_unknown_key_and_bad_values(site):
         "timezone: Asia/Shanghai", "timezone: Mars/Olympus")
     site.write("mkdocs.yml", text, dedent=False)
     problems = site.problems()
-    assert only(problems, "first_issue「2025-13」").startswith("mkdocs.yml:8:")
+    assert only(problems, "extra.first_issue（第 1 期的月份）：「2025-13」不是年月").startswith("mkdocs.yml:8:")
     assert "你是不是想写「timezone」" in only(problems, "「timezon」")
     assert only(problems, "Mars/Olympus")
 
@@ -263,7 +263,7 @@ def test_bad_topic_registry(site):
           icon: material/no-such-icon
         """)
     errors = site.errors()
-    assert only(errors, "专题 id「Health」").startswith("bulletins/topics.yml:1:")
+    assert only(errors, "id（专题 id）：「Health」只能用").startswith("bulletins/topics.yml:1:")
     assert "color" in only(errors, "「colour」")
     assert only(errors, "no-such-icon").startswith("bulletins/topics.yml:6:")
 

@@ -72,8 +72,8 @@ def test_paper_setting_is_checked(site):
     write_content(site)
     with_paper(site, "A5")
     [p] = [p for p in site.errors() if "extra.print.paper" in p]
-    line = next(i for i, t in enumerate((site.root / "mkdocs.yml").read_text().splitlines(), 1) if t.strip() == "print:")
-    assert p.startswith(f"mkdocs.yml:{line}: 错误: ") and "A4 或 A3" in p
+    line = next(i for i, t in enumerate((site.root / "mkdocs.yml").read_text().splitlines(), 1) if t.strip() == "paper: A5")
+    assert p.startswith(f"mkdocs.yml:{line}: 错误: extra.print.paper（纸张）：「A5」") and "A4、A3" in p
     with_paper(site, "a3")
     assert site.errors() == []
     assert printing.paper(site.load().site.settings) == "A3"

@@ -126,11 +126,13 @@ def test_bad_settings_are_errors_with_line_and_fix(site):
     with_screen(site, "    nigth: 22:00-07:00\n    night: 晚上\n    max_seconds: 很久\n    slides: [panel, closing]\n")
     site.write(ISSUE, GOOD_ISSUE)
     errors = site.errors()
-    line = MKDOCS_YML.count("\n") + 1
+    line = MKDOCS_YML.count("\n") + 2  # each problem at its own key's line
     assert any(e.startswith(f"mkdocs.yml:{line}: 错误: extra.screen 里没有「nigth」") and "night" in e for e in errors)
-    assert any("extra.screen.night「晚上」不是时段" in e and "22:00-07:00" in e for e in errors)
-    assert any("extra.screen.max_seconds「很久」" in e for e in errors)
-    assert any("「panel」不是大屏认识的内容类型" in e and "panels" in e for e in errors)
+    assert any(e.startswith(f"mkdocs.yml:{line + 1}: 错误: extra.screen.night（夜间时段）：时间「晚上」看不懂")
+               and "22:00-07:00" in e for e in errors)
+    assert any(e.startswith(f"mkdocs.yml:{line + 2}: 错误: extra.screen.max_seconds（最多停留）：「很久」不是整数")
+               and "8 到 600" in e for e in errors)
+    assert any("extra.screen.slides（显示哪些内容）：「panel」不是可以选的值" in e and "panels" in e for e in errors)
 
 
 def test_page_is_self_contained_and_version_is_a_stable_content_hash(site):

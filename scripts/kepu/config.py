@@ -1,33 +1,25 @@
 """Community settings from mkdocs.yml (`site_name`, `site_url` and the
-`extra:` block), checked like the content: unknown keys get a did-you-mean,
-bad values name the option and say what is wrong."""
+`extra:` block), checked against kepu.schema.MKDOCS like the content:
+unknown keys get a did-you-mean, bad values name the option and say what is
+wrong, at their own line. `Settings.values` holds the converted `extra:`
+(sections as dicts, every field present with its default)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import yaml
 
 from kepu.problems import Problems
-from kepu.readers.frontmatter import YamlRefused, _to_python, safe_compose
+from kepu.readers.frontmatter import compose, value_of
 from kepu.readers.source import read_source
-from kepu.schema import suggest
+from kepu.schema import EXTRA, MATERIAL_EXTRA_KEYS, MKDOCS  # noqa: F401 - MATERIAL_EXTRA_KEYS re-exported
 
-# Our keys under extra:, with the Chinese help shown in messages and the guide.
-EXTRA_KEYS = {
-    "community": "社区信息：name（名称）、address（地址）、contact（联系方式）",
-    "first_issue": "第 1 期的月份，例如 2025-12，用来计算「第 N 期」",
-    "timezone": "时区，默认 Asia/Shanghai",
-    "screen": "大屏（/screen/）设置",
-    "print": "打印展板设置",
-}
-# Keys Material for MkDocs itself reads under extra: (left alone).
-MATERIAL_EXTRA_KEYS = {"social", "generator", "analytics", "consent", "alternate", "version", "homepage",
-                       "tags", "status", "annotate"}
-COMMUNITY_KEYS = ("name", "address", "contact")
+# Our keys under extra:, with the Chinese help (from the schema).
+EXTRA_KEYS = {f.name: f.help for f in EXTRA}
 
 
 @dataclass
@@ -40,8 +32,9 @@ class Settings:
     community_contact: str = ""
     first_issue: tuple[int, int] | None = None
     timezone: str = "Asia/Shanghai"
-    extra: dict = field(default_factory=dict)  # raw extra: for sections other modules check
-    extra_lines: dict = field(default_factory=dict)  # key path -> line
+    extra: dict = field(default_factory=dict)  # extra: as written (text, lists and dicts)
+    extra_lines: dict = field(default_factory=dict)  # key under extra: -> line
+    values: dict = field(default_factory=EXTRA.defaults)  # extra: checked and converted (kepu.schema.EXTRA)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -110,75 +103,33 @@ def load_settings(root: Path, problems: Problems) -> Settings:
     src = read_source(path, problems, strict_controls=True)  # MkDocs reads it too, as it is
     if src is None:
         return settings
-    try:
-        node = safe_compose(src.text, aliases=True)
-    except YamlRefused as exc:
-        problems.error(path, exc.line + 1, f"mkdocs.yml 无法读取：{exc.args[1]}", exc.args[2])
-        return settings
-    except yaml.MarkedYAMLError as exc:
-        line = (exc.problem_mark.line + 1) if exc.problem_mark else 0
-        problems.error(path, line, "mkdocs.yml 格式错误：这一行的写法读不懂", "检查这一行的冒号、缩进和引号")
+    node = compose(src.text, path, problems, what="mkdocs.yml", aliases=True, fix="检查这一行的冒号、缩进和引号")
+    if node is False:
         return settings
     if not isinstance(node, yaml.MappingNode):
         problems.error(path, 1, "mkdocs.yml 应由「键: 值」组成", "参考项目自带的 mkdocs.yml")
         return settings
     if not _check_tags(node, path, problems):
         return settings
-    top = {k.value: (v, k.start_mark.line + 1) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
-    if "site_name" in top:
-        settings.site_name = str(_to_python(top["site_name"][0]) or "").strip() or settings.site_name
-    if "site_url" in top:
-        url = str(_to_python(top["site_url"][0]) or "").strip()
-        if url and not re.match(r"^https?://[^/\s]+(/\S*)?$", url):
-            problems.error(path, top["site_url"][1], f"site_url「{url}」不是完整网址",
-                           "写成 https://用户名.github.io/仓库名/ 这样的形式，或删除这一行")
-        else:
-            settings.site_url = url if not url or url.endswith("/") else url + "/"
-    if not settings.site_url and "site_url" not in top:
+    top = value_of(node, 1).items
+    values = MKDOCS.read(top, path, problems, with_defaults=True)
+    settings.site_name = values["site_name"] or settings.site_name
+    settings.site_url = values["site_url"] or ""
+    if "site_url" not in top:
         problems.warning(path, 0, "没有设置 site_url：大屏和打印的展板上不会有二维码，也不会生成订阅源（feed.xml）",
                          "在 mkdocs.yml 里加一行 site_url: https://用户名.github.io/仓库名/")
     if "extra" not in top:
         problems.warning(path, 0, "mkdocs.yml 里没有 extra: 社区设置", "参考志愿者指南加上 extra: community: name: …")
         return settings
-    extra_node, extra_line = top["extra"]
-    if not isinstance(extra_node, yaml.MappingNode):
-        problems.error(path, extra_line, "extra: 下面应是「键: 值」", "参考项目自带的 mkdocs.yml")
-        return settings
-    lines = {k.value: k.start_mark.line + 1 for k, _ in extra_node.value}
-    extra = {k.value: _to_python(v) for k, v in extra_node.value}
-    settings.extra = extra
-    settings.extra_lines = lines
-    for key in extra:
-        if key not in EXTRA_KEYS and key not in MATERIAL_EXTRA_KEYS:
-            guess = suggest(key, EXTRA_KEYS)
-            problems.warning(path, lines[key], f"extra: 里的「{key}」不是 kepu 认识的设置",
-                             f"你是不是想写「{guess}」？" if guess else "可用的设置有：" + "、".join(EXTRA_KEYS))
-    community = extra.get("community")
-    if community is not None:
-        if not isinstance(community, dict):
-            problems.error(path, lines["community"], "extra.community 应包含 name、address、contact",
-                           "写成多行：community: 换行后缩进两格写 name: 社区名称")
-        else:
-            for key, value in community.items():
-                if key not in COMMUNITY_KEYS:
-                    guess = suggest(key, COMMUNITY_KEYS)
-                    problems.error(path, lines["community"], f"extra.community 里没有「{key}」这个设置",
-                                   f"你是不是想写「{guess}」？" if guess else "可用的有：name、address、contact")
-            settings.community_name = str(community.get("name") or "").strip() or settings.community_name
-            settings.community_address = str(community.get("address") or "").strip()
-            settings.community_contact = str(community.get("contact") or "").strip()
-    if "first_issue" in extra:
-        raw = str(extra["first_issue"] or "").strip()
-        m = re.fullmatch(r"(\d{4})-(\d{1,2})", raw)
-        if not m or not 1 <= int(m.group(2)) <= 12:
-            problems.error(path, lines["first_issue"], f"extra.first_issue「{raw}」不是年月", "写成 2025-12 这样的年-月")
-        else:
-            settings.first_issue = (int(m.group(1)), int(m.group(2)))
-    if "timezone" in extra:
-        tz = str(extra["timezone"] or "").strip()
-        try:
-            ZoneInfo(tz)
-            settings.timezone = tz
-        except (ZoneInfoNotFoundError, ValueError):
-            problems.error(path, lines["timezone"], f"extra.timezone「{tz}」不是有效的时区", "中国大陆写 Asia/Shanghai")
+    extra = top["extra"]
+    if isinstance(extra.raw, dict):
+        settings.extra = extra.raw
+        settings.extra_lines = {k: v.line for k, v in extra.items.items()}
+    settings.values = values["extra"]
+    community = settings.values["community"]
+    settings.community_name = community["name"] or settings.community_name
+    settings.community_address = community["address"] or ""
+    settings.community_contact = community["contact"] or ""
+    settings.first_issue = settings.values["first_issue"]
+    settings.timezone = settings.values["timezone"]
     return settings

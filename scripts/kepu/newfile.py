@@ -57,7 +57,12 @@ def pinyin_slug(text: str, max_words: int = 4) -> str:
 
 
 def _template(name: str) -> Template:
-    return Template(resources.files("kepu").joinpath("templates", name).read_text(encoding="utf-8"))
+    """templates/<name>.md with its front matter lines written from the schema (kepu.schema)."""
+    from kepu.schema import ACTIVITY, ISSUE
+
+    text = resources.files("kepu").joinpath("templates", name).read_text(encoding="utf-8")
+    schema = {"issue.md": ISSUE, "activity.md": ACTIVITY}[name]
+    return Template(text.replace("${front_matter}", schema.template()))
 
 
 def commemorative_days(year: int, month: int) -> list[Day]:

@@ -32,8 +32,6 @@ from kepu.readers.body import MD_IMAGE
 
 e = html_text
 PAPERS = {"A4": (210, 297), "A3": (297, 420)}
-DEFAULT_PAPER = "A4"
-PRINT_KEYS = {"paper": "纸张大小：A4 或 A3（竖版）"}
 MD_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\([^)]*\)")
 
 
@@ -42,28 +40,13 @@ MD_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\([^)]*\)")
 # ---------------------------------------------------------------------------
 
 def paper(settings) -> str:
-    raw = (settings.extra.get("print") or {}) if isinstance(settings.extra.get("print"), dict) else {}
-    value = str(raw.get("paper") or DEFAULT_PAPER).strip().upper()
-    return value if value in PAPERS else DEFAULT_PAPER
+    """The sheet size, "A4" or "A3": extra.print.paper, checked by kepu.config.load_settings."""
+    return settings.values["print"]["paper"]
 
 
 def check_settings(site: Site, problems) -> None:
-    """Check `extra.print` in mkdocs.yml (called from kepu.images.check_images)."""
-    settings = site.settings
-    path = settings.root / "mkdocs.yml"
-    line = settings.extra_lines.get("print", 0)
-    raw = settings.extra.get("print")
-    if raw is not None:
-        if not isinstance(raw, dict):
-            problems.error(path, line, "extra.print 应包含 paper 等设置", "写成两行：print: 换行后缩进两格写 paper: A4")
-        else:
-            for key in raw:
-                if key not in PRINT_KEYS:
-                    problems.error(path, line, f"extra.print 里没有「{key}」这个设置", "可用的有：paper（A4 或 A3）")
-            value = str(raw.get("paper") or "").strip()
-            if "paper" in raw and value.upper() not in PAPERS:
-                problems.error(path, line, f"extra.print.paper「{value}」不是支持的纸张", "写 A4 或 A3（竖版打印）")
-    # a missing site_url (no QR codes) is reported once, by kepu.config
+    """The print feature's check (called from kepu.images.check_images): extra.print itself is
+    checked with the rest of mkdocs.yml by kepu.config; a missing site_url (no QR codes) too."""
     check_fit(site, problems)
 
 

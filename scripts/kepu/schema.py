@@ -1,177 +1,215 @@
-"""What a bulletin file may contain: the single source of truth.
+"""What a volunteer may write, declared once: the single source of truth.
 
-The checker, the `kepu new` templates and the volunteer guide's field tables
-are all derived from these specs. Values arrive as text (see
-readers.frontmatter) and are converted here, with Chinese messages.
+Every key of an issue's or an activity's front matter, of `bulletins/topics.yml`
+and of `mkdocs.yml` (`site_name`, `site_url`, `extra:` with community, screen,
+print, …) is one declaration here, made of the field kinds in `kepu.fields`.
+The checks (`Schema.read`), the `kepu new` templates (`Schema.template`) and
+the volunteer guide's field tables (`Schema.table`, written into docs/guide/
+by `python3 -m kepu.schema --write-guide`) all come from these declarations.
+
+To add a field, add one line to the right tuple below (see kepu.fields for the
+kinds and the how-to), then run `python3 -m kepu.schema --write-guide`.
 """
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass
+import sys
 from datetime import time
+from pathlib import Path
 
-from kepu.readers.frontmatter import Value
+from kepu.fields import (URL, BulletinPath, Choice, ChoiceList, Colour, Icon, Integer, Invalid, Month,  # noqa: F401
+                         Schema, Section, Text, TextList, Time, TimeSpan, TimeZone, did_you_mean, suggest)
 
-
-class Invalid(Exception):
-    """A value that cannot be converted; args = (what is wrong, how to fix)."""
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    kind: str  # text | list | count | timerange | image
-    required: bool
-    label: str  # Chinese name for the guide and messages
-    help: str  # one line for the guide
-    example: str  # YAML value as written in a template
-
+# ---------------------------------------------------------------------------
+# front matter
+# ---------------------------------------------------------------------------
 
 ISSUE_FIELDS = (
-    FieldSpec("title", "text", True, "标题", "本期主题，显示在网页和大屏上", "冬季流感怎么防"),
-    FieldSpec("editors", "list", False, "编辑", "本期编辑的名字，多个用逗号分开", "[张丽, 王建国]"),
-    FieldSpec("summary", "text", False, "摘要", "一两句话的内容简介，显示在首页和列表里", "本期介绍流感预防和冬季用气安全。"),
-    FieldSpec("cover", "image", False, "封面图", "图片路径，相对于这个文件，例如 images/2026-12-cover.jpg", "images/cover.jpg"),
+    Text("title", "标题", "本期主题，显示在网页和大屏上", required=True, example="冬季流感怎么防",
+         template="在这里写本期主题"),
+    TextList("editors", "编辑", "本期编辑的名字，多个用逗号分开", example="[张丽, 王建国]", template="[编辑甲, 编辑乙]"),
+    Text("summary", "摘要", "一两句话的内容简介，显示在首页和列表里", example="本期介绍流感预防和冬季用气安全。",
+         template="用一两句话介绍本期内容，会显示在首页和往期列表里。"),
+    BulletinPath("cover", "封面图", "封面图路径，相对于这个文件，例如 `images/2026-12-cover.jpg`", thing="图片",
+                 example="images/cover.jpg", template="images/${key}-cover.jpg", commented=True),
 )
 
 ACTIVITY_FIELDS = (
-    FieldSpec("title", "text", True, "活动名称", "活动的名称", "社区消防疏散演练"),
-    FieldSpec("location", "text", True, "地点", "活动地点", "社区服务中心二楼活动室"),
-    FieldSpec("topics", "list", True, "专题", "活动所属专题，写专题名称、别名或 id，多个用逗号分开", "[安全, 防灾减灾]"),
-    FieldSpec("time", "timerange", False, "时间", "开始和结束时间，要加英文引号，例如 \"14:30-16:00\"；不写表示全天", "\"14:30-16:00\""),
-    FieldSpec("organizer", "text", False, "主办", "主办单位", "桂园社区居委会"),
-    FieldSpec("partners", "list", False, "协办", "协办或支持单位，多个用逗号分开", "[区科协, 社区卫生服务中心]"),
-    FieldSpec("signup", "text", False, "报名", "怎么报名，写上电话，网页上点一下就能拨打", "打电话 0571-8800 0000 报名，额满为止"),
-    FieldSpec("participants", "count", False, "参加人数", "实际参加人数（整数）。活动结束后必须填写，年度统计要用", "60"),
-    FieldSpec("cover", "image", False, "封面图", "图片路径，相对于这个文件", "images/photo.jpg"),
+    Text("title", "活动名称", "活动名称", required=True, example="社区消防疏散演练", template="在这里写活动名称"),
+    Text("location", "地点", "活动地点", required=True, example="社区服务中心二楼活动室", template="在这里写活动地点"),
+    TextList("topics", "专题", "活动所属专题，写专题名称、别名或 id，多个用逗号分开", required=True,
+             example="[安全, 防灾减灾]", template="[安全]"),
+    TimeSpan("time", "时间", "开始和结束时间，**要加英文引号**，例如 `\"14:30-16:00\"`；不写表示全天", end_optional=True,
+             example="\"14:30-16:00\"", template="\"14:30-16:00\""),
+    Text("organizer", "主办", "主办单位", example="桂园社区居委会", template="${community}"),
+    TextList("partners", "协办", "协办或支持单位，多个用逗号分开", example="[区科协, 社区卫生服务中心]",
+             template="[协办单位甲, 协办单位乙]", commented=True),
+    Text("signup", "报名", "怎么报名，写上电话，例如 `打电话 0571-8800 0000 报名`；活动预告的网页上，电话号码点一下就能拨打",
+         example="打电话 0571-8800 0000 报名，额满为止"),
+    Integer("participants", "参加人数", "实际参加人数（只写数字），年度统计要用", need="活动结束后必填", noun="人数", unit="人",
+            range_fix="写实际参加的人数，例如 participants: 60", example="60", template="60", commented=True,
+            note="活动结束后填写实际参加人数（整数）"),
+    BulletinPath("cover", "封面图", "封面图路径，相对于这个文件", thing="图片", example="images/photo.jpg",
+                 template="images/${key}.jpg", commented=True),
 )
 
-LIST_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
-FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９：～－", "0123456789:~-")
+ISSUE = Schema("月刊", ISSUE_FIELDS, add_fix="在 front matter 里加一行")
+ACTIVITY = Schema("活动", ACTIVITY_FIELDS, add_fix="在 front matter 里加一行")
+
+# ---------------------------------------------------------------------------
+# bulletins/topics.yml: a list of these
+# ---------------------------------------------------------------------------
+
+TOPIC_FIELDS = (
+    Text("id", "专题 id", "英文 id，用在网址里（`/topics/<id>/`），定了就不要改", required=True, example="health",
+         pattern=r"[a-z][a-z0-9-]*", pattern_what="只能用小写英文字母、数字和连字符，并以字母开头",
+         pattern_fix="例如 health、anti-fraud；id 会出现在网址里"),
+    Text("name", "中文名", "网站上显示的中文名", required=True, example="健康"),
+    TextList("aliases", "别名", "写文章时也可以用的别名，多个用逗号分开", allow_empty=True, default=[]),
+    Icon("icon", "图标", "Material 图标名，在 pictogrammers.com 查名字", default="material/tag",
+         lookup="kepu.topics:icon_path"),
+    Colour("color", "颜色", "专题的颜色", default="#a16207"),
+    Text("description", "说明", "一句话介绍这个专题", allow_empty=True, default=""),
+)
+TOPIC = Schema("专题", TOPIC_FIELDS, add_fix="在这个专题里加一行")
+
+# ---------------------------------------------------------------------------
+# mkdocs.yml
+# ---------------------------------------------------------------------------
+
+COMMUNITY_FIELDS = (
+    Text("name", "社区名称", "社区名称，显示在页脚、大屏和打印的展板上", default="社区", allow_empty=True),
+    Text("address", "地址", "社区的地址", default="", allow_empty=True),
+    Text("contact", "联系方式", "联系方式，例如居委会电话", default="", allow_empty=True),
+)
+
+SLIDE_KINDS = {
+    "issue": "本期月刊封面",
+    "panels": "本期展板",
+    "upcoming": "活动预告",
+    "recent": "活动纪实",
+    "closing": "结尾的扫码页",
+}
 
 
-def suggest(word: str, choices) -> str:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return match[0] if match else ""
+def _screen_times(values: dict):
+    """The shortest stays must not exceed the longest."""
+    longest = values["max_seconds"]
+    if values["min_seconds"] > longest or values["qr_min_seconds"] > longest:
+        return (f"extra.screen 里的最短停留时间大于 max_seconds（{longest} 秒）",
+                "把 min_seconds、qr_min_seconds 改小，或把 max_seconds 改大",
+                ("min_seconds", "qr_min_seconds", "max_seconds"))
+    return None
 
 
-def unknown_key_fix(key: str, specs) -> str:
-    names = [s.name for s in specs]
-    guess = suggest(key, names)
-    if guess:
-        return f"你是不是想写「{guess}」？"
-    return "可以用的键有：" + "、".join(names)
+SCREEN_FIELDS = (
+    Text("title", "大屏标题", "大屏左上角的标题，默认是网站名称"),
+    ChoiceList("slides", "显示哪些内容", SLIDE_KINDS, "显示哪些内容，按这个顺序轮播", default=tuple(SLIDE_KINDS)),
+    Integer("upcoming_count", "活动预告", "最多显示几场活动预告", low=0, high=20, default=4),
+    Integer("recent_count", "活动纪实", "最多显示几场有照片的活动纪实", low=0, high=20, default=3),
+    Integer("chars_per_minute", "阅读速度", "老人每分钟读多少字，用来计算每页停留时间", low=60, high=600, default=200),
+    Integer("min_seconds", "最少停留", "每页最少停留几秒", low=5, high=300, default=8),
+    Integer("qr_min_seconds", "二维码页最少停留", "带二维码的页最少停留几秒", low=5, high=300, default=15),
+    Integer("max_seconds", "最多停留", "每页最多停留几秒", low=8, high=600, default=60),
+    Integer("poll_minutes", "检查更新", "每隔几分钟检查一次网站有没有更新", low=1, high=120, default=5),
+    TimeSpan("night", "夜间时段", "夜间时段，这段时间只显示暗的时钟（默认没有夜间模式）",
+             overnight=True, off=True, example="22:00-07:00"),
+    Time("reload_at", "整页刷新", "每天几点整页刷新一次（清理内存）", off=True, default=time(4, 0)),
+)
+
+PRINT_FIELDS = (
+    Choice("paper", "纸张", {"A4": "竖版", "A3": "竖版"}, "打印展板用的纸张", upper=True, default="A4"),
+)
+
+# Keys Material for MkDocs itself reads under extra: (left alone).
+MATERIAL_EXTRA_KEYS = ("social", "generator", "analytics", "consent", "alternate", "version", "homepage",
+                       "tags", "status", "annotate")
+
+EXTRA_FIELDS = (
+    Section("community", "社区信息", Schema("extra.community", COMMUNITY_FIELDS, prefix="extra.community.", noun="设置"),
+            "社区信息：name（名称）、address（地址）、contact（联系方式）",
+            fix="写成多行：community: 换行后缩进两格写 name: 社区名称"),
+    Month("first_issue", "第 1 期的月份", "第 1 期的月份，用来计算「第 N 期」"),
+    TimeZone("timezone", "时区", "时区，中国大陆写 Asia/Shanghai", default="Asia/Shanghai"),
+    Section("screen", "大屏", Schema("extra.screen", SCREEN_FIELDS, prefix="extra.screen.", noun="设置", check=_screen_times),
+            "大厅大屏（/screen/）的设置，见「大厅大屏」",
+            fix="写成多行：screen: 换行后缩进两格写 night: 22:00-07:00 等"),
+    Section("print", "打印", Schema("extra.print", PRINT_FIELDS, prefix="extra.print.", noun="设置"), "打印展板的设置，见「照片和打印」",
+            fix="写成两行：print: 换行后缩进两格写 paper: A4"),
+)
+EXTRA = Schema("extra", EXTRA_FIELDS, prefix="extra.", noun="设置", unknown="warning", ignore=MATERIAL_EXTRA_KEYS)
+
+MKDOCS_FIELDS = (
+    Text("site_name", "网站名称", "网站名称", default="科普橱窗", allow_empty=True),
+    URL("site_url", "网址", "网站的网址，大屏和展板上的二维码、订阅源都要用", slash=True, default="", allow_empty=True,
+        example="https://用户名.github.io/仓库名/"),
+    Section("extra", "社区设置", EXTRA, fix="参考项目自带的 mkdocs.yml"),
+)
+MKDOCS = Schema("mkdocs.yml", MKDOCS_FIELDS, noun="设置", unknown=None)
 
 
-def to_text(value: Value) -> str:
-    if isinstance(value.raw, (list, dict)):
-        raise Invalid("这里应该是一段文字，不是列表", "去掉方括号或「- 」，直接写文字")
-    text = (value.raw or "").strip()
-    if not text:
-        raise Invalid("值是空的", "填写内容，或删除这一行")
-    return text
+# ---------------------------------------------------------------------------
+# the front matter checks, as kepu.loader calls them
+# ---------------------------------------------------------------------------
+
+FRONT_MATTER = {"月刊": ISSUE, "活动": ACTIVITY}
 
 
-def to_list(value: Value) -> list[str]:
-    raw = value.raw
-    if isinstance(raw, dict):
-        raise Invalid("这里应该是列表", "写成 [甲, 乙] 或 甲, 乙")
-    if isinstance(raw, list):
-        items = []
-        for item in raw:
-            if not isinstance(item, str):
-                raise Invalid("列表里的每一项都应是文字", "写成 [甲, 乙]")
-            items.extend(LIST_SEPARATORS.split(item.strip()))
-    else:
-        items = LIST_SEPARATORS.split((raw or "").strip().strip("[]【】"))
-    items = [i.strip() for i in items if i.strip()]
-    if not items:
-        raise Invalid("列表是空的", "至少写一项，或删除这一行")
-    return items
+def _schema(specs, what: str) -> Schema:
+    if isinstance(specs, Schema):
+        return specs
+    for schema in FRONT_MATTER.values():
+        if tuple(specs) == schema.fields:
+            return schema
+    return Schema(what, specs, add_fix="在 front matter 里加一行")
 
 
-def to_count(value: Value) -> int:
-    if not isinstance(value.raw, str) or not value.raw.strip():
-        raise Invalid("人数应该是一个整数", "只写数字，例如 participants: 60")
-    text = value.raw.strip().translate(FULLWIDTH_DIGITS).removesuffix("人").strip()
-    if re.fullmatch(r"[-－−]\s*\d+", text):
-        raise Invalid(f"人数不能是负数（写的是 {value.raw.strip()}）", "写实际参加的人数，例如 participants: 60")
-    if not re.fullmatch(r"[0-9]+", text):
-        raise Invalid(f"人数「{value.raw}」不是整数", "只写阿拉伯数字，不要写「约」「多」等字，例如 participants: 60")
-    if len(text) > 7:  # also keeps int() away from its 4,300-digit limit
-        raise Invalid(f"人数「{text[:12]}…」太大了", "写实际参加的人数，例如 participants: 60")
-    return int(text)
+def convert(fields, specs, path, problems, *, what: str, explain: dict | None = None) -> dict:
+    """Check the keys of a front matter and convert its values: {name: converted} for valid fields."""
+    return _schema(specs, what).read(fields, path, problems, explain=explain)
 
 
-TIME_RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*(?:[-~—–至到]+\s*(\d{1,2}):(\d{2}))?$")
+def check_required(fields, specs, path, problems, line: int, *, lost: str = "") -> None:
+    """Report missing required front matter fields at `line` (see Schema.check_required)."""
+    _schema(specs, "").check_required(fields, path, problems, line, lost=lost)
 
 
-def to_timerange(value: Value) -> tuple[time, time | None]:
-    if not isinstance(value.raw, str):
-        raise Invalid("时间应该写成 \"14:30-16:00\"", "用英文引号括起来")
-    text = value.raw.strip().translate(FULLWIDTH_DIGITS)
-    m = TIME_RANGE.match(text)
-    if not m:
-        raise Invalid(f"时间「{value.raw}」看不懂", "写成 \"14:30-16:00\" 或 \"9:00\"（24 小时制，要加英文引号）")
-    h1, m1 = int(m.group(1)), int(m.group(2))
-    if h1 > 23 or m1 > 59:
-        raise Invalid(f"时间「{value.raw}」不存在", "小时是 0–23，分钟是 00–59")
-    start = time(h1, m1)
-    end = None
-    if m.group(3):
-        h2, m2 = int(m.group(3)), int(m.group(4))
-        if h2 > 23 or m2 > 59:
-            raise Invalid(f"时间「{value.raw}」不存在", "小时是 0–23，分钟是 00–59")
-        end = time(h2, m2)
-        if end <= start:
-            raise Invalid(f"结束时间早于开始时间（{value.raw}）", "检查是否写反了，或改用 24 小时制，例如下午两点写 14:00")
-    return start, end
+# ---------------------------------------------------------------------------
+# the guide's tables
+# ---------------------------------------------------------------------------
+
+# marker name -> (guide file, the Markdown table)
+GUIDE_TABLES = {
+    "issue": ("index.md", lambda: ISSUE.table()),
+    "activity": ("index.md", lambda: ACTIVITY.table()),
+    "topic": ("index.md", lambda: TOPIC.table()),
+    "extra": ("publish.md", lambda: EXTRA.table(defaults=True)),
+    "screen": ("screen.md", lambda: EXTRA["screen"].schema.table(defaults=True)),
+    "print": ("print.md", lambda: EXTRA["print"].schema.table(defaults=True)),
+}
+TABLE_BLOCK = re.compile(r"(<!-- kepu:fields (\w+) -->\n).*?(\n<!-- /kepu:fields -->)", re.S)
 
 
-def to_image(value: Value) -> str:
-    text = to_text(value)
-    if re.match(r"^(https?:)?//", text):
-        raise Invalid("封面图要放在 bulletins/ 里，不能引用其他网站的图片", "把图片下载下来放进 images/ 文件夹，再写相对路径")
-    return text.replace("\\", "/")
+def render_guide(text: str) -> str:
+    """A guide page with every `<!-- kepu:fields NAME -->` block replaced by the schema's table."""
+    return TABLE_BLOCK.sub(lambda m: m.group(1) + GUIDE_TABLES[m.group(2)][1]() + m.group(3), text)
 
 
-CONVERTERS = {"text": to_text, "list": to_list, "count": to_count, "timerange": to_timerange, "image": to_image}
+def write_guide(guide_dir: Path) -> list[Path]:
+    """Regenerate the field tables in docs/guide/; returns the pages that changed."""
+    changed = []
+    for name in sorted({page for page, _ in GUIDE_TABLES.values()}):
+        path = guide_dir / name
+        text = path.read_text(encoding="utf-8")
+        new = render_guide(text)
+        if new != text:
+            path.write_text(new, encoding="utf-8", newline="\n")
+            changed.append(path)
+    return changed
 
 
-def convert(fields: dict[str, Value], specs, path, problems, *, what: str, explain: dict | None = None) -> dict:
-    """Check keys and convert values; return {name: converted} for valid fields.
-    `explain` maps keys that are not fields to (what, fix), e.g. date: in an activity."""
-    by_name = {s.name: s for s in specs}
-    out: dict = {}
-    for key, value in fields.items():
-        spec = by_name.get(key)
-        if spec is None and explain and key.strip().lower() in explain:
-            problems.error(path, value.line, *explain[key.strip().lower()])
-            continue
-        if spec is None:
-            lowered = key.strip().lower()
-            if lowered in by_name and lowered not in fields:
-                problems.error(path, value.line, f"键名「{key}」要用小写", f"改成 {lowered}")
-                spec = by_name[lowered]
-            else:
-                problems.error(path, value.line, f"{what}里没有「{key}」这个键", unknown_key_fix(key, specs))
-                continue
-        try:
-            out[spec.name] = CONVERTERS[spec.kind](value)
-        except Invalid as exc:
-            problems.error(path, value.line, f"{spec.name}（{spec.label}）：{exc.args[0]}", exc.args[1])
-    return out
-
-
-def check_required(fields: dict[str, Value], specs, path, problems, line: int, *, lost: str = "") -> None:
-    """Report missing required fields at `line`. `lost` is the text of a front matter block that
-    YAML could not read: a field named there was probably lost with it, not forgotten."""
-    near_misses = {suggest(k, [s.name for s in specs]) for k in fields if k not in {s.name for s in specs}}
-    for spec in specs:
-        if spec.name in near_misses:
-            continue  # already reported as a misspelt key with a did-you-mean
-        if lost and re.search(rf"(?m)^\s*{spec.name}\s*[:：]", lost):
-            continue  # written, but in the part YAML could not read: the YAML error is the cause
-        if spec.required and spec.name not in fields and spec.name.capitalize() not in fields:
-            problems.error(path, line, f"缺少必填项 {spec.name}（{spec.label}）", f"在 front matter 里加一行 {spec.name}: {spec.example}")
+if __name__ == "__main__":  # python3 -m kepu.schema --write-guide
+    if sys.argv[1:] != ["--write-guide"]:
+        sys.exit("用法：python3 -m kepu.schema --write-guide")
+    for page in write_guide(Path(__file__).resolve().parents[2] / "docs" / "guide"):
+        print(f"已更新 {page}")

@@ -9,16 +9,13 @@ import material
 
 from kepu.model import Topic
 from kepu.problems import Problems
+from kepu.fields import ICON_NAME  # an icon is a name from the icon sets that come with Material, never a path
 from kepu.readers import frontmatter
 from kepu.readers.source import read_source
-from kepu.schema import suggest
+from kepu.schema import TOPIC, suggest
 
 ICONS_DIR = Path(material.__file__).parent / "templates" / ".icons"
-TOPIC_KEYS = ("id", "name", "aliases", "icon", "color", "description")
-TOPIC_ID = re.compile(r"^[a-z][a-z0-9-]*$")
-COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-# an icon is a name from the icon sets that come with Material, never a path
-ICON_NAME = re.compile(r"^(?:material|octicons|simple|fontawesome/(?:brands|regular|solid))/[a-z0-9]+(?:-[a-z0-9]+)*$")
+TOPIC_KEYS = tuple(f.name for f in TOPIC)
 
 
 def icon_path(icon: str) -> Path | None:
@@ -44,14 +41,9 @@ def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
         return {}
     import yaml
 
-    try:
-        root = frontmatter.safe_compose(src.text)
-    except frontmatter.YamlRefused as exc:
-        problems.error(path, exc.line + 1, f"topics.yml 无法读取：{exc.args[1]}", exc.args[2])
-        return {}
-    except yaml.MarkedYAMLError as exc:
-        line = (exc.problem_mark.line + 1) if exc.problem_mark else 0
-        problems.error(path, line, "topics.yml 格式错误：这一行的写法读不懂", "对照文件里其他专题的写法检查这一行的冒号、缩进和引号")
+    root = frontmatter.compose(src.text, path, problems, what="topics.yml",
+                               fix="对照文件里其他专题的写法检查这一行的冒号、缩进和引号")
+    if root is False:
         return {}
     if not isinstance(root, yaml.SequenceNode):
         problems.error(path, 1, "topics.yml 应该是一个列表，每个专题以「- id: …」开头", "参考志愿者指南里的示例")
@@ -63,51 +55,17 @@ def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
         if not isinstance(item, yaml.MappingNode):
             problems.error(path, line, "每个专题应写成「- id: …」加若干「键: 值」", "参考文件里其他专题的写法")
             continue
-        data = {}
-        lines = {}
-        for k, v in item.value:
-            key = k.value if isinstance(k, yaml.ScalarNode) else "?"
-            lines[key] = k.start_mark.line + 1
-            if key not in TOPIC_KEYS:
-                guess = suggest(key, TOPIC_KEYS)
-                problems.error(path, lines[key], f"专题里没有「{key}」这个键",
-                               f"你是不是想写「{guess}」？" if guess else "可以用的键有：" + "、".join(TOPIC_KEYS))
-                continue
-            data[key] = frontmatter._to_python(v)
-        for key in ("id", "name", "icon", "color", "description"):
-            if not isinstance(data.get(key, ""), str):
-                problems.error(path, lines[key], f"「{key}」应该是一段文字，不是列表或多层结构", f"写成 {key}: 文字")
-                data[key] = ""
-        tid = str(data.get("id") or "").strip()
-        name = str(data.get("name") or "").strip()
+        fields = frontmatter.value_of(item, line).items
+        before = len(problems.items)
+        values = TOPIC.read(fields, path, problems, with_defaults=True)
+        TOPIC.check_required(fields, path, problems, line)
+        tid, name, aliases = values["id"], values["name"], values["aliases"]
         if not tid or not name:
-            problems.error(path, line, "专题缺少 id 或 name", "每个专题都要有 id（英文）和 name（中文名）")
+            if len(problems.items) == before:  # e.g. id: written as a key of another kind
+                problems.error(path, line, "专题缺少 id 或 name", "每个专题都要有 id（英文）和 name（中文名）")
             continue
-        if not TOPIC_ID.match(tid):
-            problems.error(path, lines.get("id", line), f"专题 id「{tid}」只能用小写英文字母、数字和连字符，并以字母开头",
-                           "例如 health、anti-fraud；id 会出现在网址里")
-            continue
-        aliases = data.get("aliases") or []
-        if isinstance(aliases, str):
-            aliases = [a for a in re.split(r"\s*[,，、]\s*", aliases.strip("[]")) if a]
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            problems.error(path, lines.get("aliases", line), "别名要写成一个列表，例如 aliases: [甲, 乙]", "每个别名是一段文字")
-            aliases = [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
-        color = str(data.get("color") or "#a16207").strip()
-        if not COLOR.match(color):
-            problems.error(path, lines.get("color", line), f"颜色「{color}」格式不对", "写成带引号的六位十六进制，例如 \"#c2410c\"")
-            color = "#a16207"
-        icon = str(data.get("icon") or "material/tag").strip()
-        if not ICON_NAME.match(icon):
-            problems.error(path, lines.get("icon", line), f"图标「{icon}」不是图标名（不能写文件路径或网址）",
-                           "写 Material 图标名，例如 material/heart-pulse（可在 pictogrammers.com 查名字）")
-            icon = "material/tag"
-        elif icon_path(icon) is None:
-            problems.error(path, lines.get("icon", line), f"找不到图标「{icon}」",
-                           "写 Material 图标名，例如 material/heart-pulse（可在 pictogrammers.com 查名字）")
-            icon = "material/tag"
         if tid in topics:
-            problems.error(path, lines.get("id", line), f"专题 id「{tid}」重复了", "每个专题的 id 都要不同")
+            problems.error(path, fields["id"].line, f"专题 id「{tid}」重复了", "每个专题的 id 都要不同")
             continue
         for label in [tid, name, *aliases]:
             key = label.lower()
@@ -115,7 +73,7 @@ def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
                 problems.error(path, line, f"「{label}」同时是专题「{labels[key][0]}」和「{tid}」的名称或别名",
                                "一个名称只能属于一个专题，删掉其中一个")
             labels[key] = (tid, line)
-        topics[tid] = Topic(tid, name, tuple(aliases), icon, color, str(data.get("description") or "").strip())
+        topics[tid] = Topic(tid, name, tuple(aliases), values["icon"], values["color"], values["description"])
     return topics
 
 

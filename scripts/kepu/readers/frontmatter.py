@@ -32,10 +32,25 @@ FULLWIDTH_BULLET = re.compile(r"^(\s*)[－—]\s")
 
 @dataclass(frozen=True)
 class Value:
-    """A front matter value and the line it is on (1-based, in the file)."""
+    """A value and the line of its key (1-based, in the file). For a mapping,
+    `items` holds its keys' Values, each with its own line."""
 
     raw: str | list[str] | dict | None
     line: int
+    items: dict | None = field(default=None, compare=False, repr=False)
+
+
+def value_of(node, line: int, first_line: int = 1) -> Value:
+    """A YAML node as a Value at `line`; a mapping's keys get their own lines
+    (`first_line` is the file line of the text's first line)."""
+    items = None
+    if isinstance(node, yaml.MappingNode):
+        items = {}
+        for k, v in node.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else str(_to_python(k))
+            if key not in items:
+                items[key] = value_of(v, first_line + k.start_mark.line, first_line)
+    return Value(_to_python(node), line, items)
 
 
 @dataclass
@@ -219,26 +234,37 @@ def _check_expansion(root) -> None:
         stack.extend((c, False) for c in children)
 
 
-def _parse_yaml(text: str, first_line: int, path, problems: Problems) -> dict[str, Value]:
-    if not text.strip():
-        return {}
+def compose(text: str, path, problems: Problems, *, what: str, first_line: int = 1, aliases: bool = False,
+            fix: str = ""):
+    """The one way a YAML text is read and its errors reported: the root node
+    (None for an empty text), or False after reporting why it cannot be read as
+    `path:line: 错误: <what> 格式错误：… — …` (or `<what> 无法读取：…`)."""
     try:
-        node = safe_compose(text)
+        return safe_compose(text, aliases=aliases)
     except YamlRefused as exc:
-        problems.error(path, first_line + exc.line, f"front matter 无法读取：{exc.args[1]}", exc.args[2])
-        return _recover(text, first_line)
+        problems.error(path, first_line + exc.line, f"{what} 无法读取：{exc.args[1]}", exc.args[2])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         problem = f"{exc.problem or ''} {exc.context or ''}"
-        for needle, what, fix in YAML_HINTS:
+        for needle, hint, hint_fix in YAML_HINTS:
             if needle in problem:
-                problems.error(path, line, f"front matter 格式错误：{what}", fix)
+                problems.error(path, line, f"{what} 格式错误：{hint}", hint_fix)
                 break
         else:
-            problems.error(path, line, "front matter 格式错误：这一行的写法读不懂",
-                           "对照志愿者指南里的示例检查这一行：键名后面是英文冒号和空格，引号、方括号要成对；"
+            problems.error(path, line, f"{what} 格式错误：这一行的写法读不懂",
+                           fix or "检查这一行：键名后面是英文冒号和空格，引号、方括号要成对；"
                            "值里有特殊符号时，把整个值用英文双引号括起来")
+    return False
+
+
+def _parse_yaml(text: str, first_line: int, path, problems: Problems) -> dict[str, Value]:
+    if not text.strip():
+        return {}
+    node = compose(text, path, problems, what="front matter", first_line=first_line,
+                   fix="对照志愿者指南里的示例检查这一行：键名后面是英文冒号和空格，引号、方括号要成对；"
+                       "值里有特殊符号时，把整个值用英文双引号括起来")
+    if node is False:
         return _recover(text, first_line)
     if node is None:
         return {}
@@ -256,7 +282,7 @@ def _parse_yaml(text: str, first_line: int, path, problems: Problems) -> dict[st
         if key in result:
             problems.error(path, line, f"「{key}」写了两次（第 {result[key].line} 行已经有了）", "删掉其中一行")
             continue
-        result[key] = Value(_to_python(value_node), line)
+        result[key] = value_of(value_node, line, first_line)
     return result
 
 
