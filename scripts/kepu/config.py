@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from kepu.problems import Problems
-from kepu.readers.frontmatter import compose, value_of
+from kepu.readers.frontmatter import compose, repair, value_of
 from kepu.readers.source import read_source
 from kepu.schema import EXTRA, MATERIAL_EXTRA_KEYS, MKDOCS  # noqa: F401 - MATERIAL_EXTRA_KEYS re-exported
 
@@ -103,7 +103,8 @@ def load_settings(root: Path, problems: Problems) -> Settings:
     src = read_source(path, problems, strict_controls=True)  # MkDocs reads it too, as it is
     if src is None:
         return settings
-    node = compose(src.text, path, problems, what="mkdocs.yml", aliases=True, fix="检查这一行的冒号、缩进和引号")
+    text = repair(src.text, path, problems)  # Chinese-keyboard mistakes: reported, repaired to check the rest
+    node = compose(text, path, problems, what="mkdocs.yml", aliases=True, fix="检查这一行的冒号、缩进和引号")
     if node is False:
         return settings
     if not isinstance(node, yaml.MappingNode):

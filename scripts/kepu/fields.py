@@ -61,13 +61,15 @@ def suggest(word: str, choices) -> str:
     return match[0] if match else ""
 
 
+def guess_hint(guess: str) -> str:
+    """The words of a did-you-mean: 你是不是想写「x」？ ("" without a guess)."""
+    return f"你是不是想写「{guess}」？" if guess else ""
+
+
 def did_you_mean(word: str, choices, noun: str = "") -> str:
-    """「你是不是想写「x」？」 or the list of what may be written."""
+    """你是不是想写「x」？ or the list of what may be written."""
     choices = [str(c) for c in choices]
-    guess = suggest(word, choices)
-    if guess:
-        return f"你是不是想写「{guess}」？"
-    return f"可以用的{noun}有：" + "、".join(choices)
+    return guess_hint(suggest(word, choices)) or f"可以用的{noun}有：" + "、".join(choices)
 
 
 def _shown(raw) -> str:
@@ -112,7 +114,9 @@ class Field:
 
     def describe(self) -> str:
         rule = self.rule()
-        return f"{self.help}（{rule}）" if rule else self.help
+        if not rule:
+            return self.help
+        return f"{self.help[:-1]}；{rule}）" if self.help.endswith("）") else f"{self.help}（{rule}）"
 
     def template_line(self) -> str | None:
         if self.template is None:
@@ -597,7 +601,7 @@ class Schema:
         if defaults:
             rows = ["| 设置 | 默认 | 说明 |", "| --- | --- | --- |"]
             for f in self.fields:
-                default = "" if f.default is None or isinstance(f, Section) else _default_text(f.default)
+                default = "" if f.default is None or isinstance(f, Section) else default_text(f.default)
                 rows.append(f"| `{f.name}` | {default} | {f.describe()} |")
         else:
             rows = [f"| {self.noun} | 是否必填 | 说明 |", "| --- | --- | --- |"]
@@ -609,7 +613,9 @@ class Schema:
         return "\n".join(line for f in self.fields if (line := f.template_line()) is not None)
 
 
-def _default_text(value) -> str:
+def default_text(value) -> str:
+    if value == "":
+        return ""
     if isinstance(value, (tuple, list)):
         return "`[" + ", ".join(map(str, value)) + "]`"
     if isinstance(value, time):

@@ -111,10 +111,10 @@ SCREEN_FIELDS = (
     Integer("min_seconds", "最少停留", "每页最少停留几秒", low=5, high=300, default=8),
     Integer("qr_min_seconds", "二维码页最少停留", "带二维码的页最少停留几秒", low=5, high=300, default=15),
     Integer("max_seconds", "最多停留", "每页最多停留几秒", low=8, high=600, default=60),
-    Integer("poll_minutes", "检查更新", "每隔几分钟检查一次网站有没有更新", low=1, high=120, default=5),
     TimeSpan("night", "夜间时段", "夜间时段，这段时间只显示暗的时钟（默认没有夜间模式）",
              overnight=True, off=True, example="22:00-07:00"),
     Time("reload_at", "整页刷新", "每天几点整页刷新一次（清理内存）", off=True, default=time(4, 0)),
+    Integer("poll_minutes", "检查更新", "每隔几分钟检查一次网站有没有更新", low=1, high=120, default=5),
 )
 
 PRINT_FIELDS = (
@@ -132,9 +132,9 @@ EXTRA_FIELDS = (
     Month("first_issue", "第 1 期的月份", "第 1 期的月份，用来计算「第 N 期」"),
     TimeZone("timezone", "时区", "时区，中国大陆写 Asia/Shanghai", default="Asia/Shanghai"),
     Section("screen", "大屏", Schema("extra.screen", SCREEN_FIELDS, prefix="extra.screen.", noun="设置", check=_screen_times),
-            "大厅大屏（/screen/）的设置，见「大厅大屏」",
+            "大厅电视上的轮播页面（`/screen/`）的设置，见[大厅大屏](screen.md)",
             fix="写成多行：screen: 换行后缩进两格写 night: 22:00-07:00 等"),
-    Section("print", "打印", Schema("extra.print", PRINT_FIELDS, prefix="extra.print.", noun="设置"), "打印展板的设置，见「照片和打印」",
+    Section("print", "打印", Schema("extra.print", PRINT_FIELDS, prefix="extra.print.", noun="设置"), "打印展板的设置，见[照片和打印](print.md)",
             fix="写成两行：print: 换行后缩进两格写 paper: A4"),
 )
 EXTRA = Schema("extra", EXTRA_FIELDS, prefix="extra.", noun="设置", unknown="warning", ignore=MATERIAL_EXTRA_KEYS)
@@ -184,6 +184,7 @@ GUIDE_TABLES = {
     "activity": ("index.md", lambda: ACTIVITY.table()),
     "topic": ("index.md", lambda: TOPIC.table()),
     "extra": ("publish.md", lambda: EXTRA.table(defaults=True)),
+    "community": ("publish.md", lambda: EXTRA["community"].schema.table(defaults=True)),
     "screen": ("screen.md", lambda: EXTRA["screen"].schema.table(defaults=True)),
     "print": ("print.md", lambda: EXTRA["print"].schema.table(defaults=True)),
 }

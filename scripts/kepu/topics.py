@@ -9,7 +9,7 @@ import material
 
 from kepu.model import Topic
 from kepu.problems import Problems
-from kepu.fields import ICON_NAME  # an icon is a name from the icon sets that come with Material, never a path
+from kepu.fields import ICON_NAME, guess_hint  # an icon is a name from the icon sets that come with Material, never a path
 from kepu.readers import frontmatter
 from kepu.readers.source import read_source
 from kepu.schema import TOPIC, suggest
@@ -41,7 +41,8 @@ def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
         return {}
     import yaml
 
-    root = frontmatter.compose(src.text, path, problems, what="topics.yml",
+    text = frontmatter.repair(src.text, path, problems)  # Chinese-keyboard mistakes: reported, repaired
+    root = frontmatter.compose(text, path, problems, what="topics.yml",
                                fix="对照文件里其他专题的写法检查这一行的冒号、缩进和引号")
     if root is False:
         return {}
@@ -118,9 +119,7 @@ class TopicResolver:
         return (names or [self.topics[tid].name])[0]
 
     def fix_for(self, label: str) -> str:
-        guess = self.guess(label)
-        hint = f"你是不是想写「{guess}」？" if guess else ""
-        return f"{hint}可用的专题有：{self.valid_names()}（也可以用 topics.yml 里的别名，或在那里新增专题）"
+        return f"{guess_hint(self.guess(label))}可用的专题有：{self.valid_names()}（也可以用 topics.yml 里的别名，或在那里新增专题）"
 
 
 def _pinyin(text: str) -> str:

@@ -103,19 +103,34 @@ def _parse_block(lines: list[str], first: int, path, problems: Problems) -> Fron
     return fm
 
 
-def _lint_line(line: str, lineno: int, path, problems: Problems) -> str:
-    """Report keyboard mistakes on one front matter line and return it repaired."""
+def repair(text: str, path, problems: Problems, first_line: int = 1) -> str:
+    """A nested YAML file (topics.yml, mkdocs.yml) with the Chinese keyboard's mistakes
+    reported at their lines and repaired in memory, as in front matter; indentation is kept
+    (a full-width space or a Tab in it becomes two spaces)."""
+    return "\n".join(_lint_line(line, first_line + n, path, problems, nested=True)
+                     for n, line in enumerate(text.split("\n")))
+
+
+def _lint_line(line: str, lineno: int, path, problems: Problems, nested: bool = False) -> str:
+    """Report keyboard mistakes on one front matter line and return it repaired.
+    `nested`: keys may be indented (topics.yml, mkdocs.yml)."""
     indent = len(line) - len(line.lstrip(" \t\u3000"))
     lead, rest = line[:indent], line[indent:]
     is_key = bool(re.match(r"^[A-Za-z_][\w-]*\s*[:：]", rest))
-    if "\u3000" in lead:
+    if nested:
+        if "\u3000" in lead or "\t" in lead:
+            what = "全角空格（中文输入法下的空格）" if "\u3000" in lead else "Tab 制表符"
+            problems.error(path, lineno, f"行首用了{what}，YAML 只认英文空格", "换成英文空格，和同一层的其他行对齐")
+        line = lead.replace("\t", "  ").replace("\u3000", "  ") + rest
+    elif "\u3000" in lead:
         problems.error(path, lineno, "行首用了全角空格（中文输入法下的空格）", "删掉它，键名要顶格写")
     elif "\t" in lead:
         problems.error(path, lineno, "行首用了 Tab 制表符，YAML 只认英文空格",
                        "删掉它，键名要顶格写" if is_key else "把 Tab 换成两个英文空格")
     elif lead and is_key:
         problems.error(path, lineno, "这一行前面多了空格", "键名要顶格写（每行开头不要有空格）")
-    line = ("" if is_key else lead.replace("\t", "  ").replace("\u3000", "  ")) + rest
+    if not nested:
+        line = ("" if is_key else lead.replace("\t", "  ").replace("\u3000", "  ")) + rest
     m = KEY_WITH_FULLWIDTH_COLON.match(line)
     if m:
         problems.error(path, lineno, f"「{m.group(2)}」后面用了中文冒号「：」", f"改成英文冒号加一个空格：{m.group(2)}: ")
