@@ -48,7 +48,7 @@ def test_guide_table_is_the_schema(name):
             shown = "" if field.default is None or isinstance(field, schema.Section) else default_text(field.default)
             assert row[1] == shown
     # the whole page is exactly what python3 -m kepu.schema --write-guide writes
-    assert schema.render_guide(text) == text, "run: python3 -m kepu.schema --write-guide"
+    assert schema.render_guide(text) == text, "run: .venv/bin/python -m kepu.schema --write-guide"
 
 
 def test_render_guide_replaces_a_stale_table():

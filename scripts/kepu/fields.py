@@ -26,7 +26,7 @@ in `EXTRA_FIELDS` (mkdocs.yml `extra:`), or
 
 in a front matter schema; read the converted value from the dict `Schema.read`
 returns (for `extra:`, `Settings.values["engine"]`). The guide's tables
-(`python3 -m kepu.schema --write-guide`) and the `kepu new` templates follow
+(`.venv/bin/python -m kepu.schema --write-guide`) and the `kepu new` templates follow
 from the declaration; tests/test_settings_schema.py fails until the guide is
 regenerated. A new value kind is a subclass of `Field` with `convert` and
 `rule` (and a test in tests/test_fields.py).

@@ -5,10 +5,20 @@ and of `mkdocs.yml` (`site_name`, `site_url`, `extra:` with community, screen,
 print, …) is one declaration here, made of the field kinds in `kepu.fields`.
 The checks (`Schema.read`), the `kepu new` templates (`Schema.template`) and
 the volunteer guide's field tables (`Schema.table`, written into docs/guide/
-by `python3 -m kepu.schema --write-guide`) all come from these declarations.
+by `.venv/bin/python -m kepu.schema --write-guide`) all come from these declarations.
 
 To add a field, add one line to the right tuple below (see kepu.fields for the
-kinds and the how-to), then run `python3 -m kepu.schema --write-guide`.
+kinds and the how-to), then run `.venv/bin/python -m kepu.schema --write-guide`.
+A new kind of file (e.g. a notice) is a tuple of fields and a `Schema`:
+
+    NOTICE_FIELDS = (Text("title", "标题", "通知的标题", required=True, example="停水通知",
+                          template="在这里写通知标题"),
+                     Date("start", "开始日期", "从哪天开始显示", required=True, example="2026-12-01"), …)
+    NOTICE = Schema("通知", NOTICE_FIELDS, add_fix="在 front matter 里加一行")
+
+read with `NOTICE.read(fm.fields, path, problems)` and `NOTICE.check_required(...)`;
+its guide table is one more entry in GUIDE_TABLES and a
+`<!-- kepu:fields notice -->` … `<!-- /kepu:fields -->` pair in the page.
 """
 from __future__ import annotations
 
@@ -17,8 +27,9 @@ import sys
 from datetime import time
 from pathlib import Path
 
-from kepu.fields import (URL, BulletinPath, Choice, ChoiceList, Colour, Icon, Integer, Invalid, Month,  # noqa: F401
-                         Schema, Section, Text, TextList, Time, TimeSpan, TimeZone, did_you_mean, suggest)
+from kepu.fields import (URL, Boolean, BulletinPath, Choice, ChoiceList, Colour, Date, Icon, Integer,  # noqa: F401
+                         Invalid, Month, Schema, Section, Text, TextList, Time, TimeSpan, TimeZone, did_you_mean,
+                         suggest)
 
 # ---------------------------------------------------------------------------
 # front matter
@@ -209,8 +220,8 @@ def write_guide(guide_dir: Path) -> list[Path]:
     return changed
 
 
-if __name__ == "__main__":  # python3 -m kepu.schema --write-guide
+if __name__ == "__main__":  # .venv/bin/python -m kepu.schema --write-guide
     if sys.argv[1:] != ["--write-guide"]:
-        sys.exit("用法：python3 -m kepu.schema --write-guide")
+        sys.exit("用法：.venv/bin/python -m kepu.schema --write-guide（Windows 上是 .venv\\Scripts\\python）")
     for page in write_guide(Path(__file__).resolve().parents[2] / "docs" / "guide"):
         print(f"已更新 {page}")
