@@ -555,8 +555,7 @@ class Schema:
                         report = problems.error if self.unknown == "error" else problems.warning
                         report(path, value.line, *self.unknown_key(key))
                     continue
-            if spec.allow_empty and value.raw in (None, [], {}) or (isinstance(value.raw, str) and spec.allow_empty
-                                                                      and not value.raw.strip()):
+            if spec.allow_empty and _empty(value.raw):
                 out[spec.name] = spec.default
                 continue
             if isinstance(spec, Section) and isinstance(value.raw, dict):
@@ -611,6 +610,10 @@ class Schema:
     def template(self) -> str:
         """The front matter lines of a `kepu new` template (string.Template placeholders kept)."""
         return "\n".join(line for f in self.fields if (line := f.template_line()) is not None)
+
+
+def _empty(raw) -> bool:
+    return raw is None or raw == [] or raw == {} or (isinstance(raw, str) and not raw.strip())
 
 
 def default_text(value) -> str:

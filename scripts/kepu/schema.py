@@ -76,7 +76,7 @@ TOPIC_FIELDS = (
          pattern=r"[a-z][a-z0-9-]*", pattern_what="只能用小写英文字母、数字和连字符，并以字母开头",
          pattern_fix="例如 health、anti-fraud；id 会出现在网址里"),
     Text("name", "中文名", "网站上显示的中文名", required=True, example="健康"),
-    TextList("aliases", "别名", "写文章时也可以用的别名，多个用逗号分开", allow_empty=True, default=[]),
+    TextList("aliases", "别名", "写文章时也可以用的别名，多个用逗号分开", allow_empty=True, default=()),
     Icon("icon", "图标", "Material 图标名，在 pictogrammers.com 查名字", default="material/tag",
          lookup="kepu.topics:icon_path"),
     Colour("color", "颜色", "专题的颜色", default="#a16207"),
