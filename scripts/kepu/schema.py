@@ -19,6 +19,10 @@ A new kind of file (e.g. a notice) is a tuple of fields and a `Schema`:
 read with `NOTICE.read(fm.fields, path, problems)` and `NOTICE.check_required(...)`;
 its guide table is one more entry in GUIDE_TABLES and a
 `<!-- kepu:fields notice -->` … `<!-- /kepu:fields -->` pair in the page.
+A new YAML file (e.g. bulletins/slogans.yml) is read like topics.yml:
+`frontmatter.repair` (Chinese-keyboard mistakes), `frontmatter.compose` (the one
+YAML reader with its errors), `frontmatter.value_of(node, 1).items` (values with
+lines), then `SCHEMA.read(...)`.
 """
 from __future__ import annotations
 
