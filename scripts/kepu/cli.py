@@ -117,6 +117,12 @@ def make_parser() -> argparse.ArgumentParser:
     pr.add_argument("--pdf", action="store_true", help="用 Chromium 输出 PDF 文件")
     pr.add_argument("--output", metavar="文件", help="PDF 文件路径")
 
+    rp = sub.add_parser("report", parents=[common], help="生成年度或活动期间的工作报告：PDF、Word 文件和照片压缩包")
+    rp.add_argument("year", metavar="年份", nargs="?", type=int, help="年份，例如 2026（默认今年）")
+    rp.add_argument("--from", dest="start", metavar="日期", help="从这一天开始，例如 2026-09-01（和 --to 一起用）")
+    rp.add_argument("--to", dest="end", metavar="日期", help="到这一天为止，例如 2026-09-30")
+    rp.add_argument("--title", metavar="标题", help="报告标题，也是文件名，例如 2026年全国科普日活动")
+
     be = sub.add_parser("bench", parents=[common], help="性能测试：和 Material 博客插件对比")
     be.add_argument("--quick", action="store_true", help="快速模式（CI 用，一分钟内）")
     be.add_argument("--out", metavar="文件", help="把结果表格写到这个文件")
@@ -216,6 +222,12 @@ def cmd_print(args) -> int:
     return cli_main(args)
 
 
+def cmd_report(args) -> int:
+    from kepu.report import cli_main  # the officer's report pack
+
+    return cli_main(args)
+
+
 def cmd_bench(args) -> int:
     from kepu.bench import cli_main  # benchmark issue
 
@@ -223,7 +235,7 @@ def cmd_bench(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "new": cmd_new, "build": cmd_build, "serve": cmd_serve,
-            "stats": cmd_stats, "print": cmd_print, "bench": cmd_bench}
+            "stats": cmd_stats, "print": cmd_print, "report": cmd_report, "bench": cmd_bench}
 
 
 def main(argv: list[str] | None = None) -> int:

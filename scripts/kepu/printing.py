@@ -120,7 +120,7 @@ def activity_print_url(act: Activity) -> str:
 # rendering
 # ---------------------------------------------------------------------------
 
-def _body_html(markdown_text: str) -> str:
+def paper_html(markdown_text: str) -> str:
     """Volunteer Markdown -> HTML for paper, with the website's Markdown extensions
     (admonitions, attribute lists ...): images taken out (placed separately),
     links reduced to their text, risky HTML dropped (kepu.templating.markdown_html)."""
@@ -162,7 +162,7 @@ def issue_sheets(site: Site, issue: Issue, media, page_url: str) -> list[dict]:
         sheets.append({
             "color": t.color if t else "#444", "anchor": p.anchor, "topic": t.name if t else "",
             "site_name": site.settings.site_name, "index": p.index, "count": len(issue.panels), "title": p.title,
-            "photos": _photos(media, p.images, page_url), "body": trusted(_body_html(p.body)),
+            "photos": _photos(media, p.images, page_url), "body": trusted(paper_html(p.body)),
             "qr": trusted(_qr(site, urls.panel(issue, p), "扫码看网页版")),
             "community": site.settings.community_name, "label": label, "month": month, "issue_title": issue.title})
     return sheets
@@ -177,7 +177,7 @@ def record_sheet(site: Site, act: Activity, media, page_url: str) -> dict:
     rows = [("日期", cn_date(act.date)), ("时间", time_text(act)), ("地点", act.location), ("参加人数", people),
             ("主办", who or "—"), ("专题", "、".join(site.topics[t].name for t in act.topics if t in site.topics))]
     return {"site_name": site.settings.site_name, "title": act.title, "rows": rows,
-            "photos": _photos(media, [act.cover, *act.images], page_url), "body": trusted(_body_html(act.body)),
+            "photos": _photos(media, [act.cover, *act.images], page_url), "body": trusted(paper_html(act.body)),
             "qr": trusted(_qr(site, urls.activity(act), "扫码看活动网页")),
             "community": site.settings.community_name, "date": cn_date(act.date)}
 
