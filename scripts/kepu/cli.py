@@ -93,7 +93,7 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="有警告也算失败")
     c.add_argument("--fix-encoding", action="store_true", help="把 GBK 编码的文件转换成 UTF-8（会改写这些文件）")
 
-    n = sub.add_parser("new", parents=[common], help="从模板新建月刊或活动文件（不会覆盖已有文件）")
+    n = sub.add_parser("new", parents=[common], help="从模板新建月刊、活动或工作总结文件（不会覆盖已有文件）")
     nsub = n.add_subparsers(dest="kind", metavar="类型", parser_class=ChineseParser)
     ni = nsub.add_parser("issue", parents=[common], help=f"新建月刊，例如 {command('new', 'issue', '2026-12')}")
     ni.add_argument("month", metavar="年月", help="年月，例如 2026-12")
@@ -102,6 +102,9 @@ def make_parser() -> argparse.ArgumentParser:
     na.add_argument("slug", metavar="短名", nargs="?", default=None,
                     help="网址里的短名（小写英文或拼音，例如 fire-drill）；可以不写，或写中文，会自动转成拼音")
     na.add_argument("--title", metavar="活动名称", help="活动名称，例如 消防演练：直接填进文件，不写短名时用它的拼音作短名")
+
+    nr = nsub.add_parser("report", parents=[common], help=f"新建年度工作总结，例如 {command('new', 'report', '2026')}")
+    nr.add_argument("year", metavar="年份", help="年份，例如 2026")
 
     b = sub.add_parser("build", parents=[common], help="检查内容并生成网站到 site/")
     b.add_argument("--strict", action="store_true", help="有警告也不生成")
@@ -188,6 +191,16 @@ def cmd_new(args) -> int:
             print(f"已新建活动：{path.relative_to(root).as_posix()}")
             if note:
                 print(note)
+        elif args.kind == "report":
+            from kepu.loader import load_site
+            from kepu.newfile import new_report
+
+            result = load_site(root, today=_today(args.today))
+            path = new_report(root, args.year, result.site)
+            print(f"已新建工作总结：{path.relative_to(root).as_posix()}（本年的数字已经填好，"
+                  f"请写主要做法、特色亮点、存在问题、下一步打算）")
+            print(f"写好后运行 {command('report', args.year.strip())} 生成报告。")
+            return 0
         else:
             print(f"请说明要新建什么：{command('new', 'issue', '2026-12')} 或 {command('new', 'activity', '2026-12-05', 'fire-drill')}")
             return 2

@@ -255,7 +255,7 @@ def narrative_template(report_stats: stats.YearStats, community: str, year: int)
     topics = "、".join(f"{t.name}（展板 {t.panels} 块、活动 {t.activities} 场）" for t in s.topics[:5]) or "（暂无）"
     text = resources.files("kepu").joinpath("templates", "report.md").read_text(encoding="utf-8")
     return Template(text).substitute(
-        year=year, community=community, issues=s.issues, panels=s.panels, activities=s.activities,
+        year=year, community=community, report_command=command("report", str(year)), issues=s.issues, panels=s.panels, activities=s.activities,
         participants=s.participants, partners=len(s.partners), topics=topics,
         missing=stats._months_text(s.missing_months) if s.missing_months else "无",
         as_of=f"（统计截至 {s.as_of.isoformat()}，全年结束后请核对数字）" if s.as_of else "")
