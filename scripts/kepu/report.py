@@ -158,13 +158,26 @@ def build_report(site: Site, root: Path, period: Period) -> Report:
                           f"检查年份或日期（有记录的年份：{have}）")
     issues = [i for i in site.issues if period.start.replace(day=1) <= date(i.year, i.month, 1) <= period.end]
     path = root / period.narrative
-    narrative = path.read_text(encoding="utf-8-sig") if path.is_file() else None
+    narrative = _read_narrative(path, period) if path.is_file() else None
     incomplete = []
     for act in s.held:
         missing = (["参加人数"] if act.participants is None else []) + ([] if photos_of(act) else ["照片"])
         if missing:
             incomplete.append(Incomplete(act, missing))
     return Report(site, period, s, issues, narrative, incomplete)
+
+
+def _read_narrative(path: Path, period: Period) -> str:
+    """The officer's Markdown in any encoding Notepad saves (UTF-8, GBK): only the report reads it."""
+    from kepu.readers.source import decode, normalise_newlines
+
+    try:
+        text, _ = decode(path.read_bytes())
+    except OSError as exc:
+        raise ReportError(f"{period.narrative} 打不开（{exc.strerror or exc}）", "关掉正在编辑它的程序后重试") from None
+    if text is None or "\x00" in text:
+        raise ReportError(f"{period.narrative} 不是文字文件，或者编码无法识别", "用记事本打开，另存为时编码选 UTF-8")
+    return normalise_newlines(text)
 
 
 # ---------------------------------------------------------------- PDF (HTML printed by Chromium)
