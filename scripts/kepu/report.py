@@ -34,7 +34,7 @@ from kepu.templating import markdown_html, render, trusted
 
 FOLDER = "报告"  # in the project root (git-ignored); never inside bulletins/
 NARRATIVES = "reports"  # bulletins/reports/<year>.md: the officer's 工作总结 text
-ISSUES_PER_THUMB = 480  # rendition width of an issue's thumbnail
+THUMB_WIDTH = 480  # rendition width of an issue's thumbnail
 PAGE_URL = "report/"  # where the HTML sits in the build folder (photos are linked relative to it)
 
 
@@ -192,7 +192,7 @@ def render_html(report: Report, media) -> str:
         thumb = None
         if pics:
             pub = media.publish(pics[0])
-            r = pub.fallback(ISSUES_PER_THUMB)
+            r = pub.fallback(THUMB_WIDTH)
             thumb = {"src": urls.relative(PAGE_URL, pub.rendition_url(r)), "alt": pics[0].alt}
         months.append({"month": cn_month(issue.year, issue.month), "label": issue_label(issue), "title": issue.title,
                        "thumb": thumb, "panels": [(site.topics[p.topic].name if p.topic in site.topics else p.topic, p.title)
@@ -200,7 +200,7 @@ def render_html(report: Report, media) -> str:
     records = [printing.record_sheet(site, act, media, PAGE_URL) for act in s.held]
     topic_header, topic_rows = report.topic_rows()
     month_header, month_rows = report.month_rows()
-    return render("report/report.html", r=report, period=report.period, community=report.community,
+    return render("report/report.html", period=report.period, community=report.community,
                   compiled=cn_date(report.compiled, weekday=False), as_of=cn_date(s.as_of, weekday=False) if s.as_of else "",
                   summary=report.summary_rows(), topic_header=topic_header, topic_rows=topic_rows,
                   month_header=month_header, month_rows=month_rows, partners=s.partners, months=months,
@@ -261,8 +261,8 @@ def photo_zip(report: Report, target: Path) -> int:
 # ---------------------------------------------------------------- kepu new report
 
 def narrative_template(report_stats: stats.YearStats, community: str, year: int) -> str:
-    from string import Template
     from importlib import resources
+    from string import Template
 
     s = report_stats
     topics = "、".join(f"{t.name}（展板 {t.panels} 块、活动 {t.activities} 场）" for t in s.topics[:5]) or "（暂无）"
@@ -270,7 +270,7 @@ def narrative_template(report_stats: stats.YearStats, community: str, year: int)
     return Template(text).substitute(
         year=year, community=community, report_command=command("report", str(year)), issues=s.issues, panels=s.panels, activities=s.activities,
         participants=s.participants, partners=len(s.partners), topics=topics,
-        missing=stats._months_text(s.missing_months) if s.missing_months else "无",
+        missing="、".join(f"{m}月" for m in s.missing_months) or "无",
         as_of=f"（统计截至 {s.as_of.isoformat()}，全年结束后请核对数字）" if s.as_of else "")
 
 
