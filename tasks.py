@@ -8,6 +8,7 @@
     python3 tasks.py new activity 2026-12-05 fire-drill   新建活动模板
     python3 tasks.py stats --year 2026      年度统计
     python3 tasks.py print 2026-11 --pdf    打印版展板
+    python3 tasks.py report 2026            年度工作报告（PDF、Word 和照片压缩包）
     python3 tasks.py bench --quick          性能测试
     python3 tasks.py test                   运行全部测试（会另外安装测试用的依赖）
 
@@ -35,7 +36,7 @@ LOCK = ROOT / "requirements.lock"
 TEST_LOCK = ROOT / "requirements-test.lock"
 STAMP = VENV / "kepu-setup.txt"
 
-KEPU_COMMANDS = ("check", "new", "build", "serve", "stats", "print", "bench")
+KEPU_COMMANDS = ("check", "new", "build", "serve", "stats", "print", "report", "bench")
 
 
 def venv_python() -> Path:

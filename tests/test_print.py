@@ -156,3 +156,26 @@ def test_activity_record_pdf_is_one_a4_page(site, tmp_path, capsys):
     assert code == 0, capsys.readouterr()
     [(w, h)] = pdf_pages(pdf)
     assert abs(w - 210 * PT_PER_MM) < 2 and abs(h - 297 * PT_PER_MM) < 2
+
+
+def test_panel_text_renders_like_the_site_without_images_or_links(site, monkeypatch):
+    """Posters use the website's Markdown extensions (admonitions, the attribute lists the site allows);
+    photos are placed apart and links become plain text; kepu.qr's browser script is included once."""
+    from kepu import qr
+
+    monkeypatch.setattr(qr, "browser_script", lambda: '<script id="qr-draw"></script>')
+    issue = GOOD_ISSUE.replace("用完燃气要关阀门。", "用完燃气要关阀门。\n\n!!! note \"提醒\"\n    闻到异味<b onclick=x>先开窗</b>。\n\n"
+                               "### 小提示 {#tip}\n\n详见[燃气公司](https://example.com/gas)。\n\n![阀门](images/valve.jpg)")
+    site.write(ISSUE, issue)
+    site.write(ACT, GOOD_ACTIVITY)
+    site.write("bulletins/2026/images/valve.jpg", photo_bytes())
+    out = generate_all(site.load().site)
+    page = out.files["2026/11/print/index.html"].decode("utf-8")
+    assert '<div class="admonition note">' in page and '<p class="admonition-title">提醒</p>' in page
+    assert '<h3 id="tip">小提示</h3>' in page and "!!!" not in page and "{#tip}" not in page
+    sheets = page[page.index("<main>"):page.index("</main>")]
+    assert "详见燃气公司。" in sheets and "example.com" not in sheets and "onclick" not in sheets
+    assert page.count("<img ") == 1 and 'class="pics pics--1"' in page  # the photo once, above the text
+    assert page.count('<script id="qr-draw"></script>') == 1 and page.index('id="qr-draw"') > page.index("</main>")
+    record = out.files["2026/11/09-fire-drill/print/index.html"].decode("utf-8")
+    assert record.count('<script id="qr-draw"></script>') == 1

@@ -93,7 +93,7 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="有警告也算失败")
     c.add_argument("--fix-encoding", action="store_true", help="把 GBK 编码的文件转换成 UTF-8（会改写这些文件）")
 
-    n = sub.add_parser("new", parents=[common], help="从模板新建月刊或活动文件（不会覆盖已有文件）")
+    n = sub.add_parser("new", parents=[common], help="从模板新建月刊、活动或工作总结文件（不会覆盖已有文件）")
     nsub = n.add_subparsers(dest="kind", metavar="类型", parser_class=ChineseParser)
     ni = nsub.add_parser("issue", parents=[common], help=f"新建月刊，例如 {command('new', 'issue', '2026-12')}")
     ni.add_argument("month", metavar="年月", help="年月，例如 2026-12")
@@ -102,6 +102,9 @@ def make_parser() -> argparse.ArgumentParser:
     na.add_argument("slug", metavar="短名", nargs="?", default=None,
                     help="网址里的短名（小写英文或拼音，例如 fire-drill）；可以不写，或写中文，会自动转成拼音")
     na.add_argument("--title", metavar="活动名称", help="活动名称，例如 消防演练：直接填进文件，不写短名时用它的拼音作短名")
+
+    nr = nsub.add_parser("report", parents=[common], help=f"新建年度工作总结，例如 {command('new', 'report', '2026')}")
+    nr.add_argument("year", metavar="年份", help="年份，例如 2026")
 
     b = sub.add_parser("build", parents=[common], help="检查内容并生成网站到 site/")
     b.add_argument("--strict", action="store_true", help="有警告也不生成")
@@ -116,6 +119,12 @@ def make_parser() -> argparse.ArgumentParser:
     pr.add_argument("month", metavar="年月", help="年月，例如 2026-11")
     pr.add_argument("--pdf", action="store_true", help="用 Chromium 输出 PDF 文件")
     pr.add_argument("--output", metavar="文件", help="PDF 文件路径")
+
+    rp = sub.add_parser("report", parents=[common], help="生成年度或活动期间的工作报告：PDF、Word 文件和照片压缩包")
+    rp.add_argument("year", metavar="年份", nargs="?", type=int, help="年份，例如 2026（默认今年）")
+    rp.add_argument("--from", dest="start", metavar="日期", help="从这一天开始，例如 2026-09-01（和 --to 一起用）")
+    rp.add_argument("--to", dest="end", metavar="日期", help="到这一天为止，例如 2026-09-30")
+    rp.add_argument("--title", metavar="标题", help="报告标题，也是文件名，例如 2026年全国科普日活动")
 
     be = sub.add_parser("bench", parents=[common], help="性能测试：和 Material 博客插件对比")
     be.add_argument("--quick", action="store_true", help="快速模式（CI 用，一分钟内）")
@@ -182,6 +191,16 @@ def cmd_new(args) -> int:
             print(f"已新建活动：{path.relative_to(root).as_posix()}")
             if note:
                 print(note)
+        elif args.kind == "report":
+            from kepu.loader import load_site
+            from kepu.newfile import new_report
+
+            result = load_site(root, today=_today(args.today))
+            path = new_report(root, args.year, result.site)
+            print(f"已新建工作总结：{path.relative_to(root).as_posix()}（本年的数字已经填好，"
+                  f"请写主要做法、特色亮点、存在问题、下一步打算）")
+            print(f"写好后运行 {command('report', args.year.strip())} 生成报告。")
+            return 0
         else:
             print(f"请说明要新建什么：{command('new', 'issue', '2026-12')} 或 {command('new', 'activity', '2026-12-05', 'fire-drill')}")
             return 2
@@ -216,6 +235,12 @@ def cmd_print(args) -> int:
     return cli_main(args)
 
 
+def cmd_report(args) -> int:
+    from kepu.report import cli_main  # the officer's report pack
+
+    return cli_main(args)
+
+
 def cmd_bench(args) -> int:
     from kepu.bench import cli_main  # benchmark issue
 
@@ -223,7 +248,7 @@ def cmd_bench(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "new": cmd_new, "build": cmd_build, "serve": cmd_serve,
-            "stats": cmd_stats, "print": cmd_print, "bench": cmd_bench}
+            "stats": cmd_stats, "print": cmd_print, "report": cmd_report, "bench": cmd_bench}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -79,6 +79,8 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
                 problems.error(path, 0, "扩展名要用小写 .md", f"把文件改名为 {path.stem}.md")
             if len(rel_parts) == 1 and name.lower() == "readme.md":
                 continue
+            if len(rel_parts) == 2 and rel_parts[0] == "reports":
+                continue  # the officer's report narratives (reports/2026.md), read by kepu report only
             m_issue = ISSUE_NAME.match(name.lower())
             m_act = ACTIVITY_NAME.match(name.lower())
             if m_act and not SLUG.match(m_act.group(4)) and (COPY_SUFFIX.match(path.stem) or COPY_PREFIX.match(path.stem)):

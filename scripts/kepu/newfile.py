@@ -179,3 +179,17 @@ def new_activity(root: Path, day_text: str, slug: str | None, settings: Settings
         text = re.sub(r"(?m)^title: .*$", lambda _: f'title: "{safe}"', text, count=1)
     _write_new(path, text)
     return path, note
+
+
+def new_report(root: Path, year_text: str, site) -> Path:
+    """bulletins/reports/<year>.md: the narrative of the yearly report (kepu report), with
+    the year's numbers (kepu.stats) filled in and the four usual headings to write."""
+    from kepu import report, stats
+
+    if not re.fullmatch(r"\d{4}", year_text.strip()):
+        raise NewFileError(f"「{year_text}」不是年份", "写四位数的年份，例如 2026")
+    year = int(year_text)
+    path = root / "bulletins" / report.NARRATIVES / f"{year:04d}.md"
+    text = report.narrative_template(stats.year_stats(site, year), site.settings.community_name, year)
+    _write_new(path, text)
+    return path

@@ -42,6 +42,7 @@ class MonthRow:
     activities: int = 0
     participants: int = 0
     expected: bool = False  # the month is due an issue (started, after the first issue)
+    year: int = 0  # set by period_stats (a period may span two years)
 
     @property
     def missing(self) -> bool:
@@ -60,9 +61,10 @@ class TopicRow:
 
 @dataclass
 class YearStats:
+    """The counts of a calendar year, or of any period (`period_stats`, e.g. 全国科普日 in September)."""
     year: int
     community: str
-    as_of: date | None  # today, when the year is not over yet
+    as_of: date | None  # today, when the period is not over yet
     issues: int = 0
     panels: int = 0
     activities: int = 0  # held
@@ -71,6 +73,10 @@ class YearStats:
     months: list[MonthRow] = field(default_factory=list)
     topics: list[TopicRow] = field(default_factory=list)
     unreported: list[Activity] = field(default_factory=list)
+    start: date | None = None  # the period (a whole year: 1 January to 31 December)
+    end: date | None = None
+    held: list[Activity] = field(default_factory=list)  # the activities counted, oldest first
+    partners: list[str] = field(default_factory=list)  # 协办单位 of the held activities, each once, in order
 
     @property
     def missing_months(self) -> list[int]:
@@ -82,12 +88,22 @@ class YearStats:
 
 
 def year_stats(site: Site, year: int) -> YearStats:
+    return period_stats(site, date(year, 1, 1), date(year, 12, 31))
+
+
+def period_stats(site: Site, start: date, end: date) -> YearStats:
+    """Counts for the days start..end (inclusive). An issue counts when its month
+    is one of the period's months; an activity when its day is in the period."""
     today = site.today
-    s = YearStats(year, site.settings.community_name, today if year >= today.year else None)
+    s = YearStats(start.year, site.settings.community_name, today if end >= today else None, start=start, end=end)
     first = site.settings.first_issue or (min((i.year, i.month) for i in site.issues) if site.issues else None)
-    s.months = [MonthRow(m) for m in range(1, 13)]
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        s.months.append(MonthRow(m, year=y))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    months = {(row.year, row.month): row for row in s.months}
     for row in s.months:
-        ym = (year, row.month)
+        ym = (row.year, row.month)
         row.expected = first is not None and first <= ym <= (today.year, today.month)
     topics = {tid: TopicRow(tid, t.name, t.color) for tid, t in site.topics.items()}
 
@@ -95,22 +111,25 @@ def year_stats(site: Site, year: int) -> YearStats:
         return topics.setdefault(tid, TopicRow(tid, tid, "#888888"))
 
     for issue in site.issues:
-        if issue.year != year:
+        row = months.get((issue.year, issue.month))
+        if row is None:
             continue
         s.issues += 1
         s.panels += len(issue.panels)
-        s.months[issue.month - 1].issues += 1
-        s.months[issue.month - 1].panels += len(issue.panels)
+        row.issues += 1
+        row.panels += len(issue.panels)
         for p in issue.panels:
             topic(p.topic).panels += 1
     for act in site.activities:
-        if act.date.year != year:
+        if not start <= act.date <= end:
             continue
         if act.is_upcoming(today):
             s.upcoming.append(act)
             continue
         s.activities += 1
-        row = s.months[act.date.month - 1]
+        s.held.append(act)
+        s.partners += [p for p in act.partners if p not in s.partners]
+        row = months[(act.date.year, act.date.month)]
         row.activities += 1
         if act.participants is None:
             s.unreported.append(act)
