@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from conftest import GOOD_ACTIVITY, GOOD_ISSUE, MKDOCS_YML
 
@@ -156,3 +159,52 @@ def test_screen_is_wired_into_the_build():
     assert screen in build.GENERATORS
     assert {"kepu.screen:check_settings", "kepu.screen:check_panels"} <= set(SITE_CHECKS)
     assert urls.SCREEN == "screen/"
+
+
+# ---- notices (bulletins/notices/*.md, read by the loader into Site.notices)
+
+@dataclass(frozen=True)
+class Notice:  # the fields of kepu.model.Notice the screen reads
+    source: Path
+    slug: str
+    title: str
+    start: datetime
+    end: datetime
+    level: str
+    html: str
+    text: str
+
+
+CST = timezone(timedelta(hours=8))
+
+
+def notice(slug, level, start, end, title="明天停水", text="因管道检修，12月1日 8:00—18:00 停水，请提前储水。"):
+    return Notice(Path(f"bulletins/notices/{slug}.md"), slug, title, start, end, level, f"<p>{text}</p>", text)
+
+
+def test_notices_are_embedded_with_epoch_times_and_urgent_ones_as_a_band(site):
+    site.write(ISSUE, GOOD_ISSUE)
+    result = site.load()
+    water = notice("2026-12-01-water", "重要", datetime(2026, 12, 1, 8, 0, tzinfo=CST), datetime(2026, 12, 1, 18, 0, tzinfo=CST))
+    gas = notice("2026-11-29-gas", "紧急", datetime(2026, 11, 29, 9, 0, tzinfo=CST), datetime(2026, 11, 30, 12, 0, tzinfo=CST),
+                 title="燃气泄漏</script><b>", text="3号楼燃气检修，请勿使用明火。")
+    result.site.notices = (gas, water)
+    html = run(result.site).files["screen/index.html"].decode()
+    data = data_of(html)
+    kinds = [s["kind"] for s in data["slides"]]
+    assert kinds[0] == "notice" and kinds.count("notice") == 1  # 紧急 is not a slide
+    slide = data["slides"][0]
+    assert (slide["kicker"], slide["title"], slide["level"], slide["url"], slide["qr"]) == ("重要通知", "明天停水", "重要", "", "")
+    assert slide["start"] == int(water.start.timestamp() * 1000) and slide["end"] - slide["start"] == 10 * 3600 * 1000
+    assert dict(slide["facts"])["时间"] == "12月1日 08:00 至 18:00"
+    assert data["urgent"] == [{"key": "urgent-2026-11-29-gas", "title": "燃气泄漏</script><b>", "text": "3号楼燃气检修，请勿使用明火。",
+                               "start": int(gas.start.timestamp() * 1000), "end": int(gas.end.timestamp() * 1000)}]
+    assert "燃气泄漏</script>" not in html and "燃气泄漏\\u003c/script\\u003e" in html  # JSON-escaped in the page
+    s = parse(result.site.settings)
+    assert slide["seconds"] == duration(build_slides(result.site, s)[0].reading_chars, False, s)
+
+
+def test_without_notices_nothing_changes(site):
+    site.write(ISSUE, GOOD_ISSUE)
+    data = data_of(run(site.load().site).files["screen/index.html"].decode())
+    assert data["urgent"] == [] and "notice" not in [s["kind"] for s in data["slides"]]

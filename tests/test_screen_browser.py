@@ -3,12 +3,15 @@ clock: timing, QR codes, legibility at TV sizes, self-containment, staying
 fresh without going blank, the night schedule, and memory over 1,000 slides."""
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from browser import browser as launch_chromium
@@ -573,4 +576,98 @@ def test_thousand_transitions_keep_memory_and_dom_flat(browser, built, capsys):
     # it is reported above, and the document's own node count is asserted instead.
     assert nodes_after == nodes_before
     assert after["JSEventListeners"] <= before["JSEventListeners"]
+    page.context.close()
+
+
+# ---- notices: the browser shows them from start to end by its own clock
+
+@dataclass(frozen=True)
+class Notice:  # the fields of kepu.model.Notice the screen reads
+    source: Path
+    slug: str
+    title: str
+    start: datetime
+    end: datetime
+    level: str
+    html: str
+    text: str
+
+
+def variant(built, tmp_path_factory, name: str, **attrs):
+    """The fixture site with extra model attributes (notices ...), generated and served."""
+    site = copy.copy(built["site"])
+    for k, v in attrs.items():
+        setattr(site, k, v)
+    out = Output()
+    generate(site, out, Media(out))
+    docs = tmp_path_factory.mktemp(name)
+    write(out, docs)
+    return docs, build_slides(site)
+
+
+def note(slug, level, start_s, end_s, title, text):
+    return Notice(Path(f"bulletins/notices/{slug}.md"), slug, title, DAY + timedelta(seconds=start_s),
+                  DAY + timedelta(seconds=end_s), level, f"<p>{text}</p>", text)
+
+
+NOTICES = (
+    note("gas", "紧急", 60, 300, "3号楼燃气泄漏抢修", "请勿使用明火，不要开关电器，听从工作人员指挥。"),
+    note("water", "重要", 120, 600, "明天停水", "因管道检修，12月1日 8:00—18:00 停水，请提前储水。"),
+    note("lift", "提示", 180, 185, "电梯保养", "2号楼电梯今天下午保养。"),
+)
+
+
+@pytest.fixture(scope="module")
+def noticed(built, tmp_path_factory):
+    docs, slides = variant(built, tmp_path_factory, "noticed", notices=NOTICES)
+    with serve_dir(docs) as base:
+        yield {"origin": base.rstrip("/"), "slides": slides}
+
+
+def band(page):
+    return page.evaluate("""() => { const b = document.getElementById('urgent'); if (b.hidden) return null;
+      const r = b.getBoundingClientRect(), s = document.querySelector('.slide.on').getBoundingClientRect();
+      return {text: b.innerText, box: [r.left, r.top, r.right, r.bottom], slideTop: s.top,
+              size: parseFloat(getComputedStyle(b).fontSize), color: getComputedStyle(b).color,
+              bg: getComputedStyle(b).backgroundColor}; }""")
+
+
+def until(page, dt: datetime) -> None:
+    run(page, t_ms(dt) - page.evaluate("Date.now()"))
+
+
+@pytest.mark.parametrize("w,h", [(1920, 1080), (1080, 1920)])
+def test_notices_appear_at_start_and_go_at_end_without_reload(browser, noticed, w, h):
+    errors: list[str] = []
+    loads: list[str] = []
+    page = open_screen(browser, noticed, w=w, h=h, errors=errors, paused=True)
+    page.on("framenavigated", lambda f: loads.append(f.url) if f == page.main_frame else None)
+    keys = [s.key for s in noticed["slides"]]
+    assert keys[0] == "notice-water" and "notice-gas" not in keys  # 紧急 is a band, not a slide
+    assert band(page) is None and not key(page).startswith("notice-")
+    until(page, DAY + timedelta(seconds=60.1))  # 紧急 starts: the band is there at once
+    b = band(page)
+    assert b and "紧急通知" in b["text"] and "3号楼燃气泄漏抢修" in b["text"] and "请勿使用明火" in b["text"]
+    assert inside(b["box"], (0.05 * w, 0.05 * h, 0.95 * w, 0.95 * h)) and b["box"][3] <= b["slideTop"] + 0.5
+    assert b["size"] >= 48 and contrast(b["color"], b["bg"]) >= 7
+    until(page, DAY + timedelta(seconds=120.1))  # 重要 starts: its slide comes at once
+    assert key(page) == "notice-water" and band(page)
+    assert "明天停水" in page.locator(".slide.on .title").inner_text()
+    assert "12月1日" in page.locator(".slide.on .text").inner_text()
+    seen = set()
+    for _ in range(2):  # the band stays on top of every slide
+        run(page, 20_000)
+        seen.add(key(page))
+        assert band(page), key(page)
+    until(page, DAY + timedelta(seconds=180.1))  # 提示 starts, shown at once ...
+    assert key(page) == "notice-lift"
+    until(page, DAY + timedelta(seconds=185.1))  # ... and ends while showing: the next slide follows
+    assert key(page) not in ("notice-lift", "") and page.locator(".slide.on .title").is_visible()
+    until(page, DAY + timedelta(seconds=300.1))  # 紧急 ends
+    assert band(page) is None
+    until(page, DAY + timedelta(seconds=600.1))  # 重要 ends
+    for _ in range(len(keys) + 1):
+        assert key(page) not in ("notice-water", "notice-lift")
+        run(page, 61_000)
+    assert loads == [] and errors == []
     page.context.close()

@@ -10,7 +10,7 @@ import json
 from kepu import qr, urls
 from kepu.screen.page import render
 from kepu.screen.settings import ScreenSettings, check_settings, parse  # noqa: F401 - re-exported
-from kepu.screen.slides import Slide, build_slides, check_panels  # noqa: F401 - re-exported
+from kepu.screen.slides import Slide, build_slides, check_panels, urgent_data  # noqa: F401 - re-exported
 
 PAGE = urls.SCREEN + "index.html"
 VERSION = "version.json"
@@ -22,6 +22,7 @@ def slide_data(slide: Slide, media) -> dict:
         "kind": slide.kind, "key": slide.key, "kicker": slide.kicker, "title": slide.title, "text": slide.text,
         "facts": [list(f) for f in slide.facts], "topics": list(slide.topics), "color": slide.color,
         "date": slide.date, "seconds": slide.seconds, "url": slide.qr_url,
+        "start": slide.start, "end": slide.end, "level": slide.level,
         "img": media.url(slide.image, urls.SCREEN, width=IMAGE_WIDTH) if slide.image else "",
         "qr": qr.qr_svg(slide.qr_url, border=4) if slide.qr_url else "",
     }
@@ -32,6 +33,7 @@ def page_data(site, s: ScreenSettings, slides: list[Slide], media) -> dict:
         "tz": site.settings.timezone, "night": list(s.night) if s.night else None, "reloadAt": s.reload_at,
         "pollMinutes": s.poll_minutes, "topics": {t.id: t.name for t in site.topics.values()},
         "slides": [slide_data(sl, media) for sl in slides],
+        "urgent": urgent_data(site),
     }
 
 

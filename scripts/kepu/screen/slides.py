@@ -27,7 +27,7 @@ SENTENCE_END = "。！？；!?;"
 
 @dataclass(frozen=True)
 class Slide:
-    kind: str  # issue | panel | upcoming | recent | closing
+    kind: str  # issue | panel | upcoming | recent | closing | notice
     key: str  # stable id, e.g. "panel-2026-11-p1"
     kicker: str
     title: str
@@ -40,6 +40,9 @@ class Slide:
     color: str = ""  # topic accent (a stripe, never text)
     date: str = ""  # ISO date of an upcoming activity (countdown; hidden once past)
     seconds: int = 8
+    start: int = 0  # notice: shown from this instant (ms since the epoch) ...
+    end: int = 0  # ... until this one; the browser compares with its clock
+    level: str = ""  # notice: 提示 | 重要
 
     @property
     def reading_chars(self) -> int:
@@ -166,9 +169,50 @@ def closing_slide(site: Site) -> Slide:
                  facts=tuple(facts), url=urls.HOME)
 
 
+NOTICE_LEVELS = ("提示", "重要", "紧急")
+URGENT = "紧急"  # a band on top of every slide instead of a slide of its own
+NOTICE_KICKER = {"提示": "温馨提示", "重要": "重要通知", "紧急": "紧急通知"}
+NOTICE_COLOR = {"提示": "#7fd1ae", "重要": "#ff9f43", "紧急": "#ff6b6b"}
+BAND_TEXT_MAX = 60
+
+
+def notices(site: Site) -> tuple:
+    """The site's notices (kepu.model.Notice, from bulletins/notices/): those not
+    yet ended at build time, sorted by start. The browser decides which are showing."""
+    return tuple(getattr(site, "notices", ()) or ())
+
+
+def epoch_ms(moment) -> int:
+    return int(round(moment.timestamp() * 1000))
+
+
+def notice_when(site: Site, notice) -> str:
+    """「12月3日 08:00 至 18:00」 in the community's time zone."""
+    tz = site.settings.tz
+    a, b = notice.start.astimezone(tz), notice.end.astimezone(tz)
+    day = lambda d: f"{d.month}月{d.day}日"  # noqa: E731
+    end = f"{b:%H:%M}" if a.date() == b.date() else f"{day(b)} {b:%H:%M}"
+    return f"{day(a)} {a:%H:%M} 至 {end}"
+
+
+def notice_slide(site: Site, notice) -> Slide:
+    level = notice.level if notice.level in NOTICE_KICKER else "提示"
+    return Slide("notice", f"notice-{notice.slug}", NOTICE_KICKER[level], shorten(notice.title, TITLE_MAX),
+                 text=shorten(" ".join(notice.text.split()), TEXT_MAX), facts=(("时间", notice_when(site, notice)),),
+                 color=NOTICE_COLOR[level], start=epoch_ms(notice.start), end=epoch_ms(notice.end), level=level)
+
+
+def urgent_data(site: Site) -> list[dict]:
+    """紧急 notices for the band on top of every slide (shown while active)."""
+    return [{"key": f"urgent-{n.slug}", "title": n.title, "text": shorten(" ".join(n.text.split()), BAND_TEXT_MAX),
+             "start": epoch_ms(n.start), "end": epoch_ms(n.end)}
+            for n in notices(site) if n.level == URGENT]
+
+
 def build_slides(site: Site, s: ScreenSettings | None = None) -> list[Slide]:
     s = s or parse(site.settings)
-    slides: list[Slide] = []
+    # notices first: while one is active it opens every round (and is shown as soon as it starts)
+    slides: list[Slide] = [notice_slide(site, n) for n in notices(site) if n.level != URGENT]
     issue = site.current_issue
     for kind in s.slides:
         if kind == "issue" and issue:

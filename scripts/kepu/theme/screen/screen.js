@@ -25,10 +25,11 @@
   var night = q.get('night') === 'off' ? null : D.night;
   var topic = q.get('topic') || '';
   Object.keys(D.topics).forEach(function (id) { if (D.topics[id] === topic) topic = id; });
+  var ALWAYS = {issue: 1, closing: 1, notice: 1, slogan: 1};  // kept on a screen that shows one topic
   var slides = D.slides.filter(function (s) {
-    return !topic || s.kind === 'issue' || s.kind === 'closing' || s.topics.indexOf(topic) >= 0;
+    return !topic || ALWAYS[s.kind] || s.topics.indexOf(topic) >= 0;
   });
-  if (!slides.some(function (s) { return s.kind !== 'issue' && s.kind !== 'closing'; })) slides = D.slides;
+  if (!slides.some(function (s) { return !ALWAYS[s.kind]; })) slides = D.slides;
 
   // ---- time in the community's time zone (CI and some TV boxes run in UTC)
   var fmt = null;
@@ -54,7 +55,12 @@
     var m = p.h * 60 + p.mi;
     return night[0] < night[1] ? (m >= night[0] && m < night[1]) : (m >= night[0] || m < night[1]);
   }
-  function visible(s) { return s.kind !== 'upcoming' || isoDay(s.date) >= today(); }
+  // notices: shown from start until end by this screen's clock, with no rebuild or reload
+  function active(n, t) { return t >= n.start && t < n.end; }
+  function visible(s) {
+    if (s.kind === 'notice') return active(s, Date.now());
+    return s.kind !== 'upcoming' || isoDay(s.date) >= today();
+  }
 
   // ---- one timer chain: every job has a due time; one setTimeout for the earliest
   var due = {}, jobs = {}, timer = null, gone = false;  // gone: replaced by a new page (see swap)
@@ -180,6 +186,41 @@
     at('minute', now - now % MINUTE + MINUTE);
   };
 
+  // ---- notices: 紧急 as a band on top of every slide, the others as slides of their own;
+  // each appears at its start and goes at its end (one timer at the next boundary)
+  var bandKeys = null, wasActive = {};
+  jobs.notices = function (now) {
+    var on = D.urgent.filter(function (n) { return active(n, now); });
+    var keys = on.map(function (n) { return n.key; }).join(' ');
+    if (keys !== bandKeys) {
+      bandKeys = keys;
+      var band = $('#urgent');
+      band.innerHTML = on.map(function (n) {
+        return '<p><b>紧急通知</b> <span class="ut">' + esc(n.title) + '</span> ' + esc(n.text) + '</p>';
+      }).join('');
+      band.hidden = !on.length;
+      root.classList.toggle('urgent', on.length > 0);
+    }
+    var jump = -1, leave = false;
+    slides.forEach(function (s, i) {
+      if (s.kind !== 'notice') return;
+      var a = active(s, now);
+      if (a && !wasActive[s.key] && jump < 0) jump = i;
+      if (!a && i === cur) leave = true;
+      wasActive[s.key] = a;
+    });
+    if (cur >= 0 && !nightOn && !paused) {
+      if (jump >= 0) show(jump, now);
+      else if (leave) show(step(cur, 1), now);
+    }
+    var next = Infinity;
+    D.urgent.concat(slides).forEach(function (n) {
+      if (n.start > now && n.start < next) next = n.start;
+      if (n.end > now && n.end < next) next = n.end;
+    });
+    if (next < Infinity) at('notices', next);
+  };
+
   // ---- keyboard, for a person standing at the screen
   var mark = function (sel, on) { $(sel).hidden = !on; };
   jobs.resume = function (now) { paused = false; mark('#paused', false); if (!nightOn) at('advance', now + seconds(cur) * 1000); };
@@ -297,6 +338,7 @@
   }
   document.addEventListener('error', onError, true);
   var now = Date.now();
+  jobs.notices(now);  // the band, and which notices are already showing
   jobs.minute(now);
   if (!nightOn) {
     cur = step(-1, 1);
