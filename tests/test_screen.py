@@ -208,3 +208,43 @@ def test_without_notices_nothing_changes(site):
     site.write(ISSUE, GOOD_ISSUE)
     data = data_of(run(site.load().site).files["screen/index.html"].decode())
     assert data["urgent"] == [] and "notice" not in [s["kind"] for s in data["slides"]]
+
+
+# ---- slogans (bulletins/slogans.yml)
+
+def test_slogans_are_read_checked_and_placed_every_few_content_slides(site):
+    from kepu.screen.slogans import MAX_WIDTH, PER_LINE
+
+    site.write(ISSUE, GOOD_ISSUE)
+    site.write("bulletins/slogans.yml", "# 标语\n- 科技创新、科学普及是实现创新发展的两翼\n- 讲科学、爱科学、学科学、用科学\n")
+    result = site.load()
+    assert not [p for p in result.problems.items if "slogans" in str(p.path)]
+    slides = build_slides(result.site)
+    assert [s.kind for s in slides] == ["issue", "panel", "panel", "slogan", "closing"]
+    assert slides[3].title == "科技创新、科学普及是实现创新发展的两翼" and 8 <= slides[3].seconds <= 12
+    data = data_of(run(result.site).files["screen/index.html"].decode())
+    assert data["slogans"] == ["科技创新、科学普及是实现创新发展的两翼", "讲科学、爱科学、学科学、用科学"]
+    assert (PER_LINE, MAX_WIDTH) == (12, 23)
+
+
+def test_bad_slogans_are_errors_with_line_and_maximum(site):
+    site.write(ISSUE, GOOD_ISSUE)
+    too_long = "科学普及是实现创新发展的两翼，科技创新也是实现创新发展的两翼"
+    site.write("bulletins/slogans.yml", f"- 讲科学、爱科学\n- {too_long}\n- 标语: 有冒号\n- \n")
+    problems = site.problems()
+    mine = [p for p in problems if p.startswith("bulletins/slogans.yml")]
+    assert any(p.startswith("bulletins/slogans.yml:2: 错误: 标语「" + too_long + "」有 30 字") and "23 字以内" in p
+               and "一行最多 12 字" in p for p in mine), mine
+    assert any(p.startswith("bulletins/slogans.yml:3: 错误: ") and "双引号" in p for p in mine), mine
+    assert any(p.startswith("bulletins/slogans.yml:4: 警告: 这一条标语是空的") for p in mine), mine
+    site.write("bulletins/slogans.yml", "标语: 讲科学\n")
+    assert any(p.startswith("bulletins/slogans.yml:1: 错误: slogans.yml 应该是标语的列表") for p in site.problems())
+    site.write("bulletins/slogans.yml", "- \"讲科学\n- 爱科学\n")
+    assert any(p.startswith("bulletins/slogans.yml:") and "格式错误" in p for p in site.problems())
+
+
+def test_slogans_need_no_file(site):
+    site.write(ISSUE, GOOD_ISSUE)
+    result = site.load()
+    assert "slogan" not in [s.kind for s in build_slides(result.site)]
+    assert data_of(run(result.site).files["screen/index.html"].decode())["slogans"] == []

@@ -4,6 +4,7 @@ fresh without going blank, the night schedule, and memory over 1,000 slides."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import io
 import json
 import re
@@ -670,4 +671,47 @@ def test_notices_appear_at_start_and_go_at_end_without_reload(browser, noticed, 
         assert key(page) not in ("notice-water", "notice-lift")
         run(page, 61_000)
     assert loads == [] and errors == []
+    page.context.close()
+
+
+# ---- slogans: big type, at most two lines in both orientations, taking turns
+
+LONGEST = "科学普及要从娃娃抓起讲究" + "，" + "学科学用科学爱科学传"  # 23 wide, a comma that may not start line 2
+SLOGANS = ["科技创新、科学普及是实现创新发展的两翼", LONGEST, "讲科学、爱科学、学科学、用科学"]
+
+
+@pytest.fixture(scope="module")
+def sloganed(built, tmp_path_factory):
+    from kepu.screen.slides import width
+    from kepu.screen.slogans import MAX_WIDTH
+
+    assert width(LONGEST) == MAX_WIDTH
+    root = tmp_path_factory.mktemp("slogan-root")
+    (root / "bulletins").mkdir()
+    (root / "bulletins" / "slogans.yml").write_text("".join(f"- {s}\n" for s in SLOGANS), encoding="utf-8")
+    settings = dataclasses.replace(built["site"].settings, root=root)
+    docs, slides = variant(built, tmp_path_factory, "sloganed", settings=settings)
+    with serve_dir(docs) as base:
+        yield {"origin": base.rstrip("/"), "slides": slides}
+
+
+@pytest.mark.parametrize("w,h", [(1920, 1080), (1080, 1920)])
+def test_slogans_fit_in_two_lines_and_take_turns(browser, sloganed, w, h):
+    keys = [s.key for s in sloganed["slides"]]
+    places = [k for k in keys if k.startswith("slogan-")]
+    assert len(places) == 2 and keys.index(places[0]) == 3  # after every three content slides
+    page = open_screen(browser, sloganed, w=w, h=h, paused=True)
+    shown = []
+    for _ in range(2 * len(keys)):
+        if key(page).startswith("slogan-"):
+            m = page.evaluate("""() => { const p = document.querySelector('.slide.on .big'), r = p.getBoundingClientRect(),
+                cs = getComputedStyle(p); return {text: p.textContent, size: parseFloat(cs.fontSize),
+                lines: Math.round(r.height / parseFloat(cs.lineHeight)), box: [r.left, r.top, r.right, r.bottom],
+                color: cs.color, bg: getComputedStyle(document.documentElement).backgroundColor}; }""")
+            shown.append(m["text"])
+            assert m["lines"] <= 2, m
+            assert inside(m["box"], (0.05 * w, 0.05 * h, 0.95 * w, 0.95 * h)), m
+            assert m["size"] >= 78 and contrast(m["color"], m["bg"]) >= 7
+        next_slide(page)
+    assert shown[:4] == [SLOGANS[0], SLOGANS[1], SLOGANS[2], SLOGANS[0]]  # every slogan gets its turn
     page.context.close()

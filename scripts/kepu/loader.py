@@ -36,6 +36,7 @@ NAMING_FIX = "月刊命名为 2026-12.md，活动命名为 2026-12-05-fire-drill
 SITE_CHECKS: list[str] = []
 SITE_CHECKS.append("kepu.images:check_images")  # photos: corrupt/too big/HEIC; print settings
 SITE_CHECKS += ["kepu.screen:check_settings", "kepu.screen:check_panels"]  # lobby screen: extra.screen, panel length
+SITE_CHECKS.append("kepu.screen:check_slogans")  # lobby screen: bulletins/slogans.yml
 SITE_CHECKS.append("kepu.limits:check_panels")  # robustness: panel size limit (file size etc. in read_source)
 
 

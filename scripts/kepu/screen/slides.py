@@ -27,7 +27,7 @@ SENTENCE_END = "。！？；!?;"
 
 @dataclass(frozen=True)
 class Slide:
-    kind: str  # issue | panel | upcoming | recent | closing | notice
+    kind: str  # issue | panel | upcoming | recent | closing | notice | slogan
     key: str  # stable id, e.g. "panel-2026-11-p1"
     kicker: str
     title: str
@@ -209,8 +209,37 @@ def urgent_data(site: Site) -> list[dict]:
             for n in notices(site) if n.level == URGENT]
 
 
-def build_slides(site: Site, s: ScreenSettings | None = None) -> list[Slide]:
+def with_slogans(slides: list[Slide], slogans) -> list[Slide]:
+    """A slogan slide after every few content slides (the browser rotates the
+    slogans through these places, so every slogan gets its turn)."""
+    from kepu.screen.slogans import EVERY
+
+    if not slogans or not slides:
+        return slides
+    out: list[Slide] = []
+    content = 0
+    for sl in slides:
+        out.append(sl)
+        if sl.kind != "notice":
+            content += 1
+            if content % EVERY == 0 and sl is not slides[-1]:
+                out.append(slogan_slide(slogans, len([x for x in out if x.kind == "slogan"])))
+    if not any(x.kind == "slogan" for x in out):
+        out.append(slogan_slide(slogans, 0))
+    return out
+
+
+def slogan_slide(slogans, n: int) -> Slide:
+    return Slide("slogan", f"slogan-{n + 1}", "", slogans[n % len(slogans)].text)
+
+
+def build_slides(site: Site, s: ScreenSettings | None = None, slogans=None) -> list[Slide]:
+    """The slides in order. `slogans`: from bulletins/slogans.yml when not given."""
     s = s or parse(site.settings)
+    if slogans is None:
+        from kepu.screen.slogans import load_slogans
+
+        slogans = load_slogans(site.settings.root)
     # notices first: while one is active it opens every round (and is shown as soon as it starts)
     slides: list[Slide] = [notice_slide(site, n) for n in notices(site) if n.level != URGENT]
     issue = site.current_issue
@@ -226,7 +255,7 @@ def build_slides(site: Site, s: ScreenSettings | None = None) -> list[Slide]:
             slides += [recent_slide(site, a) for a in with_photo[: s.recent_count]]
         elif kind == "closing":
             slides.append(closing_slide(site))
-    return [_finish(site, s, sl) for sl in slides]
+    return [_finish(site, s, sl) for sl in with_slogans(slides, slogans)]
 
 
 def check_panels(site: Site, problems) -> None:

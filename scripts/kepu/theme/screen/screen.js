@@ -93,8 +93,19 @@
     var n = isoDay(s.date) - today();
     return n <= 0 ? '就在今天' : n === 1 ? '明天举行' : n === 2 ? '后天举行' : '还有 ' + n + ' 天';
   }
+  var sloganTurn = 0;  // slogans take turns in the slogan places of the rotation
+  function renderSlogan(slot, i) {
+    var n = D.slogans.length, text = n ? D.slogans[sloganTurn % n] : slides[i].title;
+    slot.className = 'slide off slogan';
+    slot.style.removeProperty('--c');
+    slot.innerHTML = '<p class="big">' + esc(text) + '</p>';
+    slot.setAttribute('data-turn', sloganTurn);
+  }
   function render(slot, i) {
     var s = slides[i], h = '';
+    slot.setAttribute('data-index', i);
+    slot.setAttribute('data-day', today());
+    if (s.kind === 'slogan') return renderSlogan(slot, i);
     h += '<div class="main"><p class="kicker">' + esc(s.kicker) + '</p><h1 class="title">' + esc(s.title) + '</h1>';
     if (s.text) h += '<p class="text">' + esc(s.text) + '</p>';
     if (s.facts.length) {
@@ -111,8 +122,6 @@
     slot.className = 'slide off ' + s.kind + (s.img ? ' has-img' : '') + (s.img || s.qr ? '' : ' solo');
     slot.style.setProperty('--c', s.color || '#ffd66b');
     slot.innerHTML = h;
-    slot.setAttribute('data-index', i);
-    slot.setAttribute('data-day', today());
   }
   function step(from, dir) {
     for (var k = 1; k <= slides.length; k++) {
@@ -131,7 +140,9 @@
   }
   function show(i, now) {
     var back = slots[1 - front];
-    if (+back.getAttribute('data-index') !== i || +back.getAttribute('data-day') !== today() || back.innerHTML === '') render(back, i);
+    if (+back.getAttribute('data-index') !== i || +back.getAttribute('data-day') !== today() || back.innerHTML === '' ||
+        (slides[i].kind === 'slogan' && +back.getAttribute('data-turn') !== sloganTurn)) render(back, i);
+    if (slides[i].kind === 'slogan') sloganTurn++;
     back.classList.remove('off');
     void back.offsetWidth;  // start the fade from the hidden state
     back.classList.add('on');
