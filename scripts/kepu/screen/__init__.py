@@ -9,6 +9,7 @@ import json
 
 from kepu import qr, urls
 from kepu.screen.page import render
+from kepu.screen.films import check_films  # noqa: F401 - re-exported
 from kepu.screen.settings import ScreenSettings, check_settings, parse  # noqa: F401 - re-exported
 from kepu.screen.slogans import check_slogans, load_slogans  # noqa: F401 - re-exported
 from kepu.screen.slides import Slide, build_slides, check_panels, urgent_data  # noqa: F401 - re-exported
@@ -26,6 +27,7 @@ def slide_data(slide: Slide, media) -> dict:
         "start": slide.start, "end": slide.end, "level": slide.level,
         "img": media.url(slide.image, urls.SCREEN, width=IMAGE_WIDTH) if slide.image else "",
         "qr": qr.qr_svg(slide.qr_url, border=4) if slide.qr_url else "",
+        **(dict(zip(("video", "poster"), media.video_urls(slide.video, urls.SCREEN))) if slide.video else {}),
     }
 
 

@@ -13,7 +13,7 @@ from kepu import urls
 from kepu.generate.content import plain_text
 from kepu.generate.components import WEEKDAYS, issue_label, time_text
 from kepu.loader import count_chars
-from kepu.model import Activity, Image, Issue, Panel, Site
+from kepu.model import Activity, Image, Issue, Panel, Site, Video
 from kepu.screen.settings import ScreenSettings, parse
 
 # What fits legibly on one slide at 52 px (text column about 20 characters
@@ -27,7 +27,7 @@ SENTENCE_END = "。！？；!?;"
 
 @dataclass(frozen=True)
 class Slide:
-    kind: str  # issue | panel | upcoming | recent | closing | notice | slogan
+    kind: str  # issue | panel | upcoming | recent | closing | notice | slogan | film
     key: str  # stable id, e.g. "panel-2026-11-p1"
     kicker: str
     title: str
@@ -43,6 +43,7 @@ class Slide:
     start: int = 0  # notice: shown from this instant (ms since the epoch) ...
     end: int = 0  # ... until this one; the browser compares with its clock
     level: str = ""  # notice: 提示 | 重要
+    video: Video | None = None  # film: played muted, for its length (capped)
 
     @property
     def reading_chars(self) -> int:
@@ -124,6 +125,10 @@ def duration(chars: int, has_qr: bool, s: ScreenSettings) -> int:
 def _finish(site: Site, s: ScreenSettings, slide: Slide) -> Slide:
     qr = urls.absolute(site.settings.site_url, slide.url) if slide.url is not None else ""
     draft = Slide(**{**slide.__dict__, "qr_url": qr})
+    if slide.kind == "film":  # as long as the film (capped), not the reading time
+        from kepu.screen.films import screen_seconds
+
+        return Slide(**{**draft.__dict__, "seconds": screen_seconds(slide.video.source)})
     return Slide(**{**draft.__dict__, "seconds": duration(draft.reading_chars, bool(qr), s)})
 
 
@@ -159,6 +164,12 @@ def recent_slide(site: Site, act: Activity) -> Slide:
                  shorten(act.title, TITLE_MAX), text=shorten(first_block(act.body), RECENT_TEXT_MAX),
                  facts=tuple(facts), image=activity_image(act), url=urls.activity(act), topics=act.topics,
                  color=topic.color if topic else "")
+
+
+def film_slides(parent: Slide, videos) -> list[Slide]:
+    """A short film of a panel or an activity, right after its slide."""
+    return [Slide("film", f"film-{parent.key}-{n}", "宣传短片", shorten(v.title or parent.title, TITLE_MAX), video=v,
+                  topics=parent.topics, color=parent.color) for n, v in enumerate(videos, start=1)]
 
 
 def closing_slide(site: Site) -> Slide:
@@ -247,12 +258,18 @@ def build_slides(site: Site, s: ScreenSettings | None = None, slogans=None) -> l
         if kind == "issue" and issue:
             slides.append(issue_slide(site, issue))
         elif kind == "panels" and issue:
-            slides += [panel_slide(site, issue, p) for p in issue.panels]
+            for p in issue.panels:
+                slides.append(panel_slide(site, issue, p))
+                slides += film_slides(slides[-1], p.videos)
         elif kind == "upcoming":
-            slides += [upcoming_slide(site, a) for a in site.upcoming[: s.upcoming_count]]
+            for a in site.upcoming[: s.upcoming_count]:
+                slides.append(upcoming_slide(site, a))
+                slides += film_slides(slides[-1], a.videos)
         elif kind == "recent":
-            with_photo = [a for a in reversed(site.past) if activity_image(a)]
-            slides += [recent_slide(site, a) for a in with_photo[: s.recent_count]]
+            with_photo = [a for a in reversed(site.past) if activity_image(a) or a.videos]
+            for a in with_photo[: s.recent_count]:
+                slides.append(recent_slide(site, a))
+                slides += film_slides(slides[-1], a.videos)
         elif kind == "closing":
             slides.append(closing_slide(site))
     return [_finish(site, s, sl) for sl in with_slogans(slides, slogans)]

@@ -101,11 +101,43 @@
     slot.innerHTML = '<p class="big">' + esc(text) + '</p>';
     slot.setAttribute('data-turn', sloganTurn);
   }
+  // a short film: the <video> gets its file only when its slide shows (one decoder at a time)
+  function renderFilm(slot, s) {
+    slot.className = 'slide off film';
+    slot.innerHTML = '<video muted playsinline preload="none"' + (s.poster ? ' poster="' + esc(s.poster) + '"' : '') +
+      '></video><p class="cap"><b>' + esc(s.kicker) + '</b> ' + esc(s.title) + '</p>';
+  }
+  function stopFilm(slot) {
+    var v = slot.querySelector('video');
+    if (!v) return;
+    v.onended = v.onerror = null;
+    v.pause();
+    v.removeAttribute('src');
+    try { v.load(); } catch (e) { /* releases the decoder */ }
+  }
+  function playFilm(slot, i) {
+    var v = slot.querySelector('video');
+    if (!v) return;
+    var done = function () {  // ended, or could not play (404, corrupt): the next slide, never a blank screen
+      v.onended = v.onerror = null;
+      if (gone || cur !== i || slots[front] !== slot || nightOn) return;
+      if (paused) return;
+      jobs.advance(Date.now());
+      schedule();
+    };
+    v.onended = done;
+    v.onerror = done;
+    v.src = slides[i].video;
+    var p = v.play();
+    if (p && p.catch) p.catch(function () { if (v.error) done(); });
+  }
   function render(slot, i) {
     var s = slides[i], h = '';
+    stopFilm(slot);
     slot.setAttribute('data-index', i);
     slot.setAttribute('data-day', today());
     if (s.kind === 'slogan') return renderSlogan(slot, i);
+    if (s.kind === 'film') return renderFilm(slot, s);
     h += '<div class="main"><p class="kicker">' + esc(s.kicker) + '</p><h1 class="title">' + esc(s.title) + '</h1>';
     if (s.text) h += '<p class="text">' + esc(s.text) + '</p>';
     if (s.facts.length) {
@@ -147,16 +179,20 @@
     void back.offsetWidth;  // start the fade from the hidden state
     back.classList.add('on');
     slots[front].classList.remove('on');
+    stopFilm(slots[front]);
     front = 1 - front;
     cur = i;
+    if (slides[i].kind === 'film') playFilm(back, i);
     root.setAttribute('data-slide', slides[i].key);
     dots();
     at('fadeEnd', now + FADE + 50);
     if (!paused) at('advance', now + seconds(i) * 1000);
   }
-  function seconds(i) { return interval || slides[i].seconds; }
+  // a film stays for its length (its end moves on earlier; 3 s of grace for a slow start)
+  function seconds(i) { return slides[i].kind === 'film' ? slides[i].seconds + 3 : interval || slides[i].seconds; }
   jobs.fadeEnd = function () {
     var old = slots[1 - front];
+    stopFilm(old);
     old.innerHTML = '';
     render(old, step(cur, 1));  // preload the next slide (and its image) while hidden
   };
@@ -188,7 +224,7 @@
       root.classList.toggle('night', n);
       if (n) {
         delete due.advance;
-        slots.forEach(function (s) { s.innerHTML = ''; s.removeAttribute('data-index'); });
+        slots.forEach(function (s) { stopFilm(s); s.innerHTML = ''; s.removeAttribute('data-index'); });
         if (pending) go(pending);
       } else {
         show(step(cur, 1), now);
@@ -356,6 +392,7 @@
     render(slots[front], cur);
     slots[front].classList.remove('off');
     slots[front].classList.add('on');
+    if (slides[cur].kind === 'film') playFilm(slots[front], cur);
     root.setAttribute('data-slide', slides[cur].key);
     dots();
     at('advance', now + seconds(cur) * 1000);
