@@ -715,3 +715,101 @@ def test_slogans_fit_in_two_lines_and_take_turns(browser, sloganed, w, h):
         next_slide(page)
     assert shown[:4] == [SLOGANS[0], SLOGANS[1], SLOGANS[2], SLOGANS[0]]  # every slogan gets its turn
     page.context.close()
+
+
+# ---- short films: muted, for their length, then the next slide; a broken film is skipped
+
+needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="需要 ffmpeg（Debian 的 ffmpeg 包，.ci/run 会安装）")
+
+
+def make_clip(path: Path, seconds: float, size: str = "320x180", rate: int = 10) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc=duration={seconds}:size={size}:rate={rate}",
+                    "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(path)],
+                   check=True, capture_output=True)
+    return path
+
+
+FILMS = {"安全": "![灭火器怎么用](videos/ext.mp4)", "健康": "![找不到的短片](videos/gone.mp4)",
+         "环保": "![损坏的短片](videos/bad.mp4)"}
+
+
+@pytest.fixture(scope="module")
+def filmed(built, tmp_path_factory):
+    root = tmp_path_factory.mktemp("film-site")
+    shutil.copytree(built["root"] / "bulletins", root / "bulletins")
+    shutil.copy(built["root"] / "mkdocs.yml", root / "mkdocs.yml")
+    text = ISSUE
+    for topic, film in FILMS.items():  # after each panel's first paragraph
+        head = text.index(f"## 【{topic}】")
+        end = text.index("\n", text.index("\n\n", head) + 2)
+        text = text[:end] + "\n\n" + film + text[end:]
+    (root / "bulletins" / "2026" / "2026-11.md").write_text(text, encoding="utf-8")
+    videos = root / "bulletins" / "2026" / "videos"
+    make_clip(videos / "ext.mp4", 2)
+    make_clip(videos / "gone.mp4", 2, size="160x90")
+    (videos / "bad.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40)  # corrupt
+    result = load_site(root, today=TODAY)
+    out = Output()
+    generate(result.site, out, Media(out))
+    docs = root / "docs"
+    write(out, docs)
+    slides = build_slides(result.site)
+    gone = [s for s in slides if s.kind == "film" and s.title == "找不到的短片"][0]
+    data = json.loads(re.search(r'id="kepu-screen-data">(.*?)</script>', out.files["screen/index.html"].decode(), re.S).group(1))
+    src = [d["video"] for d in data["slides"] if d["key"] == gone.key][0]
+    (docs / "screen" / src).resolve().unlink()  # a 404 on the server
+    with serve_dir(docs) as base:
+        yield {"origin": base.rstrip("/"), "slides": slides, "problems": [p.format() for p in result.problems.items]}
+
+
+def go_to(page, k: str) -> None:
+    for _ in range(40):
+        if key(page) == k:
+            return
+        page.keyboard.press("ArrowRight")
+    raise AssertionError(f"no slide {k}")
+
+
+FRONT = """() => { const s = document.querySelector('.slide.on'), v = s && s.querySelector('video');
+  return {key: document.documentElement.dataset.slide, text: s ? s.innerText.trim() : '',
+          video: v ? {muted: v.muted, paused: v.paused, t: v.currentTime, src: v.currentSrc, w: v.videoWidth} : null}; }"""
+
+
+@needs_ffmpeg
+def test_film_plays_muted_for_its_length_then_the_next_slide(browser, filmed):
+    assert any("bad.mp4" in p and "无法读取" in p for p in filmed["problems"])  # the checker said so
+    keys = [s.key for s in filmed["slides"]]
+    film = [s for s in filmed["slides"] if s.title == "灭火器怎么用"][0]
+    assert film.seconds == 2 and keys[keys.index(film.key) - 1].startswith("panel-")
+    errors: list[str] = []
+    page = open_screen(browser, filmed, errors=errors, paused=True)
+    go_to(page, film.key)
+    page.wait_for_timeout(1000)  # real time: the film plays on the media clock
+    f = page.evaluate(FRONT)
+    assert f["key"] == film.key and f["video"]["muted"] and not f["video"]["paused"] and f["video"]["t"] > 0.3
+    assert f["video"]["w"] == 320 and "灭火器怎么用" in f["text"]
+    page.wait_for_function(f"document.documentElement.dataset.slide !== '{film.key}'", timeout=4000)
+    after = page.evaluate(FRONT)
+    assert after["key"] == keys[keys.index(film.key) + 1] and after["text"]
+    assert page.evaluate("[...document.querySelectorAll('video')].every(v => !v.getAttribute('src'))")  # released
+    assert errors == []
+    page.context.close()
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("title", ["找不到的短片", "损坏的短片"])
+def test_broken_film_is_skipped_without_a_blank_screen(browser, filmed, title):
+    keys = [s.key for s in filmed["slides"]]
+    film = [s for s in filmed["slides"] if s.title == title][0]
+    page = open_screen(browser, filmed, paused=True)
+    go_to(page, keys[keys.index(film.key) - 1])
+    page.keyboard.press("ArrowRight")
+    seen = []
+    for _ in range(15):  # sample every 100 ms: always a slide with something on it
+        f = page.evaluate(FRONT)
+        assert f["text"], f
+        seen.append(f["key"])
+        page.wait_for_timeout(100)
+    assert seen[-1] == keys[keys.index(film.key) + 1], seen  # moved on by itself, within 1.5 s
+    page.context.close()
