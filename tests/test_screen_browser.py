@@ -813,3 +813,87 @@ def test_broken_film_is_skipped_without_a_blank_screen(browser, filmed, title):
         page.wait_for_timeout(100)
     assert seen[-1] == keys[keys.index(film.key) + 1], seen  # moved on by itself, within 1.5 s
     page.context.close()
+
+
+# ---- weak hardware: CPU slowed 4x, six hours of mocked time (kepu.bench.screen_soak runs it longer)
+
+def test_six_hours_on_a_slow_cpu_stay_flat_and_quiet(browser, built, capsys):
+    from kepu.bench.screen_soak import open_throttled, quiet_window, soak, summary_line
+
+    interval = 60  # a slide change a minute: 360 changes, 360 clock ticks and 72 polls in six hours
+    page, cdp = open_throttled(browser, f"{built['origin']}/screen/?interval={interval}&night=off", at=DAY)
+    quiet = quiet_window(page, cdp)
+    lines: list[str] = []
+    samples = soak(page, cdp, hours=6, interval=interval, slide_count=len(built["slides"]), report=lines.append)
+    with capsys.disabled():
+        print("\n[screen soak, CPU 4x slower]", f"quiet 50 s: {quiet}", *lines, sep="\n  ")
+    assert samples[-1]["simulated"] >= 6
+    # nothing is laid out or restyled while a slide stays (between minute ticks)
+    assert quiet["LayoutCount"] == 0 and quiet["RecalcStyleCount"] == 0, quiet
+    first, last = samples[1], samples[-1]
+    assert len({s["slide"] for s in samples}) == 1  # every sample on the same slide: comparable
+    assert last["DocumentNodes"] == first["DocumentNodes"]
+    assert last["JSEventListeners"] <= first["JSEventListeners"]
+    assert last["JSHeapUsedSize"] - first["JSHeapUsedSize"] < 1_000_000
+    hours = [(b["TaskDuration"] - a["TaskDuration"], b["LayoutCount"] - a["LayoutCount"])
+             for a, b in zip(samples[1:], samples[2:])]
+    cpu = [h[0] for h in hours]
+    assert max(cpu) < 3 * min(cpu) + 0.5, cpu  # CPU time per hour does not creep up (generous: shared CI machine)
+    changes = (samples[2]["simulated"] - samples[1]["simulated"]) * 3600 / interval
+    assert all(h[1] / changes <= 8 for h in hours), hours  # a few layouts per slide change, no more
+    page.context.close()
+
+
+@needs_ffmpeg
+def test_hundred_film_plays_keep_heap_and_dom_flat(browser, built, tmp_path_factory, capsys):
+    """Video slides do not leak decoders, elements or listeners (a 0.3 s film, 100 plays)."""
+    root = tmp_path_factory.mktemp("film-loop")
+    shutil.copytree(built["root"] / "bulletins", root / "bulletins")
+    shutil.copy(built["root"] / "mkdocs.yml", root / "mkdocs.yml")
+    issue = root / "bulletins" / "2026" / "2026-11.md"
+    issue.write_text(ISSUE.replace("厨余垃圾要沥干水分再投放。", "厨余垃圾要沥干水分再投放。\n\n![短片](videos/loop.mp4)"),
+                     encoding="utf-8")
+    make_clip(root / "bulletins" / "2026" / "videos" / "loop.mp4", 0.3, size="640x360", rate=25)
+    result = load_site(root, today=TODAY)
+    out = Output()
+    generate(result.site, out, Media(out))
+    write(out, root / "docs")
+    film = [s.key for s in build_slides(result.site) if s.kind == "film"][0]
+    with serve_dir(root / "docs") as base:
+        page = open_screen(browser, {"origin": base.rstrip("/")}, query="?topic=environment", paused=True)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        page.evaluate("""() => { window.__plays = 0;
+          document.addEventListener('playing', () => window.__plays++, true); }""")
+
+        def plays(n):  # go to the film, let it play to its end (real time), n times
+            for _ in range(n):
+                go_to(page, film)
+                page.wait_for_function(f"document.documentElement.dataset.slide !== '{film}'", timeout=5000)
+
+        def measure():
+            cdp.send("HeapProfiler.collectGarbage")
+            m = {x["name"]: x["value"] for x in cdp.send("Performance.getMetrics")["metrics"]}
+            return m["JSHeapUsedSize"], page.evaluate(NODES), m["JSEventListeners"], page.evaluate(
+                "document.querySelectorAll('video').length")
+
+        plays(10)  # warm up
+        go_to(page, film)
+        before = measure()
+        page.wait_for_function(f"document.documentElement.dataset.slide !== '{film}'", timeout=5000)
+        plays(100)
+        go_to(page, film)
+        after = measure()
+        count = page.evaluate("window.__plays")
+        with capsys.disabled():
+            print(f"\n[screen films] {count} plays: heap {before[0] / 1e6:.2f} -> {after[0] / 1e6:.2f} MB, "
+                  f"document nodes {before[1]} -> {after[1]}, listeners {before[2]:.0f} -> {after[2]:.0f}, "
+                  f"<video> elements {before[3]} -> {after[3]}")
+        assert count >= 111
+        assert after[0] - before[0] < 1_000_000
+        assert after[1] == before[1] and after[2] <= before[2] and after[3] == before[3] == 1
+        page.context.close()
+
+
+NODES = ("(() => { let n = 0; const w = document.createTreeWalker(document, NodeFilter.SHOW_ALL);"
+         " while (w.nextNode()) n++; return n; })()")
