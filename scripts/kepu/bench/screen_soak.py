@@ -118,7 +118,11 @@ def main(argv=None) -> int:
         def log_message(self, *a):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(args.site)))
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):  # the browser hung up (an aborted image): not news
+            pass
+
+    server = Server(("127.0.0.1", 0), partial(Quiet, directory=str(args.site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/screen/?interval={args.interval}&night=off"
     try:
