@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+import pytest
 from conftest import GOOD_ACTIVITY, GOOD_ISSUE, MKDOCS_YML
 
 from kepu import build, urls
@@ -158,3 +164,202 @@ def test_screen_is_wired_into_the_build():
     assert screen in build.GENERATORS
     assert {"kepu.screen:check_settings", "kepu.screen:check_panels"} <= set(SITE_CHECKS)
     assert urls.SCREEN == "screen/"
+
+
+# ---- notices (bulletins/notices/*.md, read by the loader into Site.notices)
+
+@dataclass(frozen=True)
+class Notice:  # the fields of kepu.model.Notice the screen reads
+    source: Path
+    slug: str
+    title: str
+    start: datetime
+    end: datetime
+    level: str
+    html: str
+    text: str
+
+
+CST = timezone(timedelta(hours=8))
+
+
+def notice(slug, level, start, end, title="明天停水", text="因管道检修，12月1日 8:00—18:00 停水，请提前储水。"):
+    return Notice(Path(f"bulletins/notices/{slug}.md"), slug, title, start, end, level, f"<p>{text}</p>", text)
+
+
+def test_notices_are_embedded_with_epoch_times_and_urgent_ones_as_a_band(site):
+    site.write(ISSUE, GOOD_ISSUE)
+    result = site.load()
+    water = notice("2026-12-01-water", "重要", datetime(2026, 12, 1, 8, 0, tzinfo=CST), datetime(2026, 12, 1, 18, 0, tzinfo=CST))
+    gas = notice("2026-11-29-gas", "紧急", datetime(2026, 11, 29, 9, 0, tzinfo=CST), datetime(2026, 11, 30, 12, 0, tzinfo=CST),
+                 title="燃气泄漏</script><b>", text="3号楼燃气检修，请勿使用明火。")
+    result.site.notices = (gas, water)
+    html = run(result.site).files["screen/index.html"].decode()
+    data = data_of(html)
+    kinds = [s["kind"] for s in data["slides"]]
+    assert kinds[0] == "notice" and kinds.count("notice") == 1  # 紧急 is not a slide
+    slide = data["slides"][0]
+    assert (slide["kicker"], slide["title"], slide["level"], slide["url"], slide["qr"]) == ("重要通知", "明天停水", "重要", "", "")
+    assert slide["start"] == int(water.start.timestamp() * 1000) and slide["end"] - slide["start"] == 10 * 3600 * 1000
+    assert dict(slide["facts"])["时间"] == "12月1日 08:00 至 18:00"
+    assert data["urgent"] == [{"key": "urgent-2026-11-29-gas", "title": "燃气泄漏</script><b>", "text": "3号楼燃气检修，请勿使用明火。",
+                               "start": int(gas.start.timestamp() * 1000), "end": int(gas.end.timestamp() * 1000)}]
+    assert "燃气泄漏</script>" not in html and "燃气泄漏\\u003c/script\\u003e" in html  # JSON-escaped in the page
+    s = parse(result.site.settings)
+    assert slide["seconds"] == duration(build_slides(result.site, s)[0].reading_chars, False, s)
+
+
+def test_without_notices_nothing_changes(site):
+    site.write(ISSUE, GOOD_ISSUE)
+    data = data_of(run(site.load().site).files["screen/index.html"].decode())
+    assert data["urgent"] == [] and "notice" not in [s["kind"] for s in data["slides"]]
+
+
+# ---- slogans (bulletins/slogans.yml)
+
+def test_slogans_are_read_checked_and_placed_every_few_content_slides(site):
+    from kepu.screen.slogans import MAX_WIDTH, PER_LINE
+
+    site.write(ISSUE, GOOD_ISSUE)
+    site.write("bulletins/slogans.yml", "# 标语\n- 科技创新、科学普及是实现创新发展的两翼\n- 讲科学、爱科学、学科学、用科学\n")
+    result = site.load()
+    assert not [p for p in result.problems.items if "slogans" in str(p.path)]
+    slides = build_slides(result.site)
+    assert [s.kind for s in slides] == ["issue", "panel", "panel", "slogan", "closing"]
+    assert slides[3].title == "科技创新、科学普及是实现创新发展的两翼" and 8 <= slides[3].seconds <= 12
+    data = data_of(run(result.site).files["screen/index.html"].decode())
+    assert data["slogans"] == ["科技创新、科学普及是实现创新发展的两翼", "讲科学、爱科学、学科学、用科学"]
+    assert (PER_LINE, MAX_WIDTH) == (12, 23)
+
+
+def test_bad_slogans_are_errors_with_line_and_maximum(site):
+    site.write(ISSUE, GOOD_ISSUE)
+    too_long = "科学普及是实现创新发展的两翼，科技创新也是实现创新发展的两翼"
+    site.write("bulletins/slogans.yml", f"- 讲科学、爱科学\n- {too_long}\n- 标语: 有冒号\n- \n")
+    problems = site.problems()
+    mine = [p for p in problems if p.startswith("bulletins/slogans.yml")]
+    assert any(p.startswith("bulletins/slogans.yml:2: 错误: 标语「" + too_long + "」有 30 字") and "23 字以内" in p
+               and "一行最多 12 字" in p for p in mine), mine
+    assert any(p.startswith("bulletins/slogans.yml:3: 错误: ") and "双引号" in p for p in mine), mine
+    assert any(p.startswith("bulletins/slogans.yml:4: 警告: 这一条标语是空的") for p in mine), mine
+    site.write("bulletins/slogans.yml", "标语: 讲科学\n")
+    assert any(p.startswith("bulletins/slogans.yml:1: 错误: slogans.yml 应该是标语的列表") for p in site.problems())
+    site.write("bulletins/slogans.yml", "- \"讲科学\n- 爱科学\n")
+    assert any(p.startswith("bulletins/slogans.yml:") and "格式错误" in p for p in site.problems())
+
+
+def test_slogans_need_no_file(site):
+    site.write(ISSUE, GOOD_ISSUE)
+    result = site.load()
+    assert "slogan" not in [s.kind for s in build_slides(result.site)]
+    assert data_of(run(result.site).files["screen/index.html"].decode())["slogans"] == []
+
+
+# ---- short films (宣传短片): ![标题](videos/x.mp4) in a panel or an activity
+
+needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None,
+                                  reason="需要 ffmpeg（Debian 的 ffmpeg 包，.ci/run 会安装）")
+
+
+def make_clip(path: Path, seconds: float = 2, codec: str = "libx264", size: str = "320x180") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc=duration={seconds}:size={size}:rate=10",
+                    "-c:v", codec, "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(path)], check=True, capture_output=True)
+    return path
+
+
+FILM_ISSUE = GOOD_ISSUE.replace("接种流感疫苗是预防流感最有效的手段。",
+                                "接种流感疫苗是预防流感最有效的手段。\n\n![流感疫苗小短片](videos/flu.mp4)")
+
+
+@needs_ffmpeg
+def test_film_slide_follows_its_panel_for_the_films_length_and_the_page_shows_controls(site):
+    from kepu.generate.issue_pages import render_issue
+
+    site.write(ISSUE, FILM_ISSUE)
+    make_clip(site.root / "bulletins/2026/videos/flu.mp4", 2)
+    result = site.load()
+    assert not [p for p in result.problems.items if "videos" in p.message or "短片" in p.message], result.problems.items
+    slides = build_slides(result.site)
+    kinds = [s.kind for s in slides]
+    assert kinds[:4] == ["issue", "panel", "film", "panel"]
+    film = slides[2]
+    assert (film.title, film.kicker, film.seconds, film.qr_url) == ("流感疫苗小短片", "宣传短片", 2, "")
+    out = run(result.site)
+    data = [d for d in data_of(out.files["screen/index.html"].decode())["slides"] if d["kind"] == "film"][0]
+    assert re.fullmatch(r"\.\./assets/generated/media/[0-9a-f]{16}\.mp4", data["video"])
+    assert re.fullmatch(r"\.\./assets/generated/media/[0-9a-f]{16}-poster\.jpg", data["poster"])
+    published = out.files[data["video"][3:]]
+    assert published == (site.root / "bulletins/2026/videos/flu.mp4").read_bytes()
+    assert out.files[data["poster"][3:]][:2] == b"\xff\xd8"  # a JPEG poster frame
+    issue = result.site.issues[0]
+    page = render_issue(result.site, issue, "2026/11/", Media(out))
+    assert re.search(r'<video class="kp-video" controls preload="none" playsinline src="\.\./\.\./assets/generated/media/'
+                     r'[0-9a-f]{16}\.mp4"[^>]* poster="[^"]+-poster\.jpg" aria-label="流感疫苗小短片"', page), page
+    assert "流感疫苗小短片</span>" in page  # the caption
+
+
+def film_messages(site, text: bytes | None = None, **clip) -> list[str]:
+    site.write(ISSUE, FILM_ISSUE)
+    path = site.root / "bulletins/2026/videos/flu.mp4"
+    if text is None:
+        make_clip(path, **clip)
+    else:
+        site.write("bulletins/2026/videos/flu.mp4", text)
+    return [p for p in site.problems() if "flu.mp4" in p]
+
+
+@needs_ffmpeg
+def test_film_checker_codec_container_corrupt_and_length(site):
+    assert film_messages(site) == []
+    hevc = film_messages(site, codec="libx265")
+    assert len(hevc) == 1 and hevc[0].startswith(f"{ISSUE}:12: 错误: 短片的视频编码是 H.265（HEVC）") and "H.264" in hevc[0]
+    fake = film_messages(site, b"this is not a film at all, only text renamed to .mp4")
+    assert len(fake) == 1 and "不是 MP4 视频" in fake[0] and ": 错误: " in fake[0]
+    good = make_clip(site.root / "tmp.mp4", 2).read_bytes()
+    broken = film_messages(site, good[:40])  # a copy that stopped early: the header only
+    assert len(broken) == 1 and "无法读取" in broken[0] and ": 错误: " in broken[0]
+    long = film_messages(site, seconds=130, size="64x36")
+    assert len(long) == 1 and ": 警告: " in long[0] and "只播放前 120 秒" in long[0]
+
+
+@needs_ffmpeg
+def test_film_checker_size_limits(site, monkeypatch):
+    from kepu.screen import films
+
+    monkeypatch.setattr(films, "MAX_BYTES", 5000)
+    monkeypatch.setattr(films, "ADVISED_BYTES", 2000)
+    films._probe.cache_clear()
+    big = film_messages(site, seconds=2)
+    assert len(big) == 1 and ": 错误: 短片太大" in big[0] and "100 MB" in big[0] and "50 MB 以内" in big[0] and "crf" in big[0]
+    monkeypatch.setattr(films, "MAX_BYTES", 10 ** 9)
+    films._probe.cache_clear()
+    assert any(": 警告: 短片有" in m and "50 MB" in m for m in film_messages(site, seconds=2))
+
+
+def test_film_checker_without_ffprobe_checks_the_container_and_warns(site, monkeypatch):
+    from kepu.screen import films
+
+    monkeypatch.setattr(films, "ffprobe", lambda: None)
+    monkeypatch.setattr(films.shutil, "which", lambda name: None)  # no ffmpeg for the poster either
+    films._probe.cache_clear()
+    site.write(ISSUE, FILM_ISSUE)
+    site.write("bulletins/2026/videos/flu.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 100)
+    msgs = [p for p in site.problems() if "flu.mp4" in p]
+    assert len(msgs) == 1 and ": 警告: 没有安装 ffprobe，无法检查短片的编码和时长" in msgs[0]
+    result = site.load()
+    film = [s for s in build_slides(result.site) if s.kind == "film"][0]
+    assert film.seconds == 120  # the cap; the browser moves on at the film's end
+    data = [d for d in data_of(run(result.site).files["screen/index.html"].decode())["slides"] if d["kind"] == "film"][0]
+    assert data["poster"] == ""
+    site.write("bulletins/2026/videos/flu.mp4", b"GIF89a not a film")
+    films._probe.cache_clear()
+    assert any(": 错误: 这个文件不是 MP4 视频" in p for p in site.problems())
+
+
+def test_other_video_formats_and_missing_films_are_errors(site):
+    site.write(ISSUE, FILM_ISSUE.replace("videos/flu.mp4", "videos/flu.mov"))
+    site.write("bulletins/2026/videos/flu.mov", b"\x00\x00\x00\x14ftypqt  ")
+    assert any(p.startswith(f"{ISSUE}:12: 错误: 短片「videos/flu.mov」是 MOV 格式") for p in site.problems())
+    site.write(ISSUE, FILM_ISSUE.replace("videos/flu.mp4", "videos/flu2.mp4"))
+    assert any(p.startswith(f"{ISSUE}:12: 错误: 找不到短片「videos/flu2.mp4」") for p in site.problems())

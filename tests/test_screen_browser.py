@@ -3,12 +3,16 @@ clock: timing, QR codes, legibility at TV sizes, self-containment, staying
 fresh without going blank, the night schedule, and memory over 1,000 slides."""
 from __future__ import annotations
 
+import copy
+import dataclasses
 import io
 import json
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from browser import browser as launch_chromium
@@ -574,3 +578,322 @@ def test_thousand_transitions_keep_memory_and_dom_flat(browser, built, capsys):
     assert nodes_after == nodes_before
     assert after["JSEventListeners"] <= before["JSEventListeners"]
     page.context.close()
+
+
+# ---- notices: the browser shows them from start to end by its own clock
+
+@dataclass(frozen=True)
+class Notice:  # the fields of kepu.model.Notice the screen reads
+    source: Path
+    slug: str
+    title: str
+    start: datetime
+    end: datetime
+    level: str
+    html: str
+    text: str
+
+
+def variant(built, tmp_path_factory, name: str, **attrs):
+    """The fixture site with extra model attributes (notices ...), generated and served."""
+    site = copy.copy(built["site"])
+    for k, v in attrs.items():
+        setattr(site, k, v)
+    out = Output()
+    generate(site, out, Media(out))
+    docs = tmp_path_factory.mktemp(name)
+    write(out, docs)
+    return docs, build_slides(site)
+
+
+def note(slug, level, start_s, end_s, title, text):
+    return Notice(Path(f"bulletins/notices/{slug}.md"), slug, title, DAY + timedelta(seconds=start_s),
+                  DAY + timedelta(seconds=end_s), level, f"<p>{text}</p>", text)
+
+
+NOTICES = (
+    note("gas", "紧急", 60, 300, "3号楼燃气泄漏抢修", "请勿使用明火，不要开关电器，听从工作人员指挥。"),
+    note("water", "重要", 120, 600, "明天停水", "因管道检修，12月1日 8:00—18:00 停水，请提前储水。"),
+    note("lift", "提示", 180, 185, "电梯保养", "2号楼电梯今天下午保养。"),
+)
+
+
+@pytest.fixture(scope="module")
+def noticed(built, tmp_path_factory):
+    docs, slides = variant(built, tmp_path_factory, "noticed", notices=NOTICES)
+    with serve_dir(docs) as base:
+        yield {"origin": base.rstrip("/"), "slides": slides}
+
+
+def band(page):
+    return page.evaluate("""() => { const b = document.getElementById('urgent'); if (b.hidden) return null;
+      const r = b.getBoundingClientRect(), s = document.querySelector('.slide.on').getBoundingClientRect();
+      return {text: b.innerText, box: [r.left, r.top, r.right, r.bottom], slideTop: s.top,
+              size: parseFloat(getComputedStyle(b).fontSize), color: getComputedStyle(b).color,
+              bg: getComputedStyle(b).backgroundColor}; }""")
+
+
+def until(page, dt: datetime) -> None:
+    run(page, t_ms(dt) - page.evaluate("Date.now()"))
+
+
+@pytest.mark.parametrize("w,h", [(1920, 1080), (1080, 1920)])
+def test_notices_appear_at_start_and_go_at_end_without_reload(browser, noticed, w, h):
+    errors: list[str] = []
+    loads: list[str] = []
+    page = open_screen(browser, noticed, w=w, h=h, errors=errors, paused=True)
+    page.on("framenavigated", lambda f: loads.append(f.url) if f == page.main_frame else None)
+    keys = [s.key for s in noticed["slides"]]
+    assert keys[0] == "notice-water" and "notice-gas" not in keys  # 紧急 is a band, not a slide
+    assert band(page) is None and not key(page).startswith("notice-")
+    until(page, DAY + timedelta(seconds=60.1))  # 紧急 starts: the band is there at once
+    b = band(page)
+    assert b and "紧急通知" in b["text"] and "3号楼燃气泄漏抢修" in b["text"] and "请勿使用明火" in b["text"]
+    assert inside(b["box"], (0.05 * w, 0.05 * h, 0.95 * w, 0.95 * h)) and b["box"][3] <= b["slideTop"] + 0.5
+    assert b["size"] >= 48 and contrast(b["color"], b["bg"]) >= 7
+    until(page, DAY + timedelta(seconds=120.1))  # 重要 starts: its slide comes at once
+    assert key(page) == "notice-water" and band(page)
+    assert "明天停水" in page.locator(".slide.on .title").inner_text()
+    assert "12月1日" in page.locator(".slide.on .text").inner_text()
+    seen = set()
+    for _ in range(2):  # the band stays on top of every slide
+        run(page, 20_000)
+        seen.add(key(page))
+        assert band(page), key(page)
+    until(page, DAY + timedelta(seconds=180.1))  # 提示 starts, shown at once ...
+    assert key(page) == "notice-lift"
+    until(page, DAY + timedelta(seconds=185.1))  # ... and ends while showing: the next slide follows
+    assert key(page) not in ("notice-lift", "") and page.locator(".slide.on .title").is_visible()
+    until(page, DAY + timedelta(seconds=300.1))  # 紧急 ends
+    assert band(page) is None
+    until(page, DAY + timedelta(seconds=600.1))  # 重要 ends
+    for _ in range(len(keys) + 1):
+        assert key(page) not in ("notice-water", "notice-lift")
+        run(page, 61_000)
+    assert loads == [] and errors == []
+    page.context.close()
+
+
+# ---- slogans: big type, at most two lines in both orientations, taking turns
+
+LONGEST = "科学普及要从娃娃抓起讲究" + "，" + "学科学用科学爱科学传"  # 23 wide, a comma that may not start line 2
+SLOGANS = ["科技创新、科学普及是实现创新发展的两翼", LONGEST, "讲科学、爱科学、学科学、用科学"]
+
+
+@pytest.fixture(scope="module")
+def sloganed(built, tmp_path_factory):
+    from kepu.screen.slides import width
+    from kepu.screen.slogans import MAX_WIDTH
+
+    assert width(LONGEST) == MAX_WIDTH
+    root = tmp_path_factory.mktemp("slogan-root")
+    (root / "bulletins").mkdir()
+    (root / "bulletins" / "slogans.yml").write_text("".join(f"- {s}\n" for s in SLOGANS), encoding="utf-8")
+    settings = dataclasses.replace(built["site"].settings, root=root)
+    docs, slides = variant(built, tmp_path_factory, "sloganed", settings=settings)
+    with serve_dir(docs) as base:
+        yield {"origin": base.rstrip("/"), "slides": slides}
+
+
+@pytest.mark.parametrize("w,h", [(1920, 1080), (1080, 1920)])
+def test_slogans_fit_in_two_lines_and_take_turns(browser, sloganed, w, h):
+    keys = [s.key for s in sloganed["slides"]]
+    places = [k for k in keys if k.startswith("slogan-")]
+    assert len(places) == 2 and keys.index(places[0]) == 3  # after every three content slides
+    page = open_screen(browser, sloganed, w=w, h=h, paused=True)
+    shown = []
+    for _ in range(2 * len(keys)):
+        if key(page).startswith("slogan-"):
+            m = page.evaluate("""() => { const p = document.querySelector('.slide.on .big'), r = p.getBoundingClientRect(),
+                cs = getComputedStyle(p); return {text: p.textContent, size: parseFloat(cs.fontSize),
+                lines: Math.round(r.height / parseFloat(cs.lineHeight)), box: [r.left, r.top, r.right, r.bottom],
+                color: cs.color, bg: getComputedStyle(document.documentElement).backgroundColor}; }""")
+            shown.append(m["text"])
+            assert m["lines"] <= 2, m
+            assert inside(m["box"], (0.05 * w, 0.05 * h, 0.95 * w, 0.95 * h)), m
+            assert m["size"] >= 78 and contrast(m["color"], m["bg"]) >= 7
+        next_slide(page)
+    assert shown[:4] == [SLOGANS[0], SLOGANS[1], SLOGANS[2], SLOGANS[0]]  # every slogan gets its turn
+    page.context.close()
+
+
+# ---- short films: muted, for their length, then the next slide; a broken film is skipped
+
+needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="需要 ffmpeg（Debian 的 ffmpeg 包，.ci/run 会安装）")
+
+
+def make_clip(path: Path, seconds: float, size: str = "320x180", rate: int = 10) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc=duration={seconds}:size={size}:rate={rate}",
+                    "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(path)],
+                   check=True, capture_output=True)
+    return path
+
+
+FILMS = {"安全": "![灭火器怎么用](videos/ext.mp4)", "健康": "![找不到的短片](videos/gone.mp4)",
+         "环保": "![损坏的短片](videos/bad.mp4)"}
+
+
+@pytest.fixture(scope="module")
+def filmed(built, tmp_path_factory):
+    root = tmp_path_factory.mktemp("film-site")
+    shutil.copytree(built["root"] / "bulletins", root / "bulletins")
+    shutil.copy(built["root"] / "mkdocs.yml", root / "mkdocs.yml")
+    text = ISSUE
+    for topic, film in FILMS.items():  # after each panel's first paragraph
+        head = text.index(f"## 【{topic}】")
+        end = text.index("\n", text.index("\n\n", head) + 2)
+        text = text[:end] + "\n\n" + film + text[end:]
+    (root / "bulletins" / "2026" / "2026-11.md").write_text(text, encoding="utf-8")
+    videos = root / "bulletins" / "2026" / "videos"
+    make_clip(videos / "ext.mp4", 2)
+    make_clip(videos / "gone.mp4", 2, size="160x90")
+    (videos / "bad.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40)  # corrupt
+    result = load_site(root, today=TODAY)
+    out = Output()
+    generate(result.site, out, Media(out))
+    docs = root / "docs"
+    write(out, docs)
+    slides = build_slides(result.site)
+    gone = [s for s in slides if s.kind == "film" and s.title == "找不到的短片"][0]
+    data = json.loads(re.search(r'id="kepu-screen-data">(.*?)</script>', out.files["screen/index.html"].decode(), re.S).group(1))
+    src = [d["video"] for d in data["slides"] if d["key"] == gone.key][0]
+    (docs / "screen" / src).resolve().unlink()  # a 404 on the server
+    with serve_dir(docs) as base:
+        yield {"origin": base.rstrip("/"), "slides": slides, "problems": [p.format() for p in result.problems.items]}
+
+
+def go_to(page, k: str) -> None:
+    for _ in range(40):
+        if key(page) == k:
+            return
+        page.keyboard.press("ArrowRight")
+    raise AssertionError(f"no slide {k}")
+
+
+FRONT = """() => { const s = document.querySelector('.slide.on'), v = s && s.querySelector('video');
+  return {key: document.documentElement.dataset.slide, text: s ? s.innerText.trim() : '',
+          video: v ? {muted: v.muted, paused: v.paused, t: v.currentTime, src: v.currentSrc, w: v.videoWidth} : null}; }"""
+
+
+@needs_ffmpeg
+def test_film_plays_muted_for_its_length_then_the_next_slide(browser, filmed):
+    assert any("bad.mp4" in p and "无法读取" in p for p in filmed["problems"])  # the checker said so
+    keys = [s.key for s in filmed["slides"]]
+    film = [s for s in filmed["slides"] if s.title == "灭火器怎么用"][0]
+    assert film.seconds == 2 and keys[keys.index(film.key) - 1].startswith("panel-")
+    errors: list[str] = []
+    page = open_screen(browser, filmed, errors=errors, paused=True)
+    go_to(page, film.key)
+    page.wait_for_timeout(1000)  # real time: the film plays on the media clock
+    f = page.evaluate(FRONT)
+    assert f["key"] == film.key and f["video"]["muted"] and not f["video"]["paused"] and f["video"]["t"] > 0.3
+    assert f["video"]["w"] == 320 and "灭火器怎么用" in f["text"]
+    page.wait_for_function(f"document.documentElement.dataset.slide !== '{film.key}'", timeout=4000)
+    after = page.evaluate(FRONT)
+    assert after["key"] == keys[keys.index(film.key) + 1] and after["text"]
+    assert page.evaluate("[...document.querySelectorAll('video')].every(v => !v.getAttribute('src'))")  # released
+    assert errors == []
+    page.context.close()
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("title", ["找不到的短片", "损坏的短片"])
+def test_broken_film_is_skipped_without_a_blank_screen(browser, filmed, title):
+    keys = [s.key for s in filmed["slides"]]
+    film = [s for s in filmed["slides"] if s.title == title][0]
+    page = open_screen(browser, filmed, paused=True)
+    go_to(page, keys[keys.index(film.key) - 1])
+    page.keyboard.press("ArrowRight")
+    seen = []
+    for _ in range(15):  # sample every 100 ms: always a slide with something on it
+        f = page.evaluate(FRONT)
+        assert f["text"], f
+        seen.append(f["key"])
+        page.wait_for_timeout(100)
+    assert seen[-1] == keys[keys.index(film.key) + 1], seen  # moved on by itself, within 1.5 s
+    page.context.close()
+
+
+# ---- weak hardware: CPU slowed 4x, six hours of mocked time (kepu.bench.screen_soak runs it longer)
+
+def test_six_hours_on_a_slow_cpu_stay_flat_and_quiet(browser, built, capsys):
+    from kepu.bench.screen_soak import open_throttled, quiet_window, soak, summary_line
+
+    interval = 60  # a slide change a minute: 360 changes, 360 clock ticks and 72 polls in six hours
+    page, cdp = open_throttled(browser, f"{built['origin']}/screen/?interval={interval}&night=off", at=DAY)
+    quiet = quiet_window(page, cdp)
+    lines: list[str] = []
+    samples = soak(page, cdp, hours=6, interval=interval, slide_count=len(built["slides"]), report=lines.append)
+    with capsys.disabled():
+        print("\n[screen soak, CPU 4x slower]", f"quiet 50 s: {quiet}", *lines, sep="\n  ")
+    assert samples[-1]["simulated"] >= 6
+    # nothing is laid out or restyled while a slide stays (between minute ticks)
+    assert quiet["LayoutCount"] == 0 and quiet["RecalcStyleCount"] == 0, quiet
+    first, last = samples[1], samples[-1]
+    assert len({s["slide"] for s in samples}) == 1  # every sample on the same slide: comparable
+    assert last["DocumentNodes"] == first["DocumentNodes"]
+    assert last["JSEventListeners"] <= first["JSEventListeners"]
+    assert last["JSHeapUsedSize"] - first["JSHeapUsedSize"] < 1_000_000
+    hours = [(b["TaskDuration"] - a["TaskDuration"], b["LayoutCount"] - a["LayoutCount"])
+             for a, b in zip(samples[1:], samples[2:])]
+    cpu = [h[0] for h in hours]
+    assert max(cpu) < 3 * min(cpu) + 0.5, cpu  # CPU time per hour does not creep up (generous: shared CI machine)
+    changes = (samples[2]["simulated"] - samples[1]["simulated"]) * 3600 / interval
+    assert all(h[1] / changes <= 8 for h in hours), hours  # a few layouts per slide change, no more
+    page.context.close()
+
+
+@needs_ffmpeg
+def test_hundred_film_plays_keep_heap_and_dom_flat(browser, built, tmp_path_factory, capsys):
+    """Video slides do not leak decoders, elements or listeners (a 0.3 s film, 100 plays)."""
+    root = tmp_path_factory.mktemp("film-loop")
+    shutil.copytree(built["root"] / "bulletins", root / "bulletins")
+    shutil.copy(built["root"] / "mkdocs.yml", root / "mkdocs.yml")
+    issue = root / "bulletins" / "2026" / "2026-11.md"
+    issue.write_text(ISSUE.replace("厨余垃圾要沥干水分再投放。", "厨余垃圾要沥干水分再投放。\n\n![短片](videos/loop.mp4)"),
+                     encoding="utf-8")
+    make_clip(root / "bulletins" / "2026" / "videos" / "loop.mp4", 0.3, size="640x360", rate=25)
+    result = load_site(root, today=TODAY)
+    out = Output()
+    generate(result.site, out, Media(out))
+    write(out, root / "docs")
+    film = [s.key for s in build_slides(result.site) if s.kind == "film"][0]
+    with serve_dir(root / "docs") as base:
+        page = open_screen(browser, {"origin": base.rstrip("/")}, query="?topic=environment", paused=True)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        page.evaluate("""() => { window.__plays = 0;
+          document.addEventListener('playing', () => window.__plays++, true); }""")
+
+        def plays(n):  # go to the film, let it play to its end (real time), n times
+            for _ in range(n):
+                go_to(page, film)
+                page.wait_for_function(f"document.documentElement.dataset.slide !== '{film}'", timeout=5000)
+
+        def measure():
+            cdp.send("HeapProfiler.collectGarbage")
+            m = {x["name"]: x["value"] for x in cdp.send("Performance.getMetrics")["metrics"]}
+            return m["JSHeapUsedSize"], page.evaluate(NODES), m["JSEventListeners"], page.evaluate(
+                "document.querySelectorAll('video').length")
+
+        plays(10)  # warm up
+        go_to(page, film)
+        before = measure()
+        page.wait_for_function(f"document.documentElement.dataset.slide !== '{film}'", timeout=5000)
+        plays(100)
+        go_to(page, film)
+        after = measure()
+        count = page.evaluate("window.__plays")
+        with capsys.disabled():
+            print(f"\n[screen films] {count} plays: heap {before[0] / 1e6:.2f} -> {after[0] / 1e6:.2f} MB, "
+                  f"document nodes {before[1]} -> {after[1]}, listeners {before[2]:.0f} -> {after[2]:.0f}, "
+                  f"<video> elements {before[3]} -> {after[3]}")
+        assert count >= 111
+        assert after[0] - before[0] < 1_000_000
+        assert after[1] == before[1] and after[2] <= before[2] and after[3] == before[3] == 1
+        page.context.close()
+
+
+NODES = ("(() => { let n = 0; const w = document.createTreeWalker(document, NodeFilter.SHOW_ALL);"
+         " while (w.nextNode()) n++; return n; })()")

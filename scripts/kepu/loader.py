@@ -15,7 +15,7 @@ from pathlib import Path
 from kepu import sanitize, schema
 from kepu.commands import command
 from kepu.config import Settings, load_settings
-from kepu.model import Activity, Image, Issue, Panel, Site
+from kepu.model import Activity, Image, Issue, Panel, Site, Video
 from kepu.problems import Problems
 from kepu.readers import body as body_reader
 from kepu.readers import frontmatter
@@ -27,6 +27,8 @@ ACTIVITY_NAME = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})-(.+)\.md$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR_DIR = re.compile(r"^[0-9]{4}$")
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".avif"}
+VIDEO_EXTS = {".mp4", ".m4v"}  # short films: MP4 (H.264), checked by kepu.screen.films
+OTHER_VIDEO_EXTS = {".mov", ".avi", ".mkv", ".webm", ".wmv", ".flv", ".3gp", ".mpg", ".mpeg", ".ts", ".rmvb"}
 OTHER_TEXT = {".markdown", ".txt", ".docx", ".doc", ".wps"}
 NAMING_FIX = "月刊命名为 2026-12.md，活动命名为 2026-12-05-fire-drill.md（日期-英文小写短名），放在对应年份的文件夹里"
 
@@ -36,6 +38,8 @@ NAMING_FIX = "月刊命名为 2026-12.md，活动命名为 2026-12-05-fire-drill
 SITE_CHECKS: list[str] = []
 SITE_CHECKS.append("kepu.images:check_images")  # photos: corrupt/too big/HEIC; print settings
 SITE_CHECKS += ["kepu.screen:check_settings", "kepu.screen:check_panels"]  # lobby screen: extra.screen, panel length
+SITE_CHECKS.append("kepu.screen:check_slogans")  # lobby screen: bulletins/slogans.yml
+SITE_CHECKS.append("kepu.screen:check_films")  # short films: MP4/H.264, size, length (ffprobe)
 SITE_CHECKS.append("kepu.limits:check_panels")  # robustness: panel size limit (file size etc. in read_source)
 
 
@@ -323,12 +327,13 @@ def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicR
             problems.error(path, raw.line, f"展板「{title or raw.heading}」没有正文", "在标题下面写上展板的文字")
         issue.panels.append(Panel(year, month, n, anchor, title or raw.heading, topic or "", raw.body, raw.line,
                                   body_chars=count_chars(raw.body)))
-    issue.images = _images(body.images, path, problems)
+    issue.images = _images(body.images, path, problems, issue.videos)
     if links is not None:
         links += [(path, link, {i.target for i in body.images}) for link in body.links]
     for n, panel in enumerate(issue.panels):  # each panel's own images, by line range
         end = issue.panels[n + 1].line if n + 1 < len(issue.panels) else float("inf")
         panel.images = [img for img in issue.images if panel.line < img.line < end]
+        panel.videos = [v for v in issue.videos if panel.line < v.line < end]
     return issue
 
 
@@ -367,7 +372,7 @@ def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: d
     _report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)
     act.body = fm.body.strip("\n")
     act.cover = _image(values.get("cover"), fm.fields.get("cover"), path, problems)
-    act.images = _images(body.images, path, problems)
+    act.images = _images(body.images, path, problems, act.videos)
     if links is not None:
         links += [(path, link, {i.target for i in body.images}) for link in body.links]
     if fm.present and not act.body.strip():
@@ -415,7 +420,8 @@ def _image(written: str | None, value, path: Path, problems: Problems) -> Image 
     return found[0] if found else None
 
 
-def _images(refs, path: Path, problems: Problems) -> list[Image]:
+def _images(refs, path: Path, problems: Problems, videos: list | None = None) -> list[Image]:
+    """The images of `refs`; short films (![标题](videos/x.mp4)) go to `videos` when given."""
     out: list[Image] = []
     bulletins = _bulletins_dir(path)
     for ref in refs:
@@ -441,15 +447,25 @@ def _images(refs, path: Path, problems: Problems) -> list[Image]:
             continue
         status, actual = exact_case_exists(bulletins, full.relative_to(bulletins))
         if status == "missing":
-            problems.error(path, ref.line, f"找不到图片「{target}」", _missing_file_fix(path, full, bulletins, "图片"))
+            what = "短片" if videos is not None and full.suffix.lower() in VIDEO_EXTS else "图片"
+            problems.error(path, ref.line, f"找不到{what}「{target}」", _missing_file_fix(path, full, bulletins, what))
             continue
         if status == "case":
             written = written_path(path, bulletins / actual)
             problems.error(path, ref.line, f"图片「{target}」的大小写和实际文件「{written}」不一致（在 Windows 上能显示，发布后会丢失）",
                            f"把路径改成 {written}")
             continue
-        if full.suffix.lower() not in IMAGE_EXTS:
-            problems.error(path, ref.line, f"「{target}」不是支持的图片格式", "使用 JPG、PNG、WebP 或 HEIC 图片")
+        suffix = full.suffix.lower()
+        if videos is not None and suffix in VIDEO_EXTS:
+            videos.append(Video(full, ref.target, ref.alt, ref.line))
+            continue
+        if videos is not None and suffix in OTHER_VIDEO_EXTS:
+            problems.error(path, ref.line, f"短片「{target}」是 {suffix[1:].upper()} 格式，电视盒子和手机不一定能播放",
+                           "转换成 MP4（H.264）格式再放进来，见志愿者指南「大厅大屏 → 宣传短片」")
+            continue
+        if suffix not in IMAGE_EXTS:
+            problems.error(path, ref.line, f"「{target}」不是支持的图片格式",
+                           "使用 JPG、PNG、WebP 或 HEIC 图片" + ("；短片用 MP4 格式" if videos is not None else ""))
             continue
         out.append(Image(full, ref.target, ref.alt, ref.line))
     return out

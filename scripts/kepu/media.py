@@ -42,6 +42,7 @@ class Media:
         self.cache = cache
         self.stats = Stats()  # this build's image work: a rebuild with nothing changed processes 0
         self._done: dict[str, Published] = {}
+        self._films: dict[str, tuple[str, str]] = {}
 
     def publish(self, image: Image) -> Published:
         key = str(image.source)
@@ -81,3 +82,41 @@ class Media:
             attrs.append(f'class="{cls}"')
         source = f'<source type="image/webp" srcset="{html.escape(webp)}" sizes="{html.escape(sizes)}">' if webp else ""
         return f'<picture class="kp-pic">{source}<img {" ".join(attrs)}></picture>'
+
+    # ---- short films (宣传短片): published as they are, beside the images, named by content hash
+
+    def publish_video(self, video) -> tuple[str, str]:
+        """(site-relative URL of the MP4, of its poster frame or "" when ffmpeg is not there)."""
+        key = str(video.source)
+        if key not in self._films:
+            import hashlib
+
+            from kepu.screen.films import poster_frame
+
+            data = video.source.read_bytes()
+            name = hashlib.sha256(data).hexdigest()[:16]
+            src = f"{MEDIA_DIR}{name}.mp4"
+            self.out.add(src, data)
+            poster = poster_frame(video.source)
+            if poster:
+                self.out.add(f"{MEDIA_DIR}{name}-poster.jpg", poster)
+            self._films[key] = (src, f"{MEDIA_DIR}{name}-poster.jpg" if poster else "")
+        return self._films[key]
+
+    def video_urls(self, video, page_url: str) -> tuple[str, str]:
+        """(film URL, poster URL or "") relative to `page_url`."""
+        src, poster = self.publish_video(video)
+        return urls.relative(page_url, src), urls.relative(page_url, poster) if poster else ""
+
+    def video(self, video, page_url: str, *, title: str = "") -> str:
+        """A <video> for a site page: controls, nothing downloaded before play (preload="none")."""
+        src, poster = self.video_urls(video, page_url)
+        label = title or video.title
+        attrs = ['controls', 'preload="none"', 'playsinline', f'src="{html.escape(src)}"',
+                 'style="display:block;width:100%;max-width:40rem;height:auto;aspect-ratio:16/9;background:#000"']
+        if poster:
+            attrs.append(f'poster="{html.escape(poster)}"')
+        if label:
+            attrs.append(f'aria-label="{escape.attr(label)}"')
+        return (f'<video class="kp-video" {" ".join(attrs)}>'
+                f'<a href="{html.escape(src)}">下载短片</a></video>')

@@ -25,6 +25,15 @@ class Image:
     line: int = 0
 
 
+@dataclass(frozen=True)
+class Video:
+    """A short film (宣传短片) in bulletins/, referenced like an image: ![标题](videos/x.mp4)."""
+    source: Path  # absolute path of the file in bulletins/
+    written: str  # the path as the volunteer wrote it
+    title: str = ""  # the text in ![...]
+    line: int = 0
+
+
 @dataclass
 class Panel:
     issue_year: int
@@ -37,6 +46,7 @@ class Panel:
     line: int
     body_chars: int = 0  # Chinese-relevant character count of the text
     images: list[Image] = field(default_factory=list)  # images in this panel's text, in order
+    videos: list[Video] = field(default_factory=list)  # films in this panel's text, in order
 
 
 @dataclass
@@ -52,6 +62,7 @@ class Issue:
     intro: str = ""
     panels: list[Panel] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
+    videos: list[Video] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -83,6 +94,7 @@ class Activity:
     cover: Image | None = None
     body: str = ""
     images: list[Image] = field(default_factory=list)
+    videos: list[Video] = field(default_factory=list)
 
     @property
     def key(self) -> str:

@@ -40,7 +40,7 @@ def render_activity(site: Site, act: Activity, media) -> str:
         parts.append(f'<figure class="kp-cover">{media.img(act.cover, url, alt=act.title, lazy=False)}</figure>\n\n')
     # the write-up's own headings are demoted to h3: an h2 above them keeps the outline without gaps
     parts.append("## 活动介绍 {#about}\n\n" if upcoming else "## 活动经过 {#report}\n\n")
-    parts.append(f'<div class="kp-writeup" markdown>\n\n{demote_headings(rewrite(act.body, act.source, act.images, url, site, media))}\n\n</div>\n')
+    parts.append(f'<div class="kp-writeup" markdown>\n\n{demote_headings(rewrite(act.body, act.source, act.images, url, site, media, act.videos))}\n\n</div>\n')
     parts.append(f'\n<p class="kp-meta"><a href="{urls.relative(url, urls.activity(act) + "print/")}">打印活动记录（一页 A4，可附在工作报告里）</a></p>\n')
     rel = related(site, act)
     if rel:

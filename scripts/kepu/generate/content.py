@@ -17,13 +17,20 @@ from kepu.readers import body as body_reader
 REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
 
-def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, site: Site, media) -> str:
+def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, site: Site, media, videos=()) -> str:
     """Images (inline, reference-style, raw <img>) become the published renditions;
     links to bulletin files become links to their pages. The same parser as the
     checker (readers.body.scan) finds them, so what the check accepted is what is rewritten."""
     by_written = {i.written.replace("\\", "/"): i for i in images}
 
+    films = {v.written.replace("\\", "/"): v for v in videos}
+
     def picture(written: str, alt: str, whole: str) -> str:
+        film = films.get(written.replace("\\", "/"))
+        if film is not None:  # a short film: ![标题](videos/x.mp4)
+            alt = " ".join(alt.split())
+            caption = f'<span class="kp-caption">{escape_text(alt)}</span>' if alt else ""
+            return f'<span class="kp-figure">{media.video(film, page_url, title=alt)}{caption}</span>'
         img = by_written.get(written.replace("\\", "/"))
         if img is None:  # remote (the check warned) stays; anything else the check rejected
             return whole if REMOTE.match(written) else ""

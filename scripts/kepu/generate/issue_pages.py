@@ -29,14 +29,14 @@ def render_issue(site: Site, issue: Issue, page_url: str, media, *, is_current: 
     if issue.cover:
         parts.append(f'<figure class="kp-cover">{media.img(issue.cover, page_url, alt=issue.title, lazy=False)}</figure>\n')
     if issue.intro.strip():
-        parts.append(f'<div class="kp-intro" markdown>\n\n{rewrite(issue.intro, issue.source, issue.images, page_url, site, media)}\n\n</div>\n')
+        parts.append(f'<div class="kp-intro" markdown>\n\n{rewrite(issue.intro, issue.source, issue.images, page_url, site, media, issue.videos)}\n\n</div>\n')
     parts.append(panel_cards(site, issue, page_url) + "\n")
     for p in issue.panels:
         t = site.topics.get(p.topic)
         parts.append(f'\n<section class="kp-panel" style="--kp-c:{t.color if t else "#888"}" markdown>\n\n'
                      f"## {e(p.title)} {{#{p.anchor}}}\n\n"
                      f'<p class="kp-panel__topic">{chip(site, p.topic, page_url)}<span>展板 {p.index}/{len(issue.panels)}</span></p>\n\n'
-                     f"{rewrite(p.body, issue.source, issue.images, page_url, site, media)}\n\n</section>\n")
+                     f"{rewrite(p.body, issue.source, issue.images, page_url, site, media, issue.videos)}\n\n</section>\n")
     idx = site.issues.index(issue)
     prev_i = site.issues[idx - 1] if idx > 0 else None
     next_i = site.issues[idx + 1] if idx + 1 < len(site.issues) else None

@@ -13,7 +13,7 @@ from kepu import urls
 from kepu.generate.content import plain_text
 from kepu.generate.components import WEEKDAYS, issue_label, time_text
 from kepu.loader import count_chars
-from kepu.model import Activity, Image, Issue, Panel, Site
+from kepu.model import Activity, Image, Issue, Panel, Site, Video
 from kepu.screen.settings import ScreenSettings, parse
 
 # What fits legibly on one slide at 52 px (text column about 20 characters
@@ -27,7 +27,7 @@ SENTENCE_END = "。！？；!?;"
 
 @dataclass(frozen=True)
 class Slide:
-    kind: str  # issue | panel | upcoming | recent | closing
+    kind: str  # issue | panel | upcoming | recent | closing | notice | slogan | film
     key: str  # stable id, e.g. "panel-2026-11-p1"
     kicker: str
     title: str
@@ -40,6 +40,10 @@ class Slide:
     color: str = ""  # topic accent (a stripe, never text)
     date: str = ""  # ISO date of an upcoming activity (countdown; hidden once past)
     seconds: int = 8
+    start: int = 0  # notice: shown from this instant (ms since the epoch) ...
+    end: int = 0  # ... until this one; the browser compares with its clock
+    level: str = ""  # notice: 提示 | 重要
+    video: Video | None = None  # film: played muted, for its length (capped)
 
     @property
     def reading_chars(self) -> int:
@@ -121,6 +125,10 @@ def duration(chars: int, has_qr: bool, s: ScreenSettings) -> int:
 def _finish(site: Site, s: ScreenSettings, slide: Slide) -> Slide:
     qr = urls.absolute(site.settings.site_url, slide.url) if slide.url is not None else ""
     draft = Slide(**{**slide.__dict__, "qr_url": qr})
+    if slide.kind == "film":  # as long as the film (capped), not the reading time
+        from kepu.screen.films import screen_seconds
+
+        return Slide(**{**draft.__dict__, "seconds": screen_seconds(slide.video.source)})
     return Slide(**{**draft.__dict__, "seconds": duration(draft.reading_chars, bool(qr), s)})
 
 
@@ -158,6 +166,12 @@ def recent_slide(site: Site, act: Activity) -> Slide:
                  color=topic.color if topic else "")
 
 
+def film_slides(parent: Slide, videos) -> list[Slide]:
+    """A short film of a panel or an activity, right after its slide."""
+    return [Slide("film", f"film-{parent.key}-{n}", "宣传短片", shorten(v.title or parent.title, TITLE_MAX), video=v,
+                  topics=parent.topics, color=parent.color) for n, v in enumerate(videos, start=1)]
+
+
 def closing_slide(site: Site) -> Slide:
     st = site.settings
     facts = [(k, v) for k, v in (("地址", shorten(st.community_address, 30)), ("电话", st.community_contact)) if v]
@@ -166,23 +180,99 @@ def closing_slide(site: Site) -> Slide:
                  facts=tuple(facts), url=urls.HOME)
 
 
-def build_slides(site: Site, s: ScreenSettings | None = None) -> list[Slide]:
+NOTICE_LEVELS = ("提示", "重要", "紧急")
+URGENT = "紧急"  # a band on top of every slide instead of a slide of its own
+NOTICE_KICKER = {"提示": "温馨提示", "重要": "重要通知", "紧急": "紧急通知"}
+NOTICE_COLOR = {"提示": "#7fd1ae", "重要": "#ff9f43", "紧急": "#ff6b6b"}
+BAND_TEXT_MAX = 60
+
+
+def notices(site: Site) -> tuple:
+    """The site's notices (kepu.model.Notice, from bulletins/notices/): those not
+    yet ended at build time, sorted by start. The browser decides which are showing."""
+    return tuple(getattr(site, "notices", ()) or ())
+
+
+def epoch_ms(moment) -> int:
+    return int(round(moment.timestamp() * 1000))
+
+
+def notice_when(site: Site, notice) -> str:
+    """「12月3日 08:00 至 18:00」 in the community's time zone."""
+    tz = site.settings.tz
+    a, b = notice.start.astimezone(tz), notice.end.astimezone(tz)
+    day = lambda d: f"{d.month}月{d.day}日"  # noqa: E731
+    end = f"{b:%H:%M}" if a.date() == b.date() else f"{day(b)} {b:%H:%M}"
+    return f"{day(a)} {a:%H:%M} 至 {end}"
+
+
+def notice_slide(site: Site, notice) -> Slide:
+    level = notice.level if notice.level in NOTICE_KICKER else "提示"
+    return Slide("notice", f"notice-{notice.slug}", NOTICE_KICKER[level], shorten(notice.title, TITLE_MAX),
+                 text=shorten(" ".join(notice.text.split()), TEXT_MAX), facts=(("时间", notice_when(site, notice)),),
+                 color=NOTICE_COLOR[level], start=epoch_ms(notice.start), end=epoch_ms(notice.end), level=level)
+
+
+def urgent_data(site: Site) -> list[dict]:
+    """紧急 notices for the band on top of every slide (shown while active)."""
+    return [{"key": f"urgent-{n.slug}", "title": n.title, "text": shorten(" ".join(n.text.split()), BAND_TEXT_MAX),
+             "start": epoch_ms(n.start), "end": epoch_ms(n.end)}
+            for n in notices(site) if n.level == URGENT]
+
+
+def with_slogans(slides: list[Slide], slogans) -> list[Slide]:
+    """A slogan slide after every few content slides (the browser rotates the
+    slogans through these places, so every slogan gets its turn)."""
+    from kepu.screen.slogans import EVERY
+
+    if not slogans or not slides:
+        return slides
+    out: list[Slide] = []
+    content = 0
+    for sl in slides:
+        out.append(sl)
+        if sl.kind != "notice":
+            content += 1
+            if content % EVERY == 0 and sl is not slides[-1]:
+                out.append(slogan_slide(slogans, len([x for x in out if x.kind == "slogan"])))
+    if not any(x.kind == "slogan" for x in out):
+        out.append(slogan_slide(slogans, 0))
+    return out
+
+
+def slogan_slide(slogans, n: int) -> Slide:
+    return Slide("slogan", f"slogan-{n + 1}", "", slogans[n % len(slogans)].text)
+
+
+def build_slides(site: Site, s: ScreenSettings | None = None, slogans=None) -> list[Slide]:
+    """The slides in order. `slogans`: from bulletins/slogans.yml when not given."""
     s = s or parse(site.settings)
-    slides: list[Slide] = []
+    if slogans is None:
+        from kepu.screen.slogans import load_slogans
+
+        slogans = load_slogans(site.settings.root)
+    # notices first: while one is active it opens every round (and is shown as soon as it starts)
+    slides: list[Slide] = [notice_slide(site, n) for n in notices(site) if n.level != URGENT]
     issue = site.current_issue
     for kind in s.slides:
         if kind == "issue" and issue:
             slides.append(issue_slide(site, issue))
         elif kind == "panels" and issue:
-            slides += [panel_slide(site, issue, p) for p in issue.panels]
+            for p in issue.panels:
+                slides.append(panel_slide(site, issue, p))
+                slides += film_slides(slides[-1], p.videos)
         elif kind == "upcoming":
-            slides += [upcoming_slide(site, a) for a in site.upcoming[: s.upcoming_count]]
+            for a in site.upcoming[: s.upcoming_count]:
+                slides.append(upcoming_slide(site, a))
+                slides += film_slides(slides[-1], a.videos)
         elif kind == "recent":
-            with_photo = [a for a in reversed(site.past) if activity_image(a)]
-            slides += [recent_slide(site, a) for a in with_photo[: s.recent_count]]
+            with_photo = [a for a in reversed(site.past) if activity_image(a) or a.videos]
+            for a in with_photo[: s.recent_count]:
+                slides.append(recent_slide(site, a))
+                slides += film_slides(slides[-1], a.videos)
         elif kind == "closing":
             slides.append(closing_slide(site))
-    return [_finish(site, s, sl) for sl in slides]
+    return [_finish(site, s, sl) for sl in with_slogans(slides, slogans)]
 
 
 def check_panels(site: Site, problems) -> None:
