@@ -23,6 +23,7 @@ EXTRA_KEYS = {
     "timezone": "时区，默认 Asia/Shanghai",
     "screen": "大屏（/screen/）设置",
     "print": "打印展板设置",
+    "engine": "生成网站用的引擎：mkdocs（默认）或 zensical",
 }
 # Keys Material for MkDocs itself reads under extra: (left alone).
 MATERIAL_EXTRA_KEYS = {"social", "generator", "analytics", "consent", "alternate", "version", "homepage",
@@ -40,6 +41,7 @@ class Settings:
     community_contact: str = ""
     first_issue: tuple[int, int] | None = None
     timezone: str = "Asia/Shanghai"
+    engine: str = ""  # extra.engine: "mkdocs" or "zensical" ("" = the default, kepu.engine.DEFAULT)
     extra: dict = field(default_factory=dict)  # raw extra: for sections other modules check
     extra_lines: dict = field(default_factory=dict)  # key path -> line
 
@@ -181,4 +183,14 @@ def load_settings(root: Path, problems: Problems) -> Settings:
             settings.timezone = tz
         except (ZoneInfoNotFoundError, ValueError):
             problems.error(path, lines["timezone"], f"extra.timezone「{tz}」不是有效的时区", "中国大陆写 Asia/Shanghai")
+    if "engine" in extra:
+        from kepu import engine
+
+        name = str(extra["engine"] or "").strip()
+        if name.lower() in engine.ENGINES:
+            settings.engine = name.lower()
+        else:
+            guess = engine.suggest(name)
+            problems.error(path, lines["engine"], f"extra.engine「{name}」不是 kepu 能用的网站引擎",
+                           (f"你是不是想写 {guess}？" if guess else "") + "可以写 mkdocs（默认）或 zensical，不需要就删掉这一行")
     return settings

@@ -5,20 +5,26 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import material
-
 from kepu.model import Topic
 from kepu.problems import Problems
 from kepu.readers import frontmatter
 from kepu.readers.source import read_source
 from kepu.schema import suggest
 
-ICONS_DIR = Path(material.__file__).parent / "templates" / ".icons"
+# The icons kepu can show (vendored from Material for MkDocs' Material Design Icons, Pictogrammers
+# Free License in data/icons/material/LICENSE): the default topics' and a curated set for community
+# science topics. Nothing imports `material` or `zensical` for data, so either engine works.
+ICONS_DIR = Path(__file__).resolve().parent / "data" / "icons"
 TOPIC_KEYS = ("id", "name", "aliases", "icon", "color", "description")
 TOPIC_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # an icon is a name from the icon sets that come with Material, never a path
 ICON_NAME = re.compile(r"^(?:material|octicons|simple|fontawesome/(?:brands|regular|solid))/[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def icon_names() -> list[str]:
+    """Every icon name kepu has (material/…), sorted."""
+    return sorted(f"{p.parent.name}/{p.stem}" for p in ICONS_DIR.glob("*/*.svg"))
 
 
 def icon_path(icon: str) -> Path | None:
@@ -100,11 +106,13 @@ def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
         icon = str(data.get("icon") or "material/tag").strip()
         if not ICON_NAME.match(icon):
             problems.error(path, lines.get("icon", line), f"图标「{icon}」不是图标名（不能写文件路径或网址）",
-                           "写 Material 图标名，例如 material/heart-pulse（可在 pictogrammers.com 查名字）")
+                           "写图标名，例如 material/heart-pulse；可以用的图标有：" + "、".join(icon_names()))
             icon = "material/tag"
         elif icon_path(icon) is None:
+            names = icon_names()
+            guess = suggest(icon, names)
             problems.error(path, lines.get("icon", line), f"找不到图标「{icon}」",
-                           "写 Material 图标名，例如 material/heart-pulse（可在 pictogrammers.com 查名字）")
+                           (f"你是不是想写 {guess}？" if guess else "") + "可以用的图标有：" + "、".join(names))
             icon = "material/tag"
         if tid in topics:
             problems.error(path, lines.get("id", line), f"专题 id「{tid}」重复了", "每个专题的 id 都要不同")

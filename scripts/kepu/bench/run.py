@@ -300,7 +300,8 @@ def bench(spec: CorpusSpec, *, rounds: int, work: Path, full: bool, log=print) -
         for kind in order:
             log(f"  第 {r + 1}/{rounds} 轮：{'kepu' if kind == 'kepu' else 'Material 博客插件'} …")
             if kind == "kepu":  # every measured round is a cold build, like a fresh CI machine
-                shutil.rmtree(com.kepu / ".cache", ignore_errors=True)
+                for cache in (".cache", ".kepu-cache"):  # the engine's and kepu's own
+                    shutil.rmtree(com.kepu / cache, ignore_errors=True)
             (kb if kind == "kepu" else bb).append(run_child(kind, [com.kepu if kind == "kepu" else com.blog]))
     rep = Report(spec, com, median_build(kb), median_build(bb),
                  site_stats(com.kepu / "site", kepu_pages(com.kepu / "site")),
