@@ -11,6 +11,7 @@
     python3 tasks.py report 2026            年度工作报告（PDF、Word 和照片压缩包）
     python3 tasks.py bench --quick          性能测试
     python3 tasks.py test                   运行全部测试（会另外安装测试用的依赖）
+    python3 tasks.py build --engine zensical   用 Zensical 生成网站（第一次会自动安装它）
 
 每个命令加 -h 可以看详细用法，例如 python3 tasks.py check -h。
 """
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("KEPU_VENV") or ROOT / ".venv")
 LOCK = ROOT / "requirements.lock"
 TEST_LOCK = ROOT / "requirements-test.lock"
+ZENSICAL_LOCK = ROOT / "requirements-zensical.lock"  # the optional engine (--engine zensical, extra.engine, tests)
 STAMP = VENV / "kepu-setup.txt"
 
 KEPU_COMMANDS = ("check", "new", "build", "serve", "stats", "print", "report", "bench")
@@ -60,12 +62,34 @@ def _installed() -> dict[str, str]:
     return {k: v.strip() for k, v in pairs}
 
 
-def setup(test: bool = False) -> Path:
+def wants_zensical(argv: list[str]) -> bool:
+    """Install the optional Zensical engine? For the tests, `--engine zensical` (or bench's `both`),
+    and a mkdocs.yml that sets `engine: zensical` under extra:."""
+    if argv[:1] == ["test"]:
+        return True
+    for i, arg in enumerate(argv):
+        if arg in ("--engine=zensical", "--engine=both") or (arg == "--engine" and argv[i + 1:i + 2] in (["zensical"], ["both"])):
+            return True
+    import re
+
+    root = ROOT
+    if "--root" in argv[:-1]:
+        root = Path(argv[argv.index("--root") + 1])
+    try:
+        text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^[ \t]+engine:[ \t]*[\"']?zensical[\"']?[ \t]*(#.*)?$", text, re.M | re.I) is not None
+
+
+def setup(test: bool = False, zensical: bool = False) -> Path:
     if sys.version_info < (3, 11):
         sys.exit("需要 Python 3.11 或更新的版本，当前是 %d.%d。" % sys.version_info[:2])
     want = {"runtime": _digest(LOCK)}
     if test:
         want["test"] = _digest(LOCK, TEST_LOCK)
+    if zensical:
+        want["zensical"] = _digest(LOCK, ZENSICAL_LOCK)
     py = venv_python()
     have = _installed() if py.exists() else {}
     if all(have.get(k) == v for k, v in want.items()):
@@ -85,6 +109,11 @@ def setup(test: bool = False) -> Path:
         subprocess.run(pip + ["install", "-r", str(LOCK), "-r", str(TEST_LOCK)], check=True)
         have["test"] = want["test"]
         STAMP.write_text("".join(f"{k} {v}\n" for k, v in have.items()))
+    if zensical and have.get("zensical") != want["zensical"]:
+        print("正在按 requirements-zensical.lock 安装 Zensical（可选的网站引擎）…", flush=True)
+        subprocess.run(pip + ["install", "-r", str(LOCK), "-r", str(ZENSICAL_LOCK)], check=True)
+        have["zensical"] = want["zensical"]
+        STAMP.write_text("".join(f"{k} {v}\n" for k, v in have.items()))
     return py
 
 
@@ -97,12 +126,14 @@ def main(argv: list[str]) -> int:
         print(f"没有「{cmd}」这个命令，可用的命令见上面。", file=sys.stderr)
         return 2
     try:
-        py = str(setup(test=cmd == "test"))
+        py = str(setup(test=cmd == "test", zensical=wants_zensical(argv)))
     except (subprocess.CalledProcessError, OSError) as exc:
         print(f"\n安装依赖没有成功（{exc}）。请检查网络连接后重新运行；一直不行时，把上面的信息发给技术志愿者。",
               file=sys.stderr)
         return 1
     if cmd == "setup":
+        if "zensical" in argv and "--engine" in argv:
+            print("Zensical 已安装，可以运行 " + ("py" if os.name == "nt" else "python3") + " tasks.py build --engine zensical。")
         return 0
     if cmd == "test":
         return run([py, "-m", "pytest", *argv[1:]])

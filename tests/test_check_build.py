@@ -330,7 +330,7 @@ def test_mkdocs_warning_is_mapped_to_the_bulletin_line_in_chinese(base, capsys):
     assert lines[0].startswith("bulletins/2026/2026-10.md:")
     lines = report_mkdocs_messages(base, ["Something else went wrong"], site)
     assert "Something" not in lines[0] and "技术志愿者" in lines[0]
-    assert "Something else went wrong" in (base / ".cache/kepu/mkdocs-warnings.log").read_text(encoding="utf-8")
+    assert "Something else went wrong" in (base / ".kepu-cache/logs/mkdocs-warnings.log").read_text(encoding="utf-8")
 
 
 def test_a_warning_the_check_missed_reaches_the_volunteer_as_path_line_in_chinese(tmp_path, monkeypatch, capsys):

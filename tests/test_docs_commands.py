@@ -207,13 +207,14 @@ def test_unknown_command_lists_the_commands(capsys):
 def venv() -> Path:
     """The installed environment running these tests, with tasks.py's stamp up to date (so the copies never install)."""
     path = Path(sys.prefix) if sys.prefix != sys.base_prefix else REPO / ".venv"
-    load_tasks(path).setup(test=True)
+    load_tasks(path).setup(test=True, zensical=True)  # `python3 tasks.py test` also installs Zensical (issue 15)
     return path
 
 
 def repo_copy(dest: Path) -> Path:
     copy_site(dest)
-    for name in ("tasks.py", "pyproject.toml", "requirements.lock", "requirements-test.lock", "README.md"):
+    for name in ("tasks.py", "pyproject.toml", "requirements.lock", "requirements-test.lock", "requirements-zensical.lock",
+                 "README.md"):
         shutil.copy(REPO / name, dest / name)
     shutil.copytree(REPO / "tests", dest / "tests", ignore=shutil.ignore_patterns("__pycache__"))
     return dest

@@ -37,7 +37,8 @@ def test_sources_are_watched(rel):
     # kepu's own outputs: the generated area of docs/ and its manifest, site/, caches
     "docs/index.md", "docs/2026/11/index.md", "docs/current/index.md", "docs/screen/index.html",
     "docs/assets/generated/img/a.webp", "docs/feed.xml", "docs/version.json", "docs/.generated-manifest.json",
-    "site/index.html", ".cache/kepu/preview/8000/build-1/index.html", ".cache/kepu/qr.json",
+    "site/index.html", ".kepu-cache/preview/8000/build-1/index.html", ".kepu-cache/qr.json", ".cache/objects.inv",
+    ".kepu-zensical-123.yml", "site.building/index.html",
     # editors' and kepu's temporary files
     "docs/guide/index.md.tmp", "bulletins/2026/.2026-11.md.swp", "bulletins/2026/2026-11.md~",
     "bulletins/2026/~$2026-11.docx", "bulletins/2026/4913", "bulletins/.git/index",

@@ -110,6 +110,9 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="有警告也不生成")
     s = sub.add_parser("serve", parents=[common], help="本地预览，修改 bulletins/ 后自动刷新")
     s.add_argument("--port", type=int, default=8000, metavar="端口", help="端口，默认 8000")
+    for cmd in (b, s):
+        cmd.add_argument("--engine", choices=["mkdocs", "zensical"], default=None,
+                         help="生成网站用的引擎：mkdocs 或 zensical；不写时用 mkdocs.yml 里的 extra.engine，默认 mkdocs")
 
     st = sub.add_parser("stats", parents=[common], help="打印年度统计（可复制到年终总结）")
     st.add_argument("--year", type=int, metavar="年份", help="年份，默认今年")
@@ -129,6 +132,8 @@ def make_parser() -> argparse.ArgumentParser:
     be = sub.add_parser("bench", parents=[common], help="性能测试：和 Material 博客插件对比")
     be.add_argument("--quick", action="store_true", help="快速模式（CI 用，一分钟内）")
     be.add_argument("--out", metavar="文件", help="把结果表格写到这个文件")
+    be.add_argument("--engine", choices=["mkdocs", "zensical", "both"], default="mkdocs",
+                    help="kepu 用哪个引擎生成：mkdocs（默认）、zensical，或 both（两个都测，并列比较）")
     return p
 
 
@@ -214,13 +219,13 @@ def cmd_new(args) -> int:
 def cmd_build(args) -> int:
     from kepu.build import build
 
-    return build(Path(args.root), today=_today(args.today), strict=args.strict)
+    return build(Path(args.root), today=_today(args.today), strict=args.strict, engine_name=args.engine)
 
 
 def cmd_serve(args) -> int:
     from kepu.serve import serve
 
-    return serve(Path(args.root), port=args.port, today=_today(args.today))
+    return serve(Path(args.root), port=args.port, today=_today(args.today), engine_name=args.engine)
 
 
 def cmd_stats(args) -> int:
@@ -275,7 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit:
         raise
     except Exception:  # an internal bug, not the volunteer's fault
-        log = Path(args.root) / ".cache" / "kepu-crash.log"
+        from kepu.engine import cache_dir
+
+        log = cache_dir(Path(args.root)) / "logs" / "crash.log"
         try:
             log.parent.mkdir(parents=True, exist_ok=True)
             log.write_text(traceback.format_exc(), encoding="utf-8")

@@ -35,6 +35,7 @@ class Settings:
     extra: dict = field(default_factory=dict)  # extra: as written (text, lists and dicts)
     extra_lines: dict = field(default_factory=dict)  # key under extra: -> line
     values: dict = field(default_factory=EXTRA.defaults)  # extra: checked and converted (kepu.schema.EXTRA)
+    engine: str = ""  # extra.engine: "mkdocs" or "zensical" ("" = the default, kepu.engine.DEFAULT)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -133,4 +134,5 @@ def load_settings(root: Path, problems: Problems) -> Settings:
     settings.community_contact = community["contact"] or ""
     settings.first_issue = settings.values["first_issue"]
     settings.timezone = settings.values["timezone"]
+    settings.engine = settings.values["engine"]
     return settings

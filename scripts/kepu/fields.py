@@ -399,7 +399,7 @@ class Colour(Field):
 
 
 ICON_NAME = re.compile(r"^(?:material|octicons|simple|fontawesome/(?:brands|regular|solid))/[a-z0-9]+(?:-[a-z0-9]+)*$")
-ICON_FIX = "写 Material 图标名，例如 material/heart-pulse（可在 pictogrammers.com 查名字）"
+ICON_FIX = "写图标名，例如 material/heart-pulse（可以用的图标见志愿者指南的「专题」一节）"
 
 
 class Icon(Field):
@@ -418,8 +418,11 @@ class Icon(Field):
             raise Invalid(f"图标「{_shown(text)}」不是图标名（不能写文件路径或网址）", ICON_FIX)
         if self.lookup:
             module, _, func = self.lookup.partition(":")
-            if getattr(import_module(module), func)(text) is None:
-                raise Invalid(f"找不到图标「{_shown(text)}」", ICON_FIX)
+            found = import_module(module)
+            if getattr(found, func)(text) is None:
+                names = getattr(found, "icon_names", lambda: [])()
+                raise Invalid(f"找不到图标「{_shown(text)}」",
+                              did_you_mean(text, names, "图标") if names else ICON_FIX)
         return text
 
     def rule(self) -> str:

@@ -4,7 +4,7 @@ Every referenced image is oriented by its EXIF flag, converted to sRGB,
 stripped of all metadata (GPS, camera, time), resized into a few widths
 (never upscaled) and written as WebP plus a JPEG (or PNG, for images with
 real transparency) fallback. Results are cached under
-`.cache/kepu/images/<key>/` in the site root, keyed by the source bytes and
+`.kepu-cache/images/<key>/` in the site root, keyed by the source bytes and
 the pipeline settings, so an unchanged photo is never processed twice.
 The originals in bulletins/ are only ever read.
 
@@ -39,7 +39,7 @@ PIPELINE_VERSION = "1"  # bump when the processing changes: invalidates the cach
 SETTINGS_KEY = f"v{PIPELINE_VERSION};w={','.join(map(str, WIDTHS))};q={WEBP_QUALITY},{JPEG_QUALITY};max={PUBLISH_LIMIT}"
 SUPPORTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "HEIF", "AVIF"}
 HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
-CACHE_DIR = Path(".cache") / "kepu" / "images"
+CACHE_DIR = Path(".kepu-cache") / "images"  # kepu.engine.CACHE_DIR: `zensical build --clean` empties .cache/
 
 FORMAT_NAMES = {"JPEG": "JPG", "MPO": "JPG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF", "HEIF": "HEIC",
                 "AVIF": "AVIF", "BMP": "BMP", "TIFF": "TIFF", "ICO": "ICO", "PSD": "PSD"}

@@ -5,7 +5,7 @@ code must hold an absolute URL that works when scanned from a poster.
 
 Choosing the best mask makes segno take ~3 ms a code; a ten-year site has
 over a thousand. Results are memoised, and the build keeps the memo on disk
-(`load_cache`/`save_cache`, .cache/kepu/qr.json) so a rebuild makes only
+(`load_cache`/`save_cache`, .kepu-cache/qr.json) so a rebuild makes only
 the codes for new URLs.
 """
 from __future__ import annotations

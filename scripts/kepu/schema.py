@@ -151,6 +151,8 @@ EXTRA_FIELDS = (
             fix="写成多行：screen: 换行后缩进两格写 night: 22:00-07:00 等"),
     Section("print", "打印", Schema("extra.print", PRINT_FIELDS, prefix="extra.print.", noun="设置"), "打印展板的设置，见[照片和打印](print.md)",
             fix="写成两行：print: 换行后缩进两格写 paper: A4"),
+    Choice("engine", "网站引擎", {"mkdocs": "MkDocs（默认）", "zensical": "Zensical（Material 的后继者）"},
+           "生成网站用的程序，见[换用 Zensical](zensical.md)", default="mkdocs", upper=True),
 )
 EXTRA = Schema("extra", EXTRA_FIELDS, prefix="extra.", noun="设置", unknown="warning", ignore=MATERIAL_EXTRA_KEYS)
 

@@ -1,7 +1,8 @@
 """`kepu serve`: a live preview that kepu serves itself.
 
 One worker thread rebuilds: kepu regenerates the generated area of docs/,
-MkDocs builds into a fresh folder under .cache/kepu/preview/, then the
+the site engine (MkDocs, or Zensical with --engine zensical) builds into a
+fresh folder under .kepu-cache/preview/, then the
 site search index is written, exactly as `kepu build` does. A file
 watcher (bulletins/, mkdocs.yml, hand-written docs/ and overrides/; never
 kepu's own outputs) waits for 0.5 s of quiet before starting a rebuild;
@@ -11,8 +12,8 @@ A small HTTP server on 127.0.0.1 serves the last good build under
 site_url's path. Into HTML pages it injects preview.js, which long-polls
 /__kepu/status: it reloads the page when a new good build is published
 and, while the content has errors, shows them (file:line, how to fix) over
-the last good version. Nothing here depends on MkDocs beyond the one
-`run_mkdocs` call, so another engine can replace it.
+the last good version. Nothing here depends on the engine beyond the one
+`engine.build` call.
 """
 from __future__ import annotations
 
@@ -87,10 +88,11 @@ def inject(html: bytes, build: int) -> bytes:
 class Preview:
     """The state the server shows and the worker changes: last good build and current problems."""
 
-    def __init__(self, root: Path, work: Path, today: date | None):
+    def __init__(self, root: Path, work: Path, today: date | None, engine_name: str = "mkdocs"):
         self.root = root
-        self.work = work  # .cache/kepu/preview/<port>/
+        self.work = work  # .kepu-cache/preview/<port>/
         self.today = today
+        self.engine = engine_name
         self.cond = threading.Condition()
         self.version = 0  # changes whenever anything below changes (long-poll clients wake up)
         self.build = 0  # number of the last good build (0: none yet)
@@ -176,8 +178,8 @@ class Preview:
         print(f"{what}（用时 {time.perf_counter() - t0:.1f} 秒），浏览器里打开的页面会自动刷新。", flush=True)
 
     def _build_once(self) -> tuple[list[Problem], Path | None]:
-        from kepu import search_index
-        from kepu.build import regenerate, run_mkdocs
+        from kepu import engine, search_index
+        from kepu.build import regenerate
 
         result, report = regenerate(self.root, today=self.today)  # prints the problems
         sys.stdout.flush()
@@ -186,7 +188,7 @@ class Preview:
             return problems, None
         folder = self.work / f"build-{self.build + 1}"
         shutil.rmtree(folder, ignore_errors=True)
-        if not run_mkdocs(self.root, folder):
+        if not engine.build(self.engine, self.root, folder, site=result.site):
             shutil.rmtree(folder, ignore_errors=True)
             return problems + [Problem("docs", 0, ERROR, "网站页面生成失败：docs/ 里手写的页面、overrides/ 或 mkdocs.yml 有问题",
                                        "看运行预览的窗口里的提示，改好保存后会自动重新生成")], None
@@ -209,15 +211,18 @@ def fingerprint(path: Path) -> str | None:
 
 
 def _crash(root: Path) -> Problem:
-    log = root / ".cache" / "kepu-crash.log"
+    from kepu.engine import CACHE_DIR, cache_dir
+
+    log = cache_dir(root) / "logs" / "crash.log"
+    shown = f"{CACHE_DIR}/logs/crash.log"
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(traceback.format_exc(), encoding="utf-8")
     except OSError:
         pass
-    print("kepu 内部出错了（这不是你的文件的问题）。请把 .cache/kepu-crash.log 发给技术志愿者。", flush=True)
-    return Problem(".cache/kepu-crash.log", 0, ERROR, "kepu 内部出错了（这不是你的文件的问题）",
-                   "请把 .cache/kepu-crash.log 发给技术志愿者；修改文件并保存后会再试一次")
+    print(f"kepu 内部出错了（这不是你的文件的问题）。请把 {shown} 发给技术志愿者。", flush=True)
+    return Problem(shown, 0, ERROR, "kepu 内部出错了（这不是你的文件的问题）",
+                   f"请把 {shown} 发给技术志愿者；修改文件并保存后会再试一次")
 
 
 # ------------------------------------------------------------------ HTTP
@@ -345,12 +350,19 @@ def start_watching(root: Path, preview: Preview):
 
 # ------------------------------------------------------------------ command
 
-def serve(root: Path, *, port: int = 8000, today: date | None = None) -> int:
+def serve(root: Path, *, port: int = 8000, today: date | None = None, engine_name: str | None = None) -> int:
+    from kepu import engine
     from kepu.config import load_settings
     from kepu.problems import Problems
 
     root = root.resolve()
-    base = load_settings(root, Problems(root)).base_path  # problems are reported by the first build
+    settings = load_settings(root, Problems(root))  # problems are reported by the first build
+    base = settings.base_path
+    try:
+        engine_name = engine.resolve(engine_name, settings)
+    except engine.EngineMissing as exc:
+        print(f"{exc.args[0]}\n预览没有启动。", flush=True)
+        return 1
     server, used = open_server(port, None)
     if server is None:
         print(f"端口 {port}–{port + PORT_TRIES - 1} 都被占用了，预览没有启动。可能已经开着一个预览窗口："
@@ -359,10 +371,10 @@ def serve(root: Path, *, port: int = 8000, today: date | None = None) -> int:
         return 1
     if used != port:
         print(f"端口 {port} 已被占用（可能另一个预览还开着），改用端口 {used}。", flush=True)
-    work = root / ".cache" / "kepu" / "preview" / str(used)
+    work = engine.cache_dir(root) / "preview" / str(used)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
-    preview = Preview(root, work, today)
+    preview = Preview(root, work, today, engine_name)
     server.RequestHandlerClass = make_handler(preview, base)
     print(f"预览地址：http://127.0.0.1:{used}{base}  （用浏览器打开；按 Ctrl+C 停止预览）", flush=True)
     print("正在生成预览…", flush=True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import material
-
 from kepu.model import Topic
 from kepu.problems import Problems
 from kepu.fields import ICON_NAME, guess_hint  # an icon is a name from the icon sets that come with Material, never a path
@@ -14,8 +12,16 @@ from kepu.readers import frontmatter
 from kepu.readers.source import read_source
 from kepu.schema import TOPIC, suggest
 
-ICONS_DIR = Path(material.__file__).parent / "templates" / ".icons"
+# The icons kepu can show (vendored from Material for MkDocs' Material Design Icons, Pictogrammers
+# Free License in data/icons/material/LICENSE): the default topics' and a curated set for community
+# science topics. Nothing imports `material` or `zensical` for data, so either engine works.
+ICONS_DIR = Path(__file__).resolve().parent / "data" / "icons"
 TOPIC_KEYS = tuple(f.name for f in TOPIC)
+
+
+def icon_names() -> list[str]:
+    """Every icon name kepu has (material/…), sorted."""
+    return sorted(f"{p.parent.name}/{p.stem}" for p in ICONS_DIR.glob("*/*.svg"))
 
 
 def icon_path(icon: str) -> Path | None:

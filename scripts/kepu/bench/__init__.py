@@ -5,4 +5,5 @@ from __future__ import annotations
 def cli_main(args) -> int:
     from kepu.bench.run import main
 
-    return main(quick=bool(getattr(args, "quick", False)), out=getattr(args, "out", None))
+    return main(quick=bool(getattr(args, "quick", False)), out=getattr(args, "out", None),
+                engine=getattr(args, "engine", None) or "mkdocs")

@@ -1,12 +1,14 @@
 """One measured build in a fresh interpreter (so peak memory is per build).
 
     python -m kepu.bench.child kepu  ROOT [ROOT ...]   kepu build of each site, one after another
+    python -m kepu.bench.child zensical ROOT [ROOT ...]  the same with the Zensical engine (kepu build --engine zensical)
     python -m kepu.bench.child blog  ROOT [ROOT ...]   mkdocs build of a Material blog-plugin site
     python -m kepu.bench.child check ROOT              kepu check only (load + check the model)
     python -m kepu.bench.child regen ROOT              check + generate only (what changed on disk)
 
 The last stdout line is `KEPU-BENCH {json}` with phase timings (seconds) and
-`rss_mb`, the peak resident memory of this process.
+`rss_mb`, the peak resident memory of this process plus that of its largest
+child (Zensical runs as a subprocess; both are alive while it builds).
 """
 from __future__ import annotations
 
@@ -26,17 +28,18 @@ PREFIX = "KEPU-BENCH "
 
 def peak_rss_mb() -> float:
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    kb += resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the engine subprocess, if any
     return kb / 1024
 
 
-def run_kepu(roots: list[Path]) -> dict:
+def run_kepu(roots: list[Path], engine: str = "mkdocs") -> dict:
     from kepu.build import Timings, build
 
     total = Timings()
     for root in roots:
         t = Timings()
         with contextlib.redirect_stdout(io.StringIO()):
-            code = build(root, today=TODAY, timings=t)
+            code = build(root, today=TODAY, timings=t, engine_name=engine)
         if code:
             raise SystemExit(f"kepu build failed for {root}")
         total.check += t.check
@@ -89,6 +92,8 @@ def main(argv: list[str]) -> int:
     t0 = time.perf_counter()
     if kind == "kepu":
         data = run_kepu(roots)
+    elif kind == "zensical":
+        data = run_kepu(roots, engine="zensical")
     elif kind == "blog":
         data = run_blog(roots)
     elif kind == "check":

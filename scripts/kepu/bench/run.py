@@ -300,7 +300,8 @@ def bench(spec: CorpusSpec, *, rounds: int, work: Path, full: bool, log=print) -
         for kind in order:
             log(f"  第 {r + 1}/{rounds} 轮：{'kepu' if kind == 'kepu' else 'Material 博客插件'} …")
             if kind == "kepu":  # every measured round is a cold build, like a fresh CI machine
-                shutil.rmtree(com.kepu / ".cache", ignore_errors=True)
+                for cache in (".cache", ".kepu-cache"):  # the engine's and kepu's own
+                    shutil.rmtree(com.kepu / cache, ignore_errors=True)
             (kb if kind == "kepu" else bb).append(run_child(kind, [com.kepu if kind == "kepu" else com.blog]))
     rep = Report(spec, com, median_build(kb), median_build(bb),
                  site_stats(com.kepu / "site", kepu_pages(com.kepu / "site")),
@@ -467,15 +468,45 @@ def failed_size_budgets(rep: Report) -> list[Budget]:
     return [b for b in rep.budgets if b.size and b.ok is False and not b.known]
 
 
-def main(*, quick: bool, out: str | None = None, keep: str | None = None) -> int:
+# ---------------------------------------------------------------- engines (MkDocs and Zensical)
+
+def engines(spec: CorpusSpec, work: Path, *, rounds: int, log=print) -> str:
+    """kepu build of one corpus with each engine, cold (no caches), alternating; a Markdown table
+    of wall time, the engine's share and peak memory (kepu's process plus the engine's subprocess)."""
+    com = write_corpus(CorpusSpec(**{**spec.__dict__, "blog": False}), work / "engines")[0]
+    runs: dict[str, list[Build]] = {"kepu": [], "zensical": []}
+    for r in range(rounds):
+        for kind in (("kepu", "zensical") if r % 2 == 0 else ("zensical", "kepu")):
+            log(f"  引擎对比 第 {r + 1}/{rounds} 轮：{'MkDocs' if kind == 'kepu' else 'Zensical'} …")
+            for cache in (".cache", ".kepu-cache"):
+                shutil.rmtree(com.kepu / cache, ignore_errors=True)
+            runs[kind].append(run_child(kind, [com.kepu]))
+    lines = [f"引擎对比（同一份语料：{com.issues} 期月刊、{com.activities} 场活动，冷启动，{rounds} 轮取中位数）：", "",
+             "| 引擎 | 完整生成（墙钟时间） | 其中引擎 | 峰值内存（含引擎子进程） |", "|---|---|---|---|"]
+    for kind, name in (("kepu", "MkDocs + Material"), ("zensical", "Zensical")):
+        b = median_build(runs[kind])
+        lines.append(f"| {name} | {_s(b.wall)} 秒 | {_s(b.phases.get('mkdocs', 0))} 秒 | {b.rss_mb:.0f} MB |")
+    return "\n".join(lines) + "\n"
+
+
+def main(*, quick: bool, out: str | None = None, keep: str | None = None, engine: str = "mkdocs") -> int:
     spec = QUICK if quick else FULL
+    if engine != "mkdocs":
+        from kepu import engine as engines_mod
+
+        if not engines_mod.available("zensical"):
+            print(f"kepu bench: 错误: {engines_mod.missing_message('zensical')}", file=sys.stderr)
+            return 2
     work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="kepu-bench-"))
     if keep:
         shutil.rmtree(work, ignore_errors=True)
     t0 = time.perf_counter()
+    engine_table = ""
     try:
         rep = bench(spec, rounds=1 if quick else 3, work=work, full=not quick,
                     log=lambda m: print(m, file=sys.stderr, flush=True))
+        if engine != "mkdocs":  # --engine zensical / both: the same corpus with each engine
+            engine_table = engines(spec, work, rounds=1 if quick else 3, log=lambda m: print(m, file=sys.stderr, flush=True))
     except RuntimeError as exc:
         print(f"kepu bench: 错误: 测试用的网站没有生成成功 — 先运行 {command('build')} 确认项目本身能生成。详细信息：\n{exc}",
               file=sys.stderr)
@@ -483,7 +514,7 @@ def main(*, quick: bool, out: str | None = None, keep: str | None = None) -> int
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
-    text = render(rep)
+    text = render(rep) + ("\n" + engine_table if engine_table else "")
     text += f"\n（{'快速模式' if quick else '完整模式'}，本次测试共用 {time.perf_counter() - t0:.0f} 秒；时间是噪声，看比值。）\n"
     print(text)
     if out:
