@@ -422,7 +422,8 @@ class Icon(Field):
             if getattr(found, func)(text) is None:
                 names = getattr(found, "icon_names", lambda: [])()
                 raise Invalid(f"找不到图标「{_shown(text)}」",
-                              did_you_mean(text, names, "图标") if names else ICON_FIX)
+                              (guess_hint(suggest(text, names)) + "可以用的图标有：" + "、".join(names))
+                              if names else ICON_FIX)
         return text
 
     def rule(self) -> str:
