@@ -124,7 +124,7 @@ def test_article_sections_reads_only_the_article_text():
     </article><footer>页脚 不要</footer></body></html>"""
     docs = search_index.article_sections(html, "about/", "说明")
     assert [(d["u"], d["t"], d["m"]) for d in docs] == [
-        ("about/", "关于", "说明"), ("about/#how", "怎么用", "说明 · 关于"), ("about/", "没有 id", "说明 · 关于")]
+        ("about/", "关于", ""), ("about/#how", "怎么用", "关于"), ("about/", "没有 id", "关于")]
     assert docs[0]["x"] == "开头一段 & 说明。"
     assert docs[1]["x"] == "第一段 甲 乙 小标题 小节 换行 <br>"  # blocks apart, headings below ## stay in their section
     assert docs[2]["x"] == "单元格 二"

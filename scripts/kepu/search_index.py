@@ -227,11 +227,11 @@ def article_sections(html: str, url: str, kind: str) -> list[dict]:
     intro = clean(" ".join(" ".join(text) for lvl, _, _, text in parser.sections if lvl < 2))
     if not title and not intro and len(parser.sections) == 1:
         return []  # no article region: not a page we can read
-    docs = [{"u": url, "t": title or url, "k": kind, "d": "", "m": kind, "p": [], "x": intro}]
+    docs = [{"u": url, "t": title or url, "k": kind, "d": "", "m": "", "p": [], "x": intro}]
     for level, anchor, heading, text in parser.sections:
         if level == 2 and clean(heading):
             docs.append({"u": url + (f"#{anchor}" if anchor else ""), "t": clean(heading), "k": kind, "d": "",
-                         "m": f"{kind} · {title}" if title else kind, "p": [], "x": clean(text)})
+                         "m": title, "p": [], "x": clean(text)})
     return docs
 
 

@@ -222,7 +222,7 @@
     var h = el('span', cls + '__title');
     h.appendChild(marked(d.t, words));
     a.appendChild(h);
-    var meta = [d.k, d.m].concat(d.p || []).filter(Boolean).join(' · ');
+    var meta = [d.k, d.m].concat(d.p || []).filter(function (x, i, all) { return x && all.indexOf(x) === i; }).join(' · ');
     a.appendChild(el('span', cls + '__meta', meta));
     var p = el('span', cls + '__text');
     p.appendChild(marked(snippet(d.x, words, size), words));
