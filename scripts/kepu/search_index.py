@@ -185,11 +185,11 @@ class _Article(HTMLParser):
             if tag == "br":
                 self._text(" ")
             return
-        if tag == "article":
-            self.depth += 1
         if self.skip or tag in self.SKIP or any(c in (a.get("class") or "").split() for c in self.SKIP_CLASS):
             self.skip += 1
             return
+        if tag == "article":
+            self.depth += 1
         if tag in ("h1", "h2"):
             self.sections.append([int(tag[1]), a.get("id") or "", [], []])
             self.heading = self.sections[-1][2]
