@@ -295,8 +295,7 @@ def test_less_than_and_greater_than_survive_in_every_view(hostile):
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
     # search
     meta = json.loads((site / "search" / "meta.json").read_text(encoding="utf-8"))
-    docs = [d for chunk in sorted((site / "search" / meta["v"]).glob("d*.json"))
-            for d in json.loads(chunk.read_text(encoding="utf-8"))]
+    docs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((site / "search" / meta["v"]).glob("d*.json"))]
     texts = [d["x"] for d in docs]  # plain text: search.js inserts it as text nodes, never as HTML
     titles = [d["t"] for d in docs]
     assert any(LT in t for t in texts)

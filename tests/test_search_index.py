@@ -15,9 +15,7 @@ from kepu.search_index import keys, normalize
 def load_index(site_dir):
     folder = site_dir / "search"
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    docs = []
-    for n in range((meta["docs"] + meta["chunk"] - 1) // meta["chunk"]):
-        docs += json.loads((folder / meta["v"] / f"d{n}.json").read_text(encoding="utf-8"))
+    docs = [json.loads((folder / meta["v"] / f"d{n}.json").read_text(encoding="utf-8")) for n in range(meta["docs"])]
     shards = [json.loads((folder / meta["v"] / f"s{n}.json").read_text(encoding="utf-8")) for n in range(meta["shards"])]
     return meta, docs, shards
 
@@ -57,10 +55,7 @@ def test_every_key_of_every_document_points_back_to_it(built):
         d = docs[n]
         title_keys = keys(normalize(d["t"]))
         for k in keys(normalize(d["t"] + " " + d["x"])):
-            ids, v = [], 0
-            for step in shards[search_index.shard_of(k, meta["shards"])][k]:
-                v += step
-                ids.append(v)
+            ids = search_index.decode(shards[search_index.shard_of(k, meta["shards"])][k])
             assert n * 2 + (k in title_keys) in ids, k
 
 
@@ -95,3 +90,96 @@ def test_search_page_is_generated_and_works_without_javascript_as_links(built):
     assert 'action="./search/"' in form and 'method="get"' in form
     assert re.search(r'<input[^>]*name="q"[^>]*aria-label="[^"]+"', home)  # labelled
     assert "search_index.json" not in home and "search.js" in home  # loaded on demand only
+
+
+def test_hand_written_pages_are_searchable_by_section_as_guide_or_note(built):
+    """docs/guide/… and docs/about/ are read from the finished HTML (the article region any
+    Material-template engine renders), one document per ## section, typed 指南 or 说明."""
+    _, docs, _ = load_index(built / "site")
+    by_url = {d["u"]: d for d in docs}
+    guide = by_url["guide/"]
+    assert guide["k"] == "指南" and guide["t"] == "志愿者指南：怎么写月刊和活动"
+    section = by_url["guide/#issue"]  # ## 月刊怎么写 {#issue}
+    assert section["t"] == "月刊怎么写" and section["k"] == "指南" and "志愿者指南" in section["m"]
+    assert "bulletins/2026/2026-11.md" in section["x"] and "<code>" not in section["x"]
+    assert 'id="issue"' in (built / "site" / "guide" / "index.html").read_text(encoding="utf-8")
+    assert by_url["about/"]["k"] == "说明" and by_url["about/"]["t"] == "关于科普橱窗"
+    assert any(u.startswith("guide/preview/#") for u in by_url)
+    model = [d for d in docs if d["k"] not in ("指南", "说明")]
+    assert docs[:len(model)] == model  # the model's documents first, newest first; pages after them
+    html = (built / "site" / "search" / "index.html").read_text(encoding="utf-8")
+    kind = re.search(r'<select id="kp-search-kind".*?</select>', html, re.S)[0]
+    assert '<option value="指南">' in kind and '<option value="说明">' in kind
+
+
+def test_article_sections_reads_only_the_article_text():
+    html = """<html><body><nav>菜单 不要</nav>
+    <article class="md-content__inner md-typeset">
+      <a class="md-content__button" href="#">编辑此页</a>
+      <h1 id="t">关于<a class="headerlink" href="#t">¶</a></h1><p>开头一段 &amp; 说明。</p>
+      <script>var 不要 = 1;</script>
+      <h2 id="how">怎么用</h2><p>第一段</p><ul><li>甲</li><li>乙</li></ul>
+      <h3 id="sub">小标题</h3><p>小节<br>换行 &lt;br&gt;</p>
+      <h2>没有 id</h2><table><tr><td>单元格</td><td>二</td></tr></table>
+    </article><footer>页脚 不要</footer></body></html>"""
+    docs = search_index.article_sections(html, "about/", "说明")
+    assert [(d["u"], d["t"], d["m"]) for d in docs] == [
+        ("about/", "关于", ""), ("about/#how", "怎么用", "关于"), ("about/", "没有 id", "关于")]
+    assert docs[0]["x"] == "开头一段 & 说明。"
+    assert docs[1]["x"] == "第一段 甲 乙 小标题 小节 换行 <br>"  # blocks apart, headings below ## stay in their section
+    assert docs[2]["x"] == "单元格 二"
+    assert search_index.article_sections("<html><p>没有正文区</p></html>", "x/", "说明") == []
+    assert search_index.page_url("guide/index.md") == "guide/" and search_index.page_url("guide/preview.md") == "guide/preview/"
+    assert search_index.page_url("performance.md") == "performance/" and search_index.page_url("index.md") == ""
+
+
+def test_postings_are_compact_varints_and_filters_are_keys():
+    values = [0, 1, 2, 31, 32, 33, 1000, 1001, 40000]
+    text = search_index.encode(values)
+    assert search_index.decode(text) == values
+    assert len(search_index.encode([2 * n for n in range(100)])) == 100  # a delta below 32 is one character
+    assert json.dumps(text) == f'"{text}"'  # nothing to escape in JSON
+    docs = [{"t": "防诈", "x": "冒充客服", "k": "展板", "d": "2026-11", "p": ["反诈法治"]},
+            {"t": "指南", "x": "客服", "k": "指南", "d": "", "p": []}]
+    post = search_index.postings(docs)
+    assert post["k:展板"] == [0] and post["y:2026"] == [0] and post["p:反诈法治"] == [0] and post["k:指南"] == [2]
+    assert post["客服"] == [0, 2] and post["防诈"] == [1]  # doc*2 + in title
+    assert not any(k.startswith("y:") and 2 in v for k, v in post.items())  # no date, no year key
+
+
+def test_a_query_fetches_the_documents_it_shows_not_whole_chunks(built):
+    folder = built / "site" / "search"
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    plan = search_index.fetch_plan(folder, "安全")
+    docs = [f for f in plan if re.search(r"/d\d+\.json$", f)]
+    assert len(docs) == search_index.BATCH  # the example has more than 20 documents with 安全
+    assert len(search_index.fetch_plan(folder, "安全", limit=search_index.DROPDOWN)) == 1 + 1 + search_index.DROPDOWN
+    assert len([f for f in plan if re.search(r"/s\d+\.json$", f)]) == 1  # one key, one shard
+    filtered = search_index.fetch_plan(folder, "安全", filters={"kind": "活动", "year": "2026"})
+    ids = [int(m[1]) for f in filtered if (m := re.search(r"/d(\d+)\.json$", f))]
+    _, docs_all, _ = load_index(built / "site")
+    assert ids and all(docs_all[i]["k"] == "活动" and docs_all[i]["d"].startswith("2026") for i in ids)
+    assert not (folder / meta["v"] / "f.json").exists()
+
+
+def test_bytes_per_query_do_not_grow_with_the_corpus(tmp_path):
+    """The design behind the bench's budgets: a query downloads its keys' shards (kept ~2 KB by
+    doubling their number) and the 20 documents it shows, so its cost stops growing once a query
+    has 20 candidates, while the blog plugin's index grows with every post. Model only, no MkDocs."""
+    from kepu.bench import run
+    from kepu.bench.corpus import TODAY, CorpusSpec, write_corpus
+    from kepu.loader import load_site
+
+    costs = {}
+    for years in (1, 2):
+        com = write_corpus(CorpusSpec(years=years, acts_per_month=5, blog=False), tmp_path / f"y{years}")[0]
+        site = load_site(com.kepu, today=TODAY).site
+        for rel, data in search_index.build_files(site).items():
+            (tmp_path / f"s{years}" / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / f"s{years}" / rel).write_bytes(data)
+        costs[years] = run.kepu_search_cost(tmp_path / f"s{years}")
+    small, big = costs[1], costs[2]
+    assert len(big.queries) >= 30
+    # the costliest query already fetches its 20 documents in one year; a second year adds little
+    assert big.max_gz[2] <= 1.3 * small.max_gz[2], (small.max_gz, big.max_gz)
+    assert big.median_gz <= 40 * 1024 and big.max_gz[2] <= 60 * 1024  # 10 years: median 19 KB, max 24 KB

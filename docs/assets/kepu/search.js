@@ -1,13 +1,18 @@
 /* Site search (kepu). Loaded only when a reader opens or types in the search box,
  * or on the search page. Fetches search/meta.json, then only the posting shards
- * of the query's keys and the document chunks of the best candidates.
- * The index format is described in scripts/kepu/search_index.py. */
+ * of the query's keys and the documents it shows (20 on the search page, 8 in the
+ * header drop-down; more on demand). The index format is described in
+ * scripts/kepu/search_index.py. */
 (function () {
   'use strict';
   if (window.kepuSearch) return;
 
   var RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-z0-9]+/g;
-  var BATCH = 20; // candidates checked per round on the search page (their document chunks are fetched)
+  var BATCH = 20; // documents the search page shows (and fetches) per round: search_index.BATCH
+  var DROPDOWN = 8; // documents the header drop-down shows (and fetches): search_index.DROPDOWN
+  var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
+  var DIGIT = {};
+  for (var d = 0; d < DIGITS.length; d++) DIGIT[DIGITS.charCodeAt(d)] = d;
 
   var form = document.getElementById('kp-search-form');
   var base = new URL((form && form.getAttribute('data-base')) || './', location.href);
@@ -81,9 +86,14 @@
 
   function part(m, name) { return getJSON(new URL('search/' + m.v + '/' + name, base).href); }
 
-  function decode(list) {
-    var out = [], v = 0;
-    for (var i = 0; i < list.length; i++) { v += list[i]; out.push(v); }
+  /* Postings: delta-coded little-endian base-32 varints (search_index.encode). */
+  function decode(text) {
+    var out = [], v = 0, acc = 0, mul = 1;
+    for (var i = 0; i < text.length; i++) {
+      var c = DIGIT[text.charCodeAt(i)];
+      if (c >= 32) { acc += (c - 32) * mul; mul *= 32; }
+      else { v += acc + c * mul; out.push(v); acc = 0; mul = 1; }
+    }
     return out;
   }
 
@@ -109,22 +119,18 @@
     return s;
   }
 
-  /* Only the documents that pass the filters {kind, year, topic} (empty = all): null when none is set. */
-  function allowed(m, filters) {
-    if (!filters || !(filters.kind || filters.year || filters.topic)) return Promise.resolve(null);
-    return part(m, 'f.json').then(function (facets) {
-      var ok = {};
-      facets.forEach(function (f, id) {
-        if (filters.kind && f[0] !== filters.kind) return;
-        if (filters.year && String(f[1]) !== String(filters.year)) return;
-        if (filters.topic && f[2].indexOf(filters.topic) < 0) return;
-        ok[id] = 1;
-      });
-      return ok;
-    });
+  /* Filters {kind, year, topic} are keys of the index too (search_index.FILTERS). */
+  function filterKeys(filters) {
+    var out = [];
+    if (filters && filters.kind) out.push('k:' + filters.kind);
+    if (filters && filters.year) out.push('y:' + filters.year);
+    if (filters && filters.topic) out.push('p:' + filters.topic);
+    return out;
   }
 
-  /* Search: resolves to {words, results: [{doc, id, score, exact}], candidates, more(): Promise|null}. */
+  /* Search: resolves to {words, results: [{doc, id, score, exact}], candidates, more(): Promise|null}.
+   * Only the first `limit` candidates' documents are fetched; more() fetches the next BATCH and
+   * appends them (results already shown keep their place). */
   function search(query, limit, filters) {
     var words = wordsOf(query), phrase = norm(query).trim();
     limit = limit || BATCH;
@@ -132,40 +138,36 @@
       var all = [];
       words.forEach(function (w) { keysOf(w).forEach(function (k) { if (all.indexOf(k) < 0) all.push(k); }); });
       if (!all.length) return { words: words, results: [], candidates: 0, more: null };
-      var shardIds = [];
-      all.forEach(function (k) { var s = shardOf(k, m.shards); if (shardIds.indexOf(s) < 0) shardIds.push(s); });
-      return Promise.all([allowed(m, filters)].concat(shardIds.map(function (s) { return part(m, 's' + s + '.json'); }))).then(function (got) {
-        var ok = got[0], shards = got.slice(1);
+      var fkeys = filterKeys(filters), keys = all.concat(fkeys), shardIds = [];
+      keys.forEach(function (k) { var s = shardOf(k, m.shards); if (shardIds.indexOf(s) < 0) shardIds.push(s); });
+      return Promise.all(shardIds.map(function (s) { return part(m, 's' + s + '.json'); })).then(function (shards) {
         var byShard = {};
         shardIds.forEach(function (s, i) { byShard[s] = shards[i]; });
-        var cand = null; // id -> all keys in title
-        for (var i = 0; i < all.length; i++) {
-          var list = byShard[shardOf(all[i], m.shards)][all[i]];
+        var cand = null; // id -> 1 when every key is in the title
+        for (var i = 0; i < keys.length; i++) {
+          var list = byShard[shardOf(keys[i], m.shards)][keys[i]], isFilter = i >= all.length;
           if (!list) { cand = {}; break; }
           var next = {};
           decode(list).forEach(function (v) {
             var id = v >> 1, t = v & 1;
             if (cand === null) next[id] = t;
-            else if (id in cand) next[id] = cand[id] & t;
+            else if (id in cand) next[id] = isFilter ? cand[id] : cand[id] & t;
           });
           cand = next;
         }
-        var ids = Object.keys(cand).map(Number).filter(function (id) { return !ok || ok[id]; });
+        var ids = Object.keys(cand).map(Number);
         ids.sort(function (a, b) { return (cand[b] - cand[a]) || (a - b); }); // title hits first, then newest
         var results = [], done = 0;
         function round(upto) {
-          var batch = ids.slice(done, upto), chunks = [];
-          batch.forEach(function (id) { var c = Math.floor(id / m.chunk); if (chunks.indexOf(c) < 0) chunks.push(c); });
-          return Promise.all(chunks.map(function (c) { return part(m, 'd' + c + '.json'); })).then(function (loaded) {
-            var byChunk = {};
-            chunks.forEach(function (c, i) { byChunk[c] = loaded[i]; });
-            batch.forEach(function (id) {
-              var doc = byChunk[Math.floor(id / m.chunk)][id % m.chunk];
-              var s = score(doc, words, phrase);
-              results.push({ doc: doc, id: id, score: s === null ? -1 : s, exact: s !== null });
+          var batch = ids.slice(done, upto);
+          return Promise.all(batch.map(function (id) { return part(m, 'd' + id + '.json'); })).then(function (docs) {
+            var fresh = batch.map(function (id, j) {
+              var s = score(docs[j], words, phrase);
+              return { doc: docs[j], id: id, score: s === null ? -1 : s, exact: s !== null };
             });
+            fresh.sort(function (a, b) { return (b.score - a.score) || (a.id - b.id); });
+            results = results.concat(fresh);
             done = Math.max(done, Math.min(upto, ids.length));
-            results.sort(function (a, b) { return (b.score - a.score) || (a.id - b.id); });
             var exact = results.filter(function (r) { return r.exact; });
             return {
               words: words,
@@ -220,7 +222,7 @@
     var h = el('span', cls + '__title');
     h.appendChild(marked(d.t, words));
     a.appendChild(h);
-    var meta = [d.k, d.m].concat(d.p || []).filter(Boolean).join(' · ');
+    var meta = [d.k, d.m].concat(d.p || []).filter(function (x, i, all) { return x && all.indexOf(x) === i; }).join(' · ');
     a.appendChild(el('span', cls + '__meta', meta));
     var p = el('span', cls + '__text');
     p.appendChild(marked(snippet(d.x, words, size), words));
@@ -230,6 +232,23 @@
   }
 
   function searchUrl(q) { return searchPage.href + '?q=' + encodeURIComponent(q); }
+
+  /* Arrow keys from `field` through the `items` (result links, then the more button):
+   * down to the next, up to the previous, up from the first back to the field. */
+  function arrows(e, field, items) {
+    var i = items.indexOf(document.activeElement);
+    if (i < 0 && document.activeElement !== field) return false;
+    if (e.key === 'ArrowDown' && items.length) { items[Math.min(i + 1, items.length - 1)].focus(); return true; }
+    if (e.key === 'ArrowUp' && i >= 0) { (i === 0 ? field : items[i - 1]).focus(); return true; }
+    return false;
+  }
+
+  function found(res, shown, q) {
+    var what = q ? '包含「' + q + '」的' : '';
+    return res.more
+      ? '找到约 ' + res.candidates + ' 条' + what + '结果，' + (shown > BATCH ? '已显示 ' + shown + ' 条' : '先显示前 ' + shown + ' 条')
+      : '找到 ' + shown + ' 条' + what + '结果';
+  }
 
   // ------------------------------------------------------------------ header box
   var toggle = document.getElementById('__search');
@@ -243,14 +262,14 @@
     var my = ++seq, status = box.querySelector('.kp-search-drop__status'), list = box.querySelector('ol');
     if (!q.trim()) { status.textContent = '输入要找的字词，例如 一氧化碳、疫苗、119'; list.textContent = ''; return; }
     status.textContent = '正在搜索…';
-    search(q, 10).then(function (res) {
+    search(q, DROPDOWN).then(function (res) {
       if (my !== seq) return;
       list.textContent = '';
-      var exact = res.results.length && res.results[0].exact;
       if (!res.results.length) { status.textContent = '没有找到包含「' + q.trim() + '」的内容'; return; }
-      status.textContent = (exact ? '找到 ' : '没有完全相同的字句，以下包含这些字：') +
-        (exact ? (res.more ? res.results.length + ' 条以上' : res.results.length + ' 条') + '结果' : '');
-      res.results.slice(0, 8).forEach(function (r) { list.appendChild(resultItem(r, res.words, 'kp-search-drop', 60)); });
+      var shown = res.results.slice(0, DROPDOWN);
+      status.textContent = res.results[0].exact ? found(res, shown.length, '')
+        : '没有完全相同的字句，以下包含这些字：';
+      shown.forEach(function (r) { list.appendChild(resultItem(r, res.words, 'kp-search-drop', 60)); });
       var li = el('li', 'kp-search-drop__item kp-search-drop__all'), a = el('a', 'kp-search-drop__link', '查看全部结果 →');
       a.href = searchUrl(q);
       li.appendChild(a);
@@ -276,10 +295,8 @@
     if (reset) reset.addEventListener('click', function () { setTimeout(function () { showDropdown(''); input.focus(); }, 0); });
     document.addEventListener('keydown', function (e) {
       if (!toggle || !toggle.checked) return;
-      var l = links(), i = l.indexOf(document.activeElement);
       if (e.key === 'Escape') { e.preventDefault(); close(); }
-      else if (e.key === 'ArrowDown' && l.length) { e.preventDefault(); l[Math.min(i + 1, l.length - 1)].focus(); }
-      else if (e.key === 'ArrowUp' && (i >= 0)) { e.preventDefault(); (i === 0 ? input : l[i - 1]).focus(); }
+      else if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && arrows(e, input, links())) e.preventDefault();
     }, true);
     showDropdown(input.value);
   }
@@ -301,22 +318,47 @@
     page.classList.add('kp-search-page--js');
     field.value = q;
     if (input && !input.value) input.value = q;
+    function items() {
+      var l = Array.prototype.slice.call(list.querySelectorAll('a'));
+      return moreBtn.hidden ? l : l.concat([moreBtn]);
+    }
+    document.addEventListener('keydown', function (e) {
+      if (toggle && toggle.checked) return; // the header drop-down is open: its keys
+      if (e.key === 'Escape' && items().indexOf(document.activeElement) >= 0) { e.preventDefault(); field.focus(); }
+      else if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && arrows(e, field, items())) e.preventDefault();
+    });
     if (!q.trim()) { status.textContent = '请输入要找的字词。多个词用空格隔开，结果要同时包含它们。'; field.focus(); return; }
     document.title = '搜索：' + q.trim() + ' - ' + document.title;
     status.textContent = '正在搜索…';
+    var shown = 0;
     function show(res) {
-      list.textContent = '';
+      var first = null;
       if (!res.results.length) {
         status.textContent = '没有找到包含「' + q.trim() + '」的内容。可以换个说法，或少写几个字再试。';
       } else {
         var exact = res.results[0].exact;
-        status.textContent = exact
-          ? '找到 ' + res.results.length + (res.more ? ' 条以上' : ' 条') + '包含「' + q.trim() + '」的结果'
+        if (!exact || res.results.length < shown) { list.textContent = ''; shown = 0; }
+        res.results.slice(shown).forEach(function (r) {
+          var li = resultItem(r, res.words, 'kp-search-results', 120);
+          first = first || li.querySelector('a');
+          list.appendChild(li);
+        });
+        shown = res.results.length;
+        status.textContent = exact ? found(res, shown, q.trim())
           : '没有完全相同的字句。下面的结果包含这些字，但不连在一起：';
-        res.results.forEach(function (r) { list.appendChild(resultItem(r, res.words, 'kp-search-results', 120)); });
       }
       moreBtn.hidden = !res.more;
-      moreBtn.onclick = res.more ? function () { moreBtn.disabled = true; res.more().then(function (r) { moreBtn.disabled = false; show(r); }); } : null;
+      moreBtn.onclick = res.more ? function () {
+        moreBtn.disabled = true;
+        status.textContent = '正在加载更多结果…';
+        res.more().then(function (r) {
+          moreBtn.disabled = false;
+          var f = show(r);
+          if (f) f.focus(); // keyboard and screen-reader users continue at the first new result
+          else if (!moreBtn.hidden) moreBtn.focus();
+        }, function () { moreBtn.disabled = false; status.textContent = '没有加载成功，请再点一次「显示更多结果」。'; });
+      } : null;
+      return first;
     }
     search(q, BATCH, filters).then(show, function () {
       status.textContent = '搜索暂时无法使用（索引没有加载成功），请刷新页面后再试。';

@@ -122,15 +122,13 @@ def panel_cards(site: Site, issue: Issue, page_url: str) -> str:
 
 
 def front_matter(title: str, *, hide=("navigation",), description: str = "", extra: dict | None = None) -> str:
-    """Front matter of a generated page. Generated pages are kept out of Material's
-    search plugin: their text is indexed once, from the model (search_index.py)."""
+    """Front matter of a generated page (site search indexes the model, search_index.py)."""
     lines = ["---", f"title: {yaml_str(title)}"]
     if description:
         lines.append(f"description: {yaml_str(description)}")
     if hide:
         lines.append("hide:")
         lines += [f"  - {h}" for h in hide]
-    lines += ["search:", "  exclude: true"]
     for k, v in (extra or {}).items():
         lines.append(f"{k}: {yaml_str(v)}")
     lines.append("---\n")

@@ -6,8 +6,9 @@ and points to the archive and the topics."""
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
-from kepu import urls
+from kepu import search_index, urls
 from kepu.generate.components import front_matter
 from kepu.model import Site
 
@@ -37,6 +38,7 @@ def generate(site: Site, out, media) -> None:
 
 def filters(site: Site) -> str:
     """类型, 年份 and 专题 selects: part of the GET form, so a filtered search is a shareable address too."""
+    kinds = search_index.handwritten_kinds(Path(site.settings.root) / "docs")  # 指南, 说明
     years = sorted({i.year for i in site.issues} | {a.date.year for a in site.activities}, reverse=True)
 
     def select(name: str, label: str, options: list[tuple[str, str]]) -> str:
@@ -45,7 +47,7 @@ def filters(site: Site) -> str:
                 f'<select id="kp-search-{name}" name="{name}"><option value="">全部</option>{opts}</select></label>')
 
     return ('<div class="kp-search-page__filters">'
-            + select("kind", "类型", [("展板", "展板"), ("活动", "活动"), ("月刊", "月刊"), ("专题", "专题")])
+            + select("kind", "类型", [(k, k) for k in ("展板", "活动", "月刊", "专题", *kinds)])
             + select("year", "年份", [(str(y), f"{y}年") for y in years])
             + select("topic", "专题", [(t.name, t.name) for t in site.topics.values()])
             + "</div>\n")
