@@ -52,6 +52,10 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
     bulletins = root / "bulletins"
     topics = load_topics(bulletins / "topics.yml", problems)
     resolver = TopicResolver(topics)
+    from kepu import notices  # urgent notices: bulletins/notices/
+
+    now = notices.build_now(settings, today)
+    found_notices: list = []
     today = today or settings.today()
     issues: list[Issue] = []
     activities: list[Activity] = []
@@ -79,6 +83,10 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
                 problems.error(path, 0, "扩展名要用小写 .md", f"把文件改名为 {path.stem}.md")
             if len(rel_parts) == 1 and name.lower() == "readme.md":
                 continue
+            if notices.is_notice(rel_parts):
+                notice = notices.read(path, bulletins, settings, now, problems, fix_encoding=fix_encoding)
+                found_notices += [notice] if notice else []
+                continue
             m_issue = ISSUE_NAME.match(name.lower())
             m_act = ACTIVITY_NAME.match(name.lower())
             if m_act and not SLUG.match(m_act.group(4)) and (COPY_SUFFIX.match(path.stem) or COPY_PREFIX.match(path.stem)):
@@ -102,7 +110,7 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
     _check_links(links, issues, activities, bulletins, problems)
     issues.sort(key=lambda i: (i.year, i.month))
     activities.sort(key=lambda a: (a.date, a.start.isoformat() if a.start else "", a.slug))
-    site = Site(settings, topics, issues, activities, today)
+    site = Site(settings, topics, issues, activities, today, notices=notices.finish(found_notices, problems))
     for spec in SITE_CHECKS:
         module, _, name = spec.partition(":")
         getattr(importlib.import_module(module), name)(site, problems)

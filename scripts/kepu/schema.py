@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 from kepu.readers.frontmatter import Value
 
@@ -21,7 +21,7 @@ class Invalid(Exception):
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    kind: str  # text | list | count | timerange | image
+    kind: str  # text | list | count | timerange | image | datetime
     required: bool
     label: str  # Chinese name for the guide and messages
     help: str  # one line for the guide
@@ -45,6 +45,16 @@ ACTIVITY_FIELDS = (
     FieldSpec("signup", "text", False, "报名", "怎么报名，写上电话，网页上点一下就能拨打", "打电话 0571-8800 0000 报名，额满为止"),
     FieldSpec("participants", "count", False, "参加人数", "实际参加人数（整数）。活动结束后必须填写，年度统计要用", "60"),
     FieldSpec("cover", "image", False, "封面图", "图片路径，相对于这个文件", "images/photo.jpg"),
+)
+
+NOTICE_LEVELS = ("提示", "重要", "紧急")  # mildest first; the default is the first
+NOTICE_FIELDS = (
+    FieldSpec("title", "text", True, "标题", "通知的标题，一句话说清楚，例如 12月3日白天停水", "12月3日白天停水"),
+    FieldSpec("start", "datetime", True, "开始", "什么时候开始显示：日期和时间，例如 2026-12-02 18:00；只写日期就从 0 点开始",
+              "2026-12-02 18:00"),
+    FieldSpec("end", "datetime", True, "结束", "什么时候不再显示：例如 2026-12-03 18:00；只写日期就到那天 23:59",
+              "2026-12-03 18:00"),
+    FieldSpec("level", "text", False, "级别", "提示、重要 或 紧急（红色），不写就是 提示", "重要"),
 )
 
 LIST_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
@@ -136,7 +146,32 @@ def to_image(value: Value) -> str:
     return text.replace("\\", "/")
 
 
-CONVERTERS = {"text": to_text, "list": to_list, "count": to_count, "timerange": to_timerange, "image": to_image}
+DATE_TIME = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                       r"(?:(?:\s*T\s*|\s+|(?<=日))(\d{1,2})\s*[:点时]\s*(\d{2})?(?::\d{2})?\s*分?)?$")
+
+
+def to_datetime(value: Value) -> tuple[date, time | None]:
+    """A date with an optional time, as written: (date, time or None for a bare date)."""
+    if not isinstance(value.raw, str) or not value.raw.strip():
+        raise Invalid("应该写日期和时间", "写成 2026-12-03 08:00（24 小时制）")
+    written = value.raw.strip()
+    m = DATE_TIME.match(written.translate(FULLWIDTH_DIGITS).strip("\"'"))
+    if not m:
+        raise Invalid(f"「{written}」看不懂", "写成 2026-12-03 08:00 这样的「年-月-日 时:分」（24 小时制），或只写日期 2026-12-03")
+    try:
+        day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise Invalid(f"日期「{written}」不存在", "检查月份和这个月的天数") from None
+    if m.group(4) is None:
+        return day, None
+    hour, minute = int(m.group(4)), int(m.group(5) or 0)
+    if hour > 23 or minute > 59:
+        raise Invalid(f"时间「{written}」不存在", "小时是 0–23，分钟是 00–59；一天结束写 23:59")
+    return day, time(hour, minute)
+
+
+CONVERTERS = {"text": to_text, "list": to_list, "count": to_count, "timerange": to_timerange, "image": to_image,
+              "datetime": to_datetime}
 
 
 def convert(fields: dict[str, Value], specs, path, problems, *, what: str, explain: dict | None = None) -> dict:
