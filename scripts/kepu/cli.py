@@ -93,7 +93,7 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="有警告也算失败")
     c.add_argument("--fix-encoding", action="store_true", help="把 GBK 编码的文件转换成 UTF-8（会改写这些文件）")
 
-    n = sub.add_parser("new", parents=[common], help="从模板新建月刊或活动文件（不会覆盖已有文件）")
+    n = sub.add_parser("new", parents=[common], help="从模板新建月刊、活动或通知文件（不会覆盖已有文件）")
     nsub = n.add_subparsers(dest="kind", metavar="类型", parser_class=ChineseParser)
     ni = nsub.add_parser("issue", parents=[common], help=f"新建月刊，例如 {command('new', 'issue', '2026-12')}")
     ni.add_argument("month", metavar="年月", help="年月，例如 2026-12")
@@ -102,6 +102,10 @@ def make_parser() -> argparse.ArgumentParser:
     na.add_argument("slug", metavar="短名", nargs="?", default=None,
                     help="网址里的短名（小写英文或拼音，例如 fire-drill）；可以不写，或写中文，会自动转成拼音")
     na.add_argument("--title", metavar="活动名称", help="活动名称，例如 消防演练：直接填进文件，不写短名时用它的拼音作短名")
+
+    nn = nsub.add_parser("notice", parents=[common], help=f"新建通知（停水、停电等），例如 {command('new', 'notice', '停水')}")
+    nn.add_argument("slug", metavar="短名", nargs="?", default=None, help="通知的短名，可以写中文，例如 停水（文件名里用拼音）")
+    nn.add_argument("--title", metavar="标题", help="通知标题，例如 12月3日白天停水")
 
     b = sub.add_parser("build", parents=[common], help="检查内容并生成网站到 site/")
     b.add_argument("--strict", action="store_true", help="有警告也不生成")
@@ -180,6 +184,14 @@ def cmd_new(args) -> int:
             today = _today(args.today) or settings.today()
             path, note = new_activity(root, args.day, args.slug, settings, today, title=args.title)
             print(f"已新建活动：{path.relative_to(root).as_posix()}")
+            if note:
+                print(note)
+        elif args.kind == "notice":
+            from kepu.newfile import new_notice
+            from kepu.notices import build_now
+
+            path, note = new_notice(root, args.slug, settings, build_now(settings, _today(args.today)), title=args.title)
+            print(f"已新建通知：{path.relative_to(root).as_posix()}（从现在起显示到明天 18:00，时间可以改）")
             if note:
                 print(note)
         else:
