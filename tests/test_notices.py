@@ -307,3 +307,23 @@ def test_kepu_serve_shows_the_banner_too(small_site, tmp_path):
     problems, folder = Preview(small_site.root, tmp_path / "work", TODAY)._build_once()
     assert folder is not None
     assert 'class="kp-notice kp-notice--urgent"' in (folder / "index.html").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the guide
+
+def test_the_guide_documents_every_field_and_its_example_passes(site):
+    from conftest import REPO
+
+    from kepu.schema import NOTICE_FIELDS
+
+    guide = (REPO / "docs" / "guide" / "notices.md").read_text(encoding="utf-8")
+    for spec in NOTICE_FIELDS:
+        assert f"| `{spec.name}` |" in guide, spec.name
+    name = re.search(r"文件名填 `notices/([^`]+)`", guide)[1]
+    example = re.search(r"\n( *)```markdown\n(.*?)\n\1```\n", guide, re.S)
+    text = "\n".join(line[len(example[1]):] for line in example[2].split("\n")) + "\n"
+    site.write(f"bulletins/notices/{name}", text)
+    assert site.problems() == []
+    (n,) = site.load().site.notices
+    assert n.level == "紧急" and n.slug == "2026-12-03-tingshui"
+    assert "notices.md" in (REPO / "docs" / "guide" / "index.md").read_text(encoding="utf-8")
