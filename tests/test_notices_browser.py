@@ -31,6 +31,15 @@ end: 2026-12-05
 请带好身份证和医保卡，60 岁以上老人免费。
 """
 
+GAS = """\
+---
+title: 燃气管道检修
+start: 2026-11-29
+end: 2026-12-10
+level: 重要
+---
+""" + "检修期间请关好燃气阀门，检修人员会出示工作证。" * 10 + "有疑问请打 0571-8800 0000。\n"
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
@@ -46,6 +55,7 @@ def built(tmp_path_factory):
     (root / "bulletins" / "2026" / "2026-11.md").write_text(GOOD_ISSUE, encoding="utf-8")
     (root / "bulletins" / "notices" / "2026-12-02-停水.md").write_text(WATER, encoding="utf-8")
     (root / "bulletins" / "notices" / "2026-11-28-flu.md").write_text(FLU, encoding="utf-8")
+    (root / "bulletins" / "notices" / "2026-11-29-gas.md").write_text(GAS, encoding="utf-8")
     assert build(root, today=TODAY) == 0
     return root / "site"
 
@@ -106,3 +116,21 @@ def test_banners_fit_the_screen_with_a_large_system_font(built, width):
         assert page.evaluate(title) >= normal * 1.4  # the banner follows the reader's text size
         order = page.evaluate("[...document.querySelectorAll('.kp-notice')].map(e => e.id)")
         assert order[0] == WATER_ID[1:]  # 紧急 on top
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_banners_are_accessible(built, width):
+    """axe (WCAG 2.1 AA: contrast of every level's colours), and 44 px tap targets on a phone."""
+    from test_a11y import TARGETS, _axe, _need_axe
+
+    _need_axe()
+    with serve_dir(built, "/kepu/") as base, browser() as b:
+        page = b.new_page(viewport={"width": width, "height": 844})
+        page.clock.set_fixed_time(datetime(2026, 12, 2, 9, 0, tzinfo=BEIJING))
+        page.goto(base)
+        assert page.locator(".kp-notice:visible").count() == 3
+        page.locator(".kp-notice__more summary").click()  # the long one, opened
+        assert page.locator(".kp-notice__more .kp-notice__body").is_visible()
+        assert _axe(page) == []
+        if width == 390:
+            assert page.evaluate(TARGETS) == []

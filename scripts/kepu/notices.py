@@ -210,9 +210,27 @@ def banner(site, now: datetime) -> str:
         items.append({
             "slug": n.slug, "title": n.title, "level": n.level, "cls": LEVEL_CLASS[n.level], "when": _when(n),
             "start_ms": int(n.start.timestamp() * 1000), "end_ms": int(n.end.timestamp() * 1000),
-            "active": n.is_active(now), "html": trusted(n.html), "excerpt": excerpt,
+            "active": n.is_active(now), "html": trusted(tel_links(n.html)), "excerpt": excerpt,
         })
     return render("notices/banner.html", notices=items)
+
+
+def tel_links(html: str) -> str:
+    """Phone numbers in the text of sanitized HTML become tap-to-call links, as on activity pages
+    (never inside a tag, an existing link or a character reference like &#12345;)."""
+    from kepu.generate.components import PHONE
+
+    out, in_link = [], 0
+    for part in re.split(r"(<[^>]*>)", html):
+        if part.startswith("<"):
+            in_link += 1 if re.match(r"<a[\s>]", part) else -1 if part.startswith("</a") else 0
+            out.append(part)
+        elif in_link > 0 or not part:
+            out.append(part)
+        else:
+            out.append(PHONE.sub(lambda m: m.group() if m.start() and part[m.start() - 1] in "#&;" else
+                                 f'<a class="kp-tel" href="tel:{re.sub(r"[^0-9]", "", m.group())}">{m.group()}</a>', part))
+    return "".join(out)
 
 
 def insert_banners(site_dir: Path, site, now: datetime | None = None) -> tuple[int, float]:
