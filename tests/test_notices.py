@@ -333,3 +333,9 @@ def test_phone_numbers_in_the_banner_can_be_tapped():
     assert notices.tel_links("<p>打电话 0571-8800 0000 或 120，&#12345; <a href=\"tel:110\">110</a></p>") == (
         '<p>打电话 <a class="kp-tel" href="tel:057188000000">0571-8800 0000</a> 或 '
         '<a class="kp-tel" href="tel:120">120</a>，&#12345; <a href="tel:110">110</a></p>')
+
+
+def test_relative_links_would_break_on_most_pages(site):
+    site.write("bulletins/notices/2026-11-29-a.md", notice(body="详见[月刊](../2026/2026-11.md)，或 [网站](https://example.org/) [电话](tel:120)"))
+    assert [e.split(" — ")[0] for e in site.errors()] == [
+        "bulletins/notices/2026-11-29-a.md:6: 错误: 通知里的链接「../2026/2026-11.md」不是完整网址，横幅出现在每一页上，这样的链接会打不开"]

@@ -111,6 +111,14 @@ def read(path: Path, bulletins: Path, settings, now: datetime, problems: Problem
         return None
     body = body_reader.read_body(fm.body, fm.body_line, split_panels=False)
     loader._report_body(body, path, problems)
+    from kepu.generate.content import REMOTE
+
+    for link in body.links:  # the banner is on every page: a relative link would work on none of them
+        target = link.target.strip()
+        if target and not target.startswith("#") and not REMOTE.match(target):
+            problems.error(path, link.line, f"通知里的链接「{target}」不是完整网址，横幅出现在每一页上，这样的链接会打不开",
+                           "写完整网址，例如 https://guiyuan-kepu.github.io/kepu/2026/11/；电话号码直接写，网页上点一下就能拨打")
+            ok = False
     for image in body.images:
         problems.warning(path, image.line, "通知里的图片不会显示（横幅和大屏只显示文字）", "删掉图片，用文字说明")
     from kepu.sanitize import html_to_text
