@@ -339,3 +339,13 @@ def test_relative_links_would_break_on_most_pages(site):
     site.write("bulletins/notices/2026-11-29-a.md", notice(body="详见[月刊](../2026/2026-11.md)，或 [网站](https://example.org/) [电话](tel:120)"))
     assert [e.split(" — ")[0] for e in site.errors()] == [
         "bulletins/notices/2026-11-29-a.md:6: 错误: 通知里的链接「../2026/2026-11.md」不是完整网址，横幅出现在每一页上，这样的链接会打不开"]
+
+
+def test_capitalised_keys_and_html_images(site):
+    site.write("bulletins/notices/2026-11-29-a.md", "---\nTitle: 停水\nStart: 2026-11-29 08:00\nEnd: 2026-11-29 06:00\n---\n正文\n")
+    site.write("bulletins/notices/2026-11-29-b.md", notice(body='<img src="images/a.jpg" alt="管道">看通知'))
+    errors = site.errors()
+    assert "bulletins/notices/2026-11-29-a.md:4: 错误: 结束时间 2026-11-29 06:00 不晚于开始时间 2026-11-29 08:00" in [e.split(" — ")[0] for e in errors]
+    assert any(w.startswith("bulletins/notices/2026-11-29-b.md:6: 警告: 通知里的图片不会显示") for w in site.warnings())
+    (n,) = site.load().site.notices
+    assert "<img" not in n.html and "看通知" in n.text

@@ -79,23 +79,27 @@ def read(path: Path, bulletins: Path, settings, now: datetime, problems: Problem
     if read_ is None:
         return None
     fm, values = read_
+
+    def line(key: str) -> int:  # `End:` is read as end (with an error): its line all the same
+        return next((v.line for k, v in fm.fields.items() if k.strip().lower() == key), fm.start_line)
+
     loader._report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)
     ok = True
     level = values.get("level", schema.NOTICE_LEVELS[0])
     if level not in schema.NOTICE_LEVELS:
         guess = schema.suggest(level, schema.NOTICE_LEVELS)
-        problems.error(path, fm.fields["level"].line, f"level（级别）：不认识「{level}」",
+        problems.error(path, line("level"), f"level（级别）：不认识「{level}」",
                        (f"你是不是想写「{guess}」？" if guess else "") + "级别只能写 提示、重要 或 紧急（紧急是红色）")
         ok = False
     start = _moment(values.get("start"), time(0, 0), settings)
     end = _moment(values.get("end"), time(23, 59), settings)
     title = values.get("title", "")
     if title and len(title) > TITLE_CHARS:
-        problems.warning(path, fm.fields["title"].line, f"标题有 {len(title)} 个字，手机和大屏上要折好几行",
+        problems.warning(path, line("title"), f"标题有 {len(title)} 个字，手机和大屏上要折好几行",
                          f"标题用一句话说清楚（{TITLE_CHARS} 字以内），细节写在正文里")
     if start is None or end is None or not title:
         return None  # reported by the schema (missing or unreadable)
-    end_line = fm.fields["end"].line
+    end_line = line("end")
     if end <= start:
         problems.error(path, end_line, f"结束时间 {_short(end)} 不晚于开始时间 {_short(start)}",
                        "检查是不是写反了；时间用 24 小时制，下午 6 点写 18:00")
@@ -126,6 +130,7 @@ def read(path: Path, bulletins: Path, settings, now: datetime, problems: Problem
 
     markdown = body_reader.MD_IMAGE.sub("", fm.body.strip("\n"))
     html = markdown_html(markdown, fm.body_line).strip() if markdown.strip() else ""
+    html = re.sub(r"<img\b[^>]*>", "", html)  # <img> written as HTML: warned about above with the others
     text = re.sub(r"\s+", " ", html_to_text(html)).strip() if html else ""
     chars = len(re.sub(r"\s", "", text))
     if chars > BANNER_CHARS:
