@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from kepu import calendar_ics, feeds, stats
-from kepu import engine, github, qr
+from kepu import engine, github, notices, qr
 from kepu.commands import command
 from kepu.generate import activities_index, activity_pages, archive, home, issue_pages, topic_pages
 from kepu.generate.writer import ConflictError, Output, WriteReport, write
@@ -112,6 +112,7 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
     t0 = time.perf_counter()
     search_index.write_index(tmp, result.site)
     timings.extra["search_index"] = time.perf_counter() - t0
+    timings.extra["notices"] = notices.insert_banners(tmp, result.site)[1]  # urgent notices: a banner on every page
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():

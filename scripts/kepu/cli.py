@@ -93,7 +93,7 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="有警告也算失败")
     c.add_argument("--fix-encoding", action="store_true", help="把 GBK 编码的文件转换成 UTF-8（会改写这些文件）")
 
-    n = sub.add_parser("new", parents=[common], help="从模板新建月刊、活动或工作总结文件（不会覆盖已有文件）")
+    n = sub.add_parser("new", parents=[common], help="从模板新建月刊、活动、通知或工作总结文件（不会覆盖已有文件）")
     nsub = n.add_subparsers(dest="kind", metavar="类型", parser_class=ChineseParser)
     ni = nsub.add_parser("issue", parents=[common], help=f"新建月刊，例如 {command('new', 'issue', '2026-12')}")
     ni.add_argument("month", metavar="年月", help="年月，例如 2026-12")
@@ -105,6 +105,9 @@ def make_parser() -> argparse.ArgumentParser:
 
     nr = nsub.add_parser("report", parents=[common], help=f"新建年度工作总结，例如 {command('new', 'report', '2026')}")
     nr.add_argument("year", metavar="年份", help="年份，例如 2026")
+    nn = nsub.add_parser("notice", parents=[common], help=f"新建通知（停水、停电等），例如 {command('new', 'notice', '停水')}")
+    nn.add_argument("slug", metavar="短名", nargs="?", default=None, help="通知的短名，可以写中文，例如 停水（文件名里用拼音）")
+    nn.add_argument("--title", metavar="标题", help="通知标题，例如 12月3日白天停水")
 
     b = sub.add_parser("build", parents=[common], help="检查内容并生成网站到 site/")
     b.add_argument("--strict", action="store_true", help="有警告也不生成")
@@ -206,6 +209,14 @@ def cmd_new(args) -> int:
                   f"请写主要做法、特色亮点、存在问题、下一步打算）")
             print(f"写好后运行 {command('report', args.year.strip())} 生成报告。")
             return 0
+        elif args.kind == "notice":
+            from kepu.newfile import new_notice
+            from kepu.notices import build_now
+
+            path, note = new_notice(root, args.slug, settings, build_now(settings, _today(args.today)), title=args.title)
+            print(f"已新建通知：{path.relative_to(root).as_posix()}（从现在起显示到明天 18:00，时间可以改）")
+            if note:
+                print(note)
         else:
             print(f"请说明要新建什么：{command('new', 'issue', '2026-12')} 或 {command('new', 'activity', '2026-12-05', 'fire-drill')}")
             return 2

@@ -367,6 +367,37 @@ class Date(Field):
         return "年-月-日，例如 2026-12-05"
 
 
+DATE_TIME = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                       r"(?:(?:\s*T\s*|\s+|(?<=日))(\d{1,2})\s*[:点时]\s*(\d{2})?(?::\d{2})?\s*分?)?$")
+
+
+class DateTime(Field):
+    """A day with an optional time of day, as written: (date, time or None for a bare date).
+    The reader decides what a bare date means (a notice: 00:00 for its start, 23:59 for its end)."""
+
+    kind = "日期和时间"
+
+    def convert(self, raw):
+        fix = "写成 2026-12-03 08:00 这样的「年-月-日 时:分」（24 小时制），或只写日期 2026-12-03"
+        written = _scalar(raw, "日期和时间只能写一个", fix)
+        m = DATE_TIME.match(written.translate(FULLWIDTH_DIGITS).strip("\"'"))
+        if not m:
+            raise Invalid(f"「{_shown(written)}」看不懂", fix)
+        try:
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            raise Invalid(f"日期「{_shown(written)}」不存在", "检查月份和这个月的天数") from None
+        if m.group(4) is None:
+            return day, None
+        hour, minute = int(m.group(4)), int(m.group(5) or 0)
+        if hour > 23 or minute > 59:
+            raise Invalid(f"时间「{_shown(written)}」不存在", "小时是 0–23，分钟是 00–59；一天结束写 23:59")
+        return day, time(hour, minute)
+
+    def rule(self) -> str:
+        return "年-月-日 时:分，例如 2026-12-03 08:00（24 小时制）"
+
+
 class Month(Field):
     """A month YYYY-MM, as (year, month)."""
 

@@ -56,6 +56,10 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
     bulletins = root / "bulletins"
     topics = load_topics(bulletins / "topics.yml", problems)
     resolver = TopicResolver(topics)
+    from kepu import notices  # urgent notices: bulletins/notices/
+
+    now = notices.build_now(settings, today)
+    found_notices: list = []
     today = today or settings.today()
     issues: list[Issue] = []
     activities: list[Activity] = []
@@ -85,6 +89,10 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
                 continue
             if len(rel_parts) == 2 and rel_parts[0] == "reports":
                 continue  # the officer's report narratives (reports/2026.md), read by kepu report only
+            if notices.is_notice(rel_parts):
+                notice = notices.read(path, bulletins, settings, now, problems, fix_encoding=fix_encoding)
+                found_notices += [notice] if notice else []
+                continue
             m_issue = ISSUE_NAME.match(name.lower())
             m_act = ACTIVITY_NAME.match(name.lower())
             if m_act and not SLUG.match(m_act.group(4)) and (COPY_SUFFIX.match(path.stem) or COPY_PREFIX.match(path.stem)):
@@ -108,7 +116,7 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
     _check_links(links, issues, activities, bulletins, problems)
     issues.sort(key=lambda i: (i.year, i.month))
     activities.sort(key=lambda a: (a.date, a.start.isoformat() if a.start else "", a.slug))
-    site = Site(settings, topics, issues, activities, today)
+    site = Site(settings, topics, issues, activities, today, notices=notices.finish(found_notices, problems))
     for spec in SITE_CHECKS:
         module, _, name = spec.partition(":")
         getattr(importlib.import_module(module), name)(site, problems)

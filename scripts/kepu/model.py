@@ -3,7 +3,7 @@ every page, feed, chart and slide is a view of it. Plain data, no I/O."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 
@@ -105,6 +105,23 @@ class Activity:
         return self.date >= today
 
 
+@dataclass(frozen=True)
+class Notice:
+    """An urgent notice (紧急通知) from bulletins/notices/: shown from `start` until `end`."""
+
+    source: Path
+    slug: str  # ASCII, from the file name (pinyin for a Chinese name): an id on pages and the screen
+    title: str
+    start: datetime  # timezone-aware, in the community's time zone
+    end: datetime  # timezone-aware, after start
+    level: str  # "提示" | "重要" | "紧急"
+    html: str  # sanitized body HTML (kepu.templating.markdown_html)
+    text: str  # the body as plain text
+
+    def is_active(self, now: datetime) -> bool:
+        return self.start <= now < self.end
+
+
 @dataclass
 class Site:
     settings: "Settings"  # noqa: F821 - kepu.config.Settings
@@ -112,6 +129,7 @@ class Site:
     issues: list[Issue]  # oldest first
     activities: list[Activity]  # oldest first
     today: date
+    notices: tuple[Notice, ...] = ()  # not yet ended at build time, by start (紧急 first on the same start)
 
     def issue(self, year: int, month: int) -> Issue | None:
         return next((i for i in self.issues if (i.year, i.month) == (year, month)), None)

@@ -193,3 +193,37 @@ def new_report(root: Path, year_text: str, site) -> Path:
     text = report.narrative_template(stats.year_stats(site, year), site.settings.community_name, year)
     _write_new(path, text)
     return path
+
+
+NOTICE_SLUG = "tongzhi"  # 通知: used when no name or title is given
+
+
+def new_notice(root: Path, slug: str | None, settings: Settings, now, title: str | None = None) -> tuple[Path, str]:
+    """Write a notice template in bulletins/notices/ (named after today), shown from `now`
+    until tomorrow 18:00; return (path, a note on the short name or "")."""
+    from datetime import datetime, time, timedelta
+
+    written = (slug or "").strip()
+    note = ""
+    if written and not SLUG.match(written):
+        if re.search(r"[^\x00-\x7f]", written):  # Chinese: it is what the notice is about
+            title = title or written
+        slug = pinyin_slug(written) or re.sub(r"[^a-z0-9]+", "-", written.lower()).strip("-")
+        if not slug:
+            raise NewFileError(f"短名「{written}」只能用小写英文字母、数字和连字符", "例如 tingshui、tingdian；也可以直接写中文，例如 停水")
+        note = f"文件名里的短名用了拼音 {slug}。"
+    elif not written:
+        slug = (pinyin_slug(title) if title else "") or NOTICE_SLUG
+    day = now.date().isoformat()
+    base, n = slug, 2
+    while (root / "bulletins" / "notices" / f"{day}-{slug}.md").exists():
+        slug, n = f"{base}-{n}", n + 1
+    end = datetime.combine(now.date() + timedelta(days=1), time(18, 0))
+    text = _template("notice.md").substitute(title=title or "在这里写通知标题", start=now.strftime("%Y-%m-%d %H:%M"),
+                                             end=end.strftime("%Y-%m-%d %H:%M"))
+    if title:
+        safe = title.replace("\\", "\\\\").replace('"', '\\"')
+        text = re.sub(r"(?m)^title: .*$", lambda _: f'title: "{safe}"', text, count=1)
+    path = root / "bulletins" / "notices" / f"{day}-{slug}.md"
+    _write_new(path, text)
+    return path, note

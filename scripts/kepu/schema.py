@@ -31,7 +31,7 @@ import sys
 from datetime import time
 from pathlib import Path
 
-from kepu.fields import (URL, Boolean, BulletinPath, Choice, ChoiceList, Colour, Date, Icon, Integer,  # noqa: F401
+from kepu.fields import (URL, Boolean, BulletinPath, Choice, ChoiceList, Colour, Date, DateTime, Icon, Integer,  # noqa: F401
                          Invalid, Month, Schema, Section, Text, TextList, Time, TimeSpan, TimeZone, did_you_mean,
                          suggest)
 
@@ -70,6 +70,18 @@ ACTIVITY_FIELDS = (
 
 ISSUE = Schema("月刊", ISSUE_FIELDS, add_fix="在 front matter 里加一行")
 ACTIVITY = Schema("活动", ACTIVITY_FIELDS, add_fix="在 front matter 里加一行")
+
+# bulletins/notices/<date>-<name>.md: an urgent notice (kepu.notices checks the level and times)
+NOTICE_LEVELS = ("提示", "重要", "紧急")  # mildest first; the default is the first
+NOTICE_FIELDS = (
+    Text("title", "标题", "通知的标题，一句话说清楚，例如 12月3日白天停水", required=True, example="12月3日白天停水"),
+    DateTime("start", "开始", "什么时候开始显示：日期和时间，例如 2026-12-02 18:00；只写日期就从 0 点开始",
+             required=True, example="2026-12-02 18:00"),
+    DateTime("end", "结束", "什么时候不再显示：例如 2026-12-03 18:00；只写日期就到那天 23:59",
+             required=True, example="2026-12-03 18:00"),
+    Text("level", "级别", "提示、重要 或 紧急（红色），不写就是 提示", example="重要"),
+)
+NOTICE = Schema("通知", NOTICE_FIELDS, add_fix="在 front matter 里加一行")
 
 # ---------------------------------------------------------------------------
 # bulletins/topics.yml: a list of these
@@ -169,7 +181,7 @@ MKDOCS = Schema("mkdocs.yml", MKDOCS_FIELDS, noun="设置", unknown=None)
 # the front matter checks, as kepu.loader calls them
 # ---------------------------------------------------------------------------
 
-FRONT_MATTER = {"月刊": ISSUE, "活动": ACTIVITY}
+FRONT_MATTER = {"月刊": ISSUE, "活动": ACTIVITY, "通知": NOTICE}
 
 
 def _schema(specs, what: str) -> Schema:

@@ -178,7 +178,7 @@ class Preview:
         print(f"{what}（用时 {time.perf_counter() - t0:.1f} 秒），浏览器里打开的页面会自动刷新。", flush=True)
 
     def _build_once(self) -> tuple[list[Problem], Path | None]:
-        from kepu import engine, search_index
+        from kepu import engine, notices, search_index
         from kepu.build import regenerate
 
         result, report = regenerate(self.root, today=self.today)  # prints the problems
@@ -193,6 +193,7 @@ class Preview:
             return problems + [Problem("docs", 0, ERROR, "网站页面生成失败：docs/ 里手写的页面、overrides/ 或 mkdocs.yml 有问题",
                                        "看运行预览的窗口里的提示，改好保存后会自动重新生成")], None
         search_index.write_index(folder, result.site)
+        notices.insert_banners(folder, result.site)  # urgent notices, as `kepu build` does
         return problems, folder
 
     def _remove_stale(self, keep: tuple[Path | None, ...]) -> None:

@@ -60,3 +60,24 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", name);
   else name();
 })();
+/* Urgent notices (kepu/notices.py): each banner shows only between data-start and data-end
+   (epoch ms) by the reader's clock, so it appears and disappears with no rebuild. */
+(function () {
+  "use strict";
+  var timer = null;
+  function update() {
+    var now = Date.now(), next = Infinity;
+    clearTimeout(timer);
+    document.querySelectorAll(".kp-notice[data-start]").forEach(function (b) {
+      var start = Number(b.getAttribute("data-start")), end = Number(b.getAttribute("data-end"));
+      b.hidden = !(now >= start && now < end);
+      if (start > now) next = Math.min(next, start);
+      if (end > now) next = Math.min(next, end);
+    });
+    // wake at the next start or end (checked at least every minute: timers sleep in background tabs)
+    if (next < Infinity) timer = setTimeout(update, Math.max(200, Math.min(next - now + 100, 60000)));
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", update);
+  else update();
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) update(); });
+})();
