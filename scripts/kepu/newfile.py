@@ -58,10 +58,10 @@ def pinyin_slug(text: str, max_words: int = 4) -> str:
 
 def _template(name: str) -> Template:
     """templates/<name>.md with its front matter lines written from the schema (kepu.schema)."""
-    from kepu.schema import ACTIVITY, ISSUE
+    from kepu.schema import ACTIVITY, ISSUE, NOTICE
 
     text = resources.files("kepu").joinpath("templates", name).read_text(encoding="utf-8")
-    schema = {"issue.md": ISSUE, "activity.md": ACTIVITY}[name]
+    schema = {"issue.md": ISSUE, "activity.md": ACTIVITY, "notice.md": NOTICE}[name]
     return Template(text.replace("${front_matter}", schema.template()))
 
 

@@ -74,12 +74,15 @@ ACTIVITY = Schema("活动", ACTIVITY_FIELDS, add_fix="在 front matter 里加一
 # bulletins/notices/<date>-<name>.md: an urgent notice (kepu.notices checks the level and times)
 NOTICE_LEVELS = ("提示", "重要", "紧急")  # mildest first; the default is the first
 NOTICE_FIELDS = (
-    Text("title", "标题", "通知的标题，一句话说清楚，例如 12月3日白天停水", required=True, example="12月3日白天停水"),
+    Text("title", "标题", "通知的标题，一句话说清楚，例如 12月3日白天停水", required=True, example="12月3日白天停水",
+         template="${title}"),
     DateTime("start", "开始", "什么时候开始显示：日期和时间，例如 2026-12-02 18:00；只写日期就从 0 点开始",
-             required=True, example="2026-12-02 18:00"),
-    DateTime("end", "结束", "什么时候不再显示：例如 2026-12-03 18:00；只写日期就到那天 23:59",
-             required=True, example="2026-12-03 18:00"),
-    Text("level", "级别", "提示、重要 或 紧急（红色），不写就是 提示", example="重要"),
+             required=True, example="2026-12-02 18:00", template="${start}",
+             note="什么时候开始在网站和大屏上显示（年-月-日 时:分，24 小时制）"),
+    DateTime("end", "结束", "什么时候不再显示，例如 2026-12-03 18:00；只写日期就到那天 23:59。必须晚于 start，最长 90 天",
+             required=True, example="2026-12-03 18:00", template="${end}", note="什么时候不再显示；只写日期就显示到那天 23:59"),
+    Text("level", "级别", "`提示`（绿色，不写就是提示）、`重要`（橙色）或 `紧急`（红色）", example="重要", template="重要",
+         note="提示、重要 或 紧急（紧急是红色）"),
 )
 NOTICE = Schema("通知", NOTICE_FIELDS, add_fix="在 front matter 里加一行")
 
@@ -216,6 +219,7 @@ GUIDE_TABLES = {
     "community": ("publish.md", lambda: EXTRA["community"].schema.table(defaults=True)),
     "screen": ("screen.md", lambda: EXTRA["screen"].schema.table(defaults=True)),
     "print": ("print.md", lambda: EXTRA["print"].schema.table(defaults=True)),
+    "notice": ("notices.md", lambda: NOTICE.table()),
 }
 TABLE_BLOCK = re.compile(r"(<!-- kepu:fields (\w+) -->\n).*?(\n<!-- /kepu:fields -->)", re.S)
 
