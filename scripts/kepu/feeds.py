@@ -12,7 +12,7 @@ from datetime import datetime, time
 
 from kepu import urls
 from kepu.escape import html_text
-from kepu.generate.components import cn_date, issue_label, plain_excerpt, time_text
+from kepu.generate.components import cn_date, excerpt, issue_label, time_text
 from kepu.model import Activity, Issue, Site
 
 FEED = "feed.xml"
@@ -63,7 +63,7 @@ def _activity_entry(site: Site, fe, act: Activity) -> None:
     facts = f"{cn_date(act.date)} {time_text(act)}，{act.location}"
     if act.participants is not None:
         facts += f"，{act.participants} 人参加"
-    text = plain_excerpt(act.body, 120)
+    text = excerpt(act.text, 120)
     _entry(site, fe, urls.activity(act), f"活动纪实：{act.title}", activity_time(site, act),
            f"<p>{e(facts)}</p>" + (f"<p>{e(text)}</p>" if text else ""), act.topics)
 

@@ -6,7 +6,6 @@ from datetime import date
 
 from kepu import urls
 from kepu.escape import text, yaml_str
-from kepu.generate.content import plain_text
 from kepu.model import Activity, Issue, Site, Topic
 from kepu.topics import icon_svg
 
@@ -69,8 +68,8 @@ def chips(site: Site, topic_ids, page_url: str) -> str:
     return '<span class="kp-chips">' + "".join(chip(site, t, page_url) for t in topic_ids) + "</span>"
 
 
-def plain_excerpt(markdown: str, limit: int = 60) -> str:
-    text = plain_text(markdown)
+def excerpt(text: str, limit: int = 60) -> str:
+    """Plain text (a model field such as Panel.text) cut to `limit` characters with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1].rstrip("，。、；：,. ") + "…"
 
 
@@ -117,7 +116,7 @@ def panel_cards(site: Site, issue: Issue, page_url: str) -> str:
         cards.append(f'<a class="kp-panel-card" href="{href}" style="--kp-c:{t.color if t else "#888"}">'
                      f'<span class="kp-panel-card__topic">{icon(t) if t else ""}{e(t.name if t else "")}</span>'
                      f'<span class="kp-panel-card__title">{e(p.title)}</span>'
-                     f'<span class="kp-panel-card__text">{e(plain_excerpt(p.body, 54))}</span></a>')
+                     f'<span class="kp-panel-card__text">{e(excerpt(p.text, 54))}</span></a>')
     return '<div class="kp-panel-cards">' + "".join(cards) + "</div>"
 
 

@@ -13,6 +13,7 @@ from kepu import sanitize, urls
 from kepu.escape import text as escape_text
 from kepu.model import Image, Site
 from kepu.readers import body as body_reader
+from kepu.sanitize import plain_text  # noqa: F401 - the one plain text; printing.py imports it from here
 
 REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
@@ -84,27 +85,6 @@ def _bulletin_page(target: str, source: Path, site: Site) -> str | None:
         if act.source.resolve() == full:
             return urls.activity(act) + (f"#{anchor}" if anchor else "")
     return None
-
-
-MD_ANY_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-MD_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-MD_BLOCK_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s*|>\s?|[-+*]\s+|\d+(?:[.)]\s+|、))", re.M)
-MD_INLINE = re.compile(r"\{[:#.][^}]*\}|[*_`~]+")
-
-
-def plain_text(markdown: str) -> str:
-    """Readable plain text of volunteer Markdown, for excerpts, slides and search:
-    images dropped, links kept as their text, Markdown marks removed, HTML tags
-    removed by parsing (so `儿童<6岁、体温>38℃` keeps its < and >), entities decoded.
-    It is text, not HTML: every view escapes it for where it goes."""
-    text = body_reader.MD_IMAGE.sub("", markdown)
-    text = body_reader.MD_LINK.sub(lambda m: m.group("text"), text)
-    text = MD_ANY_IMAGE.sub("", text)
-    text = MD_LINK_TEXT.sub(r"\1", text)
-    text = MD_BLOCK_MARKS.sub(" ", text)
-    text = MD_INLINE.sub("", text.replace("|", " "))
-    text = sanitize.html_to_text(text)
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def demote_headings(markdown: str) -> str:
