@@ -10,8 +10,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from kepu import sanitize, urls
-from kepu.escape import text as escape_text
+from kepu.generate.components import macro
 from kepu.model import Image, Site
+from kepu.templating import trusted
 from kepu.readers import body as body_reader
 from kepu.sanitize import plain_text  # noqa: F401 - the one plain text; printing.py imports it from here
 
@@ -31,8 +32,7 @@ def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, sit
         # a <picture> with WebP/JPEG srcsets and width/height; the alt text doubles as a caption
         alt = " ".join(alt.split())
         pic = media.img(img, page_url, alt=alt, sizes="(min-width: 61em) 40rem, 100vw")
-        caption = f'<span class="kp-caption">{escape_text(alt)}</span>' if alt.strip() else ""
-        return f'<span class="kp-figure">{pic}{caption}</span>'
+        return str(macro("figure")(trusted(pic), alt))  # the <picture> is kepu's own (media.img escapes the alt)
 
     def target_url(target: str) -> str | None:
         """Where a link should point on the site (None: leave it as written)."""
