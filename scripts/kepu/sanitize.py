@@ -473,6 +473,9 @@ def html_to_text(fragment: str, sep: str = "") -> str:
 
 MD_ANY_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 MD_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MD_REF_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\[[^\]]*\]")  # [text][id]
+MD_REF_IMAGE = re.compile(r"!\[[^\]]*\]\[[^\]]*\]")
+MD_REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.M)  # [id]: https://…
 MD_BLOCK_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s*|>\s?|[-+*]\s+|\d+(?:[.)]\s+|、))", re.M)
 MD_INLINE = re.compile(r"\{[:#.][^}]*\}|[*_`~]+")
 HEADING = re.compile(r"#{1,6}\s")
@@ -492,6 +495,7 @@ def plain_text(markdown: str) -> str:
     text = MD_LINK.sub(lambda m: m.group("text"), text)
     text = MD_ANY_IMAGE.sub("", text)
     text = MD_LINK_TEXT.sub(r"\1", text)
+    text = MD_REF_LINK.sub(r"\1", MD_REF_IMAGE.sub("", MD_REF_DEF.sub("", text)))
     text = MD_BLOCK_MARKS.sub(" ", text)
     text = MD_INLINE.sub("", text.replace("|", " "))
     text = html_to_text(text)
