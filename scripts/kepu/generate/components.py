@@ -6,13 +6,11 @@ import re
 from datetime import date
 
 from kepu import urls
-from kepu.escape import text
 from kepu.model import Activity, Issue, Site, Topic
 from kepu.templating import environment, render, trusted
 from kepu.topics import icon_svg
 
 WEEKDAYS = "一二三四五六日"
-e = text  # every string in a generated page goes through kepu.escape.text
 
 
 # Phone numbers residents may want to call with one tap: landlines with an area code
