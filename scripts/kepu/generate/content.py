@@ -12,9 +12,9 @@ from urllib.parse import unquote
 from kepu import sanitize, urls
 from kepu.generate.components import macro
 from kepu.model import Image, Site
-from kepu.templating import trusted
 from kepu.readers import body as body_reader
 from kepu.sanitize import plain_text  # noqa: F401 - the one plain text; printing.py imports it from here
+from kepu.templating import trusted
 
 REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
