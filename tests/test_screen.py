@@ -157,14 +157,18 @@ def test_page_is_self_contained_and_version_is_a_stable_content_hash(site):
     assert changed["screen"] != version["screen"] and changed["content"] != version["content"]
 
 
-def test_screen_is_wired_into_the_build():
-    from kepu import screen
-    from kepu.loader import SITE_CHECKS
-
-    assert screen in build.GENERATORS
-    assert {"kepu.screen:check_settings", "kepu.screen:check_panels"} <= set(SITE_CHECKS)
-    assert urls.SCREEN == "screen/"
-
+def test_screen_is_wired_into_the_build(site):
+    """`kepu build` writes the lobby page, and `kepu check` reports a too long panel opening
+    and a bad extra.screen value: behaviour, not registry entries."""
+    site.write(ISSUE, GOOD_ISSUE.replace("接种流感疫苗是预防流感最有效的手段。", LONG_LEAD))
+    (site.root / "mkdocs.yml").write_text(MKDOCS_YML + "  screen:\n    chars_per_minute: 0\n", encoding="utf-8")
+    result = site.load()
+    found = [p.format() for p in result.problems.sorted()]
+    assert any("2026-11.md:8: 警告:" in p and "大屏" in p for p in found)  # the panel's line
+    assert any("chars_per_minute" in p for p in found)
+    files = build.generate_all(result.site).files
+    html = files[urls.SCREEN + "index.html"].decode()
+    assert [s["kind"] for s in data_of(html)["slides"]][:2] == ["issue", "panel"]
 
 # ---- notices (bulletins/notices/*.md, read by the loader into Site.notices)
 

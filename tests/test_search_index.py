@@ -73,7 +73,7 @@ def test_the_index_is_rewritten_when_content_changes_and_old_versions_go(tmp_pat
     v1 = json.loads((tmp_path / "search" / "meta.json").read_text())["v"]
     assert first.docs > 0 and (tmp_path / "search" / v1).is_dir()
     changed = copy.deepcopy(example)  # the session's example stays as it is
-    changed.issues[-1].panels[0].body += "\n\n新加的一句话"
+    changed.issues[-1].panels[0].text += " 新加的一句话"  # the index reads the derived plain text
     search_index.write_index(tmp_path, changed)
     v2 = json.loads((tmp_path / "search" / "meta.json").read_text())["v"]
     assert v2 != v1 and not (tmp_path / "search" / v1).exists()

@@ -18,7 +18,6 @@ DTSTAMP comes from the content (the activity's day), never the build time,
 so a rebuild is byte-identical."""
 from __future__ import annotations
 
-import html
 import uuid
 from datetime import datetime, time, timedelta, timezone
 
@@ -125,27 +124,21 @@ def generate(site: Site, out, media) -> None:
 
 # ---------------------------------------------------------------- links on pages
 
+def _macro(name: str):
+    from kepu.templating import environment
+
+    return environment().get_template("pages/calendar.html").module.__dict__[name]
+
+
 def subscribe_links(site: Site, page_url: str) -> str:
     """"订阅活动日历" block for the activities page (HTML, relative links)."""
-    rel = urls.relative(page_url, CALENDAR)
     absolute = urls.absolute(site.settings.site_url, CALENDAR)
-    wechat = "在微信里打不开时，请点右上角「…」选择「在浏览器打开」。"
-    if absolute:
-        webcal = "webcal://" + absolute.split("://", 1)[1]
-        main = f'<a class="md-button md-button--primary" href="{webcal}">订阅活动日历</a>'
-        help_ = (f"<details><summary>怎么订阅？</summary><p>苹果手机：点「订阅活动日历」，以后新的活动会自动出现在手机日历里。"
-                 f"安卓手机：点「下载日历文件」，用日历打开导入；或在日历应用的「添加订阅」里填写网址 "
-                 f"<code>{html.escape(absolute)}</code>。{wechat}</p></details>")
-    else:
-        main = f'<a class="md-button md-button--primary" href="{rel}" download>订阅活动日历</a>'
-        help_ = f'<p class="kp-meta">下载后用手机日历打开，就能把活动加入日历。{wechat}</p>'
-    return f'<div class="kp-cal">{main} <a class="md-button" href="{rel}" download>下载日历文件</a>{help_}</div>\n\n'
+    webcal = "webcal://" + absolute.split("://", 1)[1] if absolute else ""
+    return str(_macro("subscribe")(urls.relative(page_url, CALENDAR), webcal, absolute)) + "\n\n"
 
 
 def add_link(site: Site, act: Activity, page_url: str) -> str:
     """"加入日历" for an upcoming activity's page (its event.ics sits next to the page)."""
     if not act.is_upcoming(site.today):
         return ""
-    href = urls.relative(page_url, event_file(act))
-    return (f'<p class="kp-cal"><a class="md-button md-button--primary" href="{href}" download="{html.escape(act.slug)}.ics">'
-            f"加入日历</a></p>\n\n")
+    return str(_macro("add")(urls.relative(page_url, event_file(act)), act.slug)) + "\n\n"

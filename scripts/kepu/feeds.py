@@ -11,13 +11,12 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from kepu import urls
-from kepu.escape import html_text
-from kepu.generate.components import cn_date, issue_label, plain_excerpt, time_text
+from kepu.generate.components import cn_date, excerpt, issue_label, time_text
 from kepu.model import Activity, Issue, Site
+from kepu.templating import environment
 
 FEED = "feed.xml"
 LIMIT = 30  # newest entries kept in the feed
-e = html_text  # summaries are HTML; titles and labels are escaped by feedgen (lxml)
 
 
 def issue_time(site: Site, issue: Issue) -> datetime:
@@ -52,20 +51,23 @@ def _entry(site: Site, fe, url: str, title: str, when: datetime, summary_html: s
 
 def _issue_entry(site: Site, fe, issue: Issue) -> None:
     base = site.settings.site_url
-    panels = "".join(f'<li><a href="{e(urls.absolute(base, urls.panel(issue, p)))}">{e(p.title)}</a></li>'
-                     for p in issue.panels)
-    summary = f"<p>{e(issue.summary)}</p>" if issue.summary else ""
+    panels = [(urls.absolute(base, urls.panel(issue, p)), p.title) for p in issue.panels]
     _entry(site, fe, urls.issue(issue), f"{issue_label(issue)}（{issue.year}年{issue.month}月）：{issue.title}",
-           issue_time(site, issue), f"{summary}<p>本期 {len(issue.panels)} 块展板：</p><ul>{panels}</ul>", issue.topics)
+           issue_time(site, issue), _summary("issue", issue.summary, len(issue.panels), panels), issue.topics)
 
 
 def _activity_entry(site: Site, fe, act: Activity) -> None:
     facts = f"{cn_date(act.date)} {time_text(act)}，{act.location}"
     if act.participants is not None:
         facts += f"，{act.participants} 人参加"
-    text = plain_excerpt(act.body, 120)
+    text = excerpt(act.text, 120)
     _entry(site, fe, urls.activity(act), f"活动纪实：{act.title}", activity_time(site, act),
-           f"<p>{e(facts)}</p>" + (f"<p>{e(text)}</p>" if text else ""), act.topics)
+           _summary("activity", facts, text), act.topics)
+
+
+def _summary(kind: str, *args) -> str:
+    """An entry's HTML summary from theme/pages/feed.html (autoescaped)."""
+    return str(environment().get_template("pages/feed.html").module.__dict__[kind](*args))
 
 
 def atom(site: Site) -> bytes | None:

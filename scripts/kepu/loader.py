@@ -302,6 +302,7 @@ def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicR
     _report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)
     issue = Issue(year, month, number, values.get("title", f"{year}年{month}月"), path,
                   editors=tuple(values.get("editors", ())), summary=values.get("summary", ""), intro=body.intro)
+    issue.intro_text, issue.intro_lead = sanitize.plain_text(body.intro), sanitize.lead(body.intro)
     issue.cover = _image(values.get("cover"), fm.fields.get("cover"), path, problems)
     if not body.panels:
         if fm.body.strip():
@@ -333,8 +334,9 @@ def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicR
         anchors[anchor] = raw.line
         if not raw.body.strip():
             problems.error(path, raw.line, f"展板「{title or raw.heading}」没有正文", "在标题下面写上展板的文字")
+        text = sanitize.plain_text(raw.body)
         issue.panels.append(Panel(year, month, n, anchor, title or raw.heading, topic or "", raw.body, raw.line,
-                                  body_chars=count_chars(raw.body)))
+                                  text=text, lead=sanitize.lead(raw.body), body_chars=sanitize.count_chars(text)))
     issue.images = _images(body.images, path, problems, issue.videos)
     if links is not None:
         links += [(path, link, {i.target for i in body.images}) for link in body.links]
@@ -379,6 +381,8 @@ def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: d
     _report_body(body, path, problems)
     _report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)
     act.body = fm.body.strip("\n")
+    act.text, act.lead = sanitize.plain_text(act.body), sanitize.lead(act.body)
+    act.body_chars = sanitize.count_chars(act.text)
     act.cover = _image(values.get("cover"), fm.fields.get("cover"), path, problems)
     act.images = _images(body.images, path, problems, act.videos)
     if links is not None:
@@ -624,15 +628,7 @@ def _unique(items, problems: Problems, message):
     return list(seen.values())
 
 
-CJK_OR_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9]+")
-MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|[#>*_`|\-]")
-
-
 def count_chars(markdown: str) -> int:
-    """Reading length: Han characters plus Latin words/numbers, markup ignored
-    (HTML tags parsed away, so `体温>38℃` still counts its 38)."""
-    from kepu.sanitize import html_to_text
-
-    text = body_reader.MD_IMAGE.sub(" ", markdown)
-    text = body_reader.MD_LINK.sub(lambda m: f" {m.group('text')} ", text)
-    return len(CJK_OR_WORD.findall(MD_NOISE.sub(" ", html_to_text(text, " "))))
+    """Reading length of Markdown (the screen's slides use it): the count of its plain
+    text, as the model's `body_chars`. Thin wrapper over kepu.sanitize."""
+    return sanitize.count_chars(sanitize.plain_text(markdown))

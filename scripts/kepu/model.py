@@ -44,9 +44,12 @@ class Panel:
     topic: str  # topic id
     body: str  # Markdown as written
     line: int
-    body_chars: int = 0  # Chinese-relevant character count of the text
     images: list[Image] = field(default_factory=list)  # images in this panel's text, in order
     videos: list[Video] = field(default_factory=list)  # films in this panel's text, in order
+    # derived once at load (kepu.sanitize.plain_text), read by every view:
+    text: str = ""  # the body as plain text (no markup, entities decoded): escape it where it goes
+    lead: str = ""  # its first paragraph as plain text
+    body_chars: int = 0  # reading length of `text`: Han characters plus Latin words/numbers
 
 
 @dataclass
@@ -63,6 +66,8 @@ class Issue:
     panels: list[Panel] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     videos: list[Video] = field(default_factory=list)
+    intro_text: str = ""  # derived at load: the intro as plain text
+    intro_lead: str = ""  # its first paragraph as plain text
 
     @property
     def key(self) -> str:
@@ -95,6 +100,10 @@ class Activity:
     body: str = ""
     images: list[Image] = field(default_factory=list)
     videos: list[Video] = field(default_factory=list)
+    # derived once at load (kepu.sanitize.plain_text), read by every view:
+    text: str = ""  # the write-up as plain text
+    lead: str = ""  # its first paragraph as plain text
+    body_chars: int = 0  # reading length of `text`
 
     @property
     def key(self) -> str:

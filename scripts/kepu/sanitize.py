@@ -465,3 +465,54 @@ def html_to_text(fragment: str, sep: str = "") -> str:
     p.feed(fragment)
     p.close()
     return "".join(p.out)
+
+
+# The one plain text of volunteer Markdown. The loader computes it once per
+# panel, activity and issue intro (model fields `text`, `lead`, `body_chars`);
+# every view (excerpts, cards, feed, search, screen, posters) reads those.
+
+MD_ANY_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+MD_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MD_REF_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\[[^\]]*\]")  # [text][id]
+MD_REF_IMAGE = re.compile(r"!\[[^\]]*\]\[[^\]]*\]")
+MD_REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.M)  # [id]: https://…
+MD_BLOCK_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s*|>\s?|[-+*]\s+|\d+(?:[.)]\s+|、))", re.M)
+MD_INLINE = re.compile(r"\{[:#.][^}]*\}|[*_`~]+")
+HEADING = re.compile(r"#{1,6}\s")
+BLANK_LINE = re.compile(r"\n\s*\n")
+CJK_OR_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9]+")
+
+
+def plain_text(markdown: str) -> str:
+    """Readable plain text of volunteer Markdown, for excerpts, slides and search:
+    images dropped, links kept as their text, Markdown marks removed, HTML tags
+    removed by parsing (so `儿童<6岁、体温>38℃` keeps its < and >; script and style
+    content dropped), entities decoded. It is text, not HTML: every view escapes
+    it for where it goes."""
+    from kepu.readers.body import MD_IMAGE, MD_LINK  # readers.body imports this module
+
+    text = MD_IMAGE.sub("", markdown)
+    text = MD_LINK.sub(lambda m: m.group("text"), text)
+    text = MD_ANY_IMAGE.sub("", text)
+    text = MD_LINK_TEXT.sub(r"\1", text)
+    text = MD_REF_LINK.sub(r"\1", MD_REF_IMAGE.sub("", MD_REF_DEF.sub("", text)))
+    text = MD_BLOCK_MARKS.sub(" ", text)
+    text = MD_INLINE.sub("", text.replace("|", " "))
+    text = html_to_text(text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def lead(markdown: str) -> str:
+    """The first paragraph (not a heading) of volunteer Markdown, as plain text."""
+    for block in BLANK_LINE.split(markdown.strip()):
+        if HEADING.match(block.lstrip().split("\n")[0]):
+            continue
+        text = plain_text(block)
+        if text:
+            return text
+    return ""
+
+
+def count_chars(text: str) -> int:
+    """Reading length of plain text: Han characters plus Latin words/numbers."""
+    return len(CJK_OR_WORD.findall(text))

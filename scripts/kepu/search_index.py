@@ -110,14 +110,14 @@ def model_entries(site) -> list[dict]:
         date = f"{issue.year:04d}-{issue.month:02d}"
         for p in issue.panels:
             docs.append({"u": urls.panel(issue, p), "t": p.title, "k": "panel", "d": date, "m": label,
-                         "p": [topic_name(p.topic)] if p.topic else [], "x": plain_text(p.body)})
+                         "p": [topic_name(p.topic)] if p.topic else [], "x": p.text})
         intro = plain_text(" ".join(x for x in (issue.summary, issue.intro) if x))
         docs.append({"u": urls.issue(issue), "t": issue.title, "k": "issue", "d": date, "m": label, "p": [], "x": intro})
     for act in site.activities:
         when = f"{act.date.year}年{act.date.month}月{act.date.day}日"
         docs.append({"u": urls.activity(act), "t": act.title, "k": "activity", "d": act.date.isoformat(),
                      "m": f"{when} · {act.location}" if act.location else when,
-                     "p": [topic_name(t) for t in act.topics], "x": plain_text(act.body)})
+                     "p": [topic_name(t) for t in act.topics], "x": act.text})
     for t in site.topics.values():
         docs.append({"u": urls.topic(t.id), "t": t.name, "k": "topic", "d": "", "m": "专题",
                      "p": [], "x": " ".join(x for x in (t.description, *t.aliases) if x)})

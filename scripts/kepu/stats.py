@@ -2,7 +2,8 @@
 
 One pure model per year (`year_stats`), rendered as tables that the web page
 (/stats/ and /stats/<YYYY>/), the CSV download and `kepu stats` all share, so
-their numbers cannot disagree. Charts are SVG drawn here at build time.
+their numbers cannot disagree. Charts are SVG from templates in theme/stats/,
+the pages from theme/pages/stats_*.md; this module counts and lays out.
 
 Counting rules (also shown on the page):
 - 月刊/展板: issues of that year and their panels.
@@ -29,8 +30,8 @@ from kepu.commands import command
 from kepu.escape import csv_row, text
 from kepu.generate.components import cn_date, front_matter
 from kepu.model import Activity, Site
+from kepu.templating import render
 
-e = text  # kepu.escape: pages are Markdown with kepu's HTML in it
 BOM = "\ufeff"  # so Excel on Windows opens the CSV as UTF-8
 
 
@@ -277,29 +278,22 @@ def month_chart(s: YearStats, field_name: str, label: str, unit: str) -> str:
     for a in s.unreported:
         unreported[a.date.month] = unreported.get(a.date.month, 0) + 1
     vmax = _nice_max(max(values) or 1)
-    parts = [f'<svg class="kp-chart__svg" viewBox="0 0 {w} {h}" role="img" aria-label="{e(label)}" '
-             f'xmlns="http://www.w3.org/2000/svg">']
     base = top + plot_h
-    parts.append(f'<line x1="{left}" x2="{w - left}" y1="{base}" y2="{base}" class="kp-chart__base"/>')
+    months = []
     for i, (m, v) in enumerate(zip(s.months, values)):
         cx = left + slot * (i + 0.5)
         bw = slot * 0.62
-        if v:
-            bh = max(plot_h * v / vmax, 2)
-            parts.append(f'<rect x="{cx - bw / 2:.1f}" y="{base - bh:.1f}" width="{bw:.1f}" height="{bh:.1f}" rx="2" '
-                         f'fill="{PRIMARY}"><title>{m.month}月：{v}{e(unit)}</title></rect>')
-            parts.append(f'<text x="{cx:.1f}" y="{base - bh - 4:.1f}" text-anchor="middle" class="kp-chart__val">{v}</text>')
-        elif field_name in ("issues", "panels") and m.missing:
-            parts.append(f'<text x="{cx:.1f}" y="{base - 6:.1f}" text-anchor="middle" class="kp-chart__miss">缺</text>')
-        if field_name == "participants" and unreported.get(m.month):
+        bh = max(plot_h * v / vmax, 2) if v else 0
+        months.append({
+            "month": m.month, "value": v, "cx": f"{cx:.1f}", "label_y": f"{base + 17:.1f}", "lab_miss": m.missing,
+            "bar": {"x": f"{cx - bw / 2:.1f}", "y": f"{base - bh:.1f}", "w": f"{bw:.1f}", "h": f"{bh:.1f}",
+                    "label_y": f"{base - bh - 4:.1f}"} if v else None,
+            "missing_y": f"{base - 6:.1f}" if field_name in ("issues", "panels") and m.missing else "",
             # held activities whose count is missing: the bar is incomplete
-            parts.append(f'<text x="{cx:.1f}" y="{base - (plot_h * v / vmax if v else 0) - (20 if v else 6):.1f}" '
-                         f'text-anchor="middle" class="kp-chart__miss">?<title>{m.month}月有 {unreported[m.month]} 场活动未登记人数</title></text>')
-        parts.append(f'<text x="{cx:.1f}" y="{base + 17:.1f}" text-anchor="middle" '
-                     f'class="kp-chart__lab{" kp-chart__lab--miss" if m.missing else ""}">{m.month}</text>')
-    parts.append(f'<text x="{w / 2:.0f}" y="{h - 4}" text-anchor="middle" class="kp-chart__axis">月份</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+            "unreported": unreported.get(m.month, 0) if field_name == "participants" else 0,
+            "unreported_y": f"{base - (plot_h * v / vmax if v else 0) - (20 if v else 6):.1f}"})
+    return render("stats/month_chart.svg", w=w, h=h, left=left, base=base, months=months, color=PRIMARY,
+                  label=label, unit=unit, axis_x=f"{w / 2:.0f}").strip()
 
 
 def topic_chart(s: YearStats, field_name: str, label: str, unit: str) -> str:
@@ -311,26 +305,15 @@ def topic_chart(s: YearStats, field_name: str, label: str, unit: str) -> str:
     h = row_h * len(rows) + pad * 2
     vmax = max(getattr(t, field_name) for t in rows)
     bar_w = w - name_w - 48
-    parts = [f'<svg class="kp-chart__svg" viewBox="0 0 {w} {h}" role="img" aria-label="{e(label)}" '
-             f'xmlns="http://www.w3.org/2000/svg">']
+    bars = []
     for i, t in enumerate(rows):
         v = getattr(t, field_name)
         y = pad + i * row_h
         length = max(bar_w * v / vmax, 2)
-        parts.append(f'<text x="{name_w - 8}" y="{y + row_h / 2 + 5:.1f}" text-anchor="end" class="kp-chart__name">{e(t.name)}</text>')
-        parts.append(f'<rect x="{name_w}" y="{y + 5}" width="{length:.1f}" height="{row_h - 10}" rx="3" fill="{e(t.color)}">'
-                     f'<title>{e(t.name)}：{v}{e(unit)}</title></rect>')
-        parts.append(f'<text x="{name_w + length + 6:.1f}" y="{y + row_h / 2 + 5:.1f}" class="kp-chart__val">{v}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _table(markdown: str) -> str:
-    return f'<div class="kp-stat-table" markdown>\n\n{markdown}\n</div>\n\n'
-
-
-def _figure(svg: str, caption: str) -> str:
-    return f'<figure class="kp-chart">{svg}<figcaption>{e(caption)}</figcaption></figure>\n\n' if svg else ""
+        bars.append({"name": t.name, "color": t.color, "value": v, "text_y": f"{y + row_h / 2 + 5:.1f}", "bar_y": y + 5,
+                     "length": f"{length:.1f}", "value_x": f"{name_w + length + 6:.1f}"})
+    return render("stats/topic_chart.svg", w=w, h=h, name_w=name_w, bar_h=row_h - 10, rows=bars,
+                  label=label, unit=unit).strip()
 
 
 # ---------------------------------------------------------------- pages
@@ -345,65 +328,40 @@ def csv_name(year: int) -> str:
 
 def year_page(site: Site, s: YearStats) -> str:
     url = year_url(s.year)
-    parts = [front_matter(f"{s.year}年科普工作统计", hide=("navigation",),
-                          description=f"{s.community}{s.year}年科普月刊、展板和活动统计"),
-             f'<p class="kp-kicker">科普工作统计</p>\n\n# {s.year}年科普工作统计\n\n']
-    if s.as_of:
-        parts.append(f'<p class="kp-meta">统计截至 {cn_date(s.as_of, weekday=False)}，全年尚未结束。</p>\n\n')
-    cards = [("月刊", s.issues, "期"), ("展板", s.panels, "块"), ("活动", s.activities, "场"), ("参加", s.participants, "人次")]
-    parts.append('<div class="kp-stat-cards">' + "".join(
-        f'<div class="kp-stat-card"><small>{k}</small><b>{v}</b><span>{u}</span></div>' for k, v, u in cards) + "</div>\n\n")
-    if s.missing_months:
-        parts.append(f'<p class="kp-stat-note kp-stat-note--warn">缺刊月份：{_months_text(s.missing_months)}。'
-                     "社区标准是每月至少出一期。</p>\n\n")
-    elif s.expected_months:
-        parts.append(f'<p class="kp-stat-note">{s.expected_months} 个应出刊的月份都出了月刊。</p>\n\n')
-    if s.upcoming:
-        items = "、".join(f'<a href="{urls.relative(url, urls.activity(a))}">{a.date.month}月{a.date.day}日{e(a.title)}</a>'
-                         for a in s.upcoming)
-        parts.append(f'<p class="kp-stat-note">另有 {len(s.upcoming)} 场活动已预告、尚未举办（不计入上面的数字）：{items}。</p>\n\n')
-    parts.append("## 总体情况 {#summary}\n\n" + _table(md_table(summary_table(s))))
-    parts.append("## 按月份 {#months}\n\n")
-    parts.append(_figure(month_chart(s, "panels", "每月展板块数", "块"), "每月展板块数（红色「缺」表示该月没有月刊）"))
-    parts.append(_figure(month_chart(s, "participants", "每月活动参加人次", "人"),
-                         "每月活动参加人次" + ("（红色「?」表示该月有活动未登记人数）" if s.unreported else "")))
-    parts.append(_table(md_table(months_table(s))))
-    if s.topics:
-        parts.append("## 按专题 {#topics}\n\n")
-        parts.append(_figure(topic_chart(s, "panels", "各专题展板块数", "块"), "各专题展板块数"))
-        parts.append(_figure(topic_chart(s, "activities", "各专题活动场次", "场"), "各专题活动场次"))
-        parts.append(_table(md_table(topics_table(s))))
-        parts.append('<p class="kp-meta">一场活动有几个专题，就在每个专题下各算一次，所以各专题相加可能多于总数。</p>\n\n')
-    if s.unreported:
-        parts.append("## 未登记参加人数的活动 {#unreported}\n\n")
-        parts.append('<p class="kp-meta">请在活动文件里补上 participants: 人数，年度统计才完整。</p>\n\n')
-        acts = s.unreported
+    acts = s.unreported
 
-        def cell(pos, text):
-            r, c = pos
-            if c == 1:
-                return f'<a href="{urls.relative(url, urls.activity(acts[r]))}">{text}</a>'
-            return text
-        parts.append(_table(md_table(unreported_table(s), cell)))
-    parts.append("## 下载 {#download}\n\n")
-    parts.append(f'<p><a class="md-button" href="{csv_name(s.year)}" download="{e(s.community)}{s.year}年科普统计.csv">'
-                 f"下载 {s.year} 年统计表（CSV，可用 Excel/WPS 打开）</a></p>\n\n")
-    parts.append(f'<p class="kp-meta">在电脑上运行 <code>{e(command("stats", "--year", str(s.year)))}</code> 也能得到同样的数字'
-                 f"（加 <code>--format md</code> 或 <code>--format csv</code> 可直接粘贴到年终总结）。</p>\n")
-    return "".join(parts)
+    def cell(pos, text):
+        r, c = pos
+        return f'<a href="{urls.relative(url, urls.activity(acts[r]))}">{text}</a>' if c == 1 else text  # text: escaped by md_table
+
+    charts = {"panels": month_chart(s, "panels", "每月展板块数", "块"),
+              "participants": month_chart(s, "participants", "每月活动参加人次", "人")}
+    tables = {"summary": md_table(summary_table(s)), "months": md_table(months_table(s))}
+    if s.topics:
+        charts["topic_panels"] = topic_chart(s, "panels", "各专题展板块数", "块")
+        charts["topic_activities"] = topic_chart(s, "activities", "各专题活动场次", "场")
+        tables["topics"] = md_table(topics_table(s))
+    if s.unreported:
+        tables["unreported"] = md_table(unreported_table(s), cell)
+    return render(
+        "pages/stats_year.md", s=s,
+        front_matter=front_matter(f"{s.year}年科普工作统计", hide=("navigation",),
+                                  description=f"{s.community}{s.year}年科普月刊、展板和活动统计"),
+        as_of=cn_date(s.as_of, weekday=False) if s.as_of else "",
+        cards=[("月刊", s.issues, "期"), ("展板", s.panels, "块"), ("活动", s.activities, "场"), ("参加", s.participants, "人次")],
+        missing=_months_text(s.missing_months),
+        upcoming=[{"href": urls.relative(url, urls.activity(a)), "month": a.date.month, "day": a.date.day, "title": a.title}
+                  for a in s.upcoming],
+        charts=charts, tables=tables, csv=csv_name(s.year), command=command("stats", "--year", str(s.year)))
 
 
 def index_page(site: Site, all_stats: list[YearStats]) -> str:
-    parts = [front_matter("科普工作统计", hide=("navigation",), description=f"{site.settings.community_name}历年科普工作统计"),
-             "# 科普工作统计\n\n",
-             f'<p class="kp-meta">{e(site.settings.community_name)}每年出了多少期科普月刊、多少块展板，'
-             "举办了多少场科普活动、多少居民参加。点年份看每月和各专题的明细、图表和可下载的统计表。</p>\n\n"]
     header = "| 年份 | 月刊 | 展板 | 活动 | 人次 | 缺刊 |\n|:---|---:|---:|---:|---:|---:|\n"
     rows = "".join(f"| [{s.year}]({s.year}/index.md) | {s.issues} | {s.panels} | {s.activities} | {s.participants} "
                    f"| {len(s.missing_months) or '无'} |\n" for s in all_stats)
-    parts.append(_table(header + rows))
-    parts.append('<p class="kp-meta">人次指活动参加人次；活动只算已经举办的；缺刊指应出刊的月份里没有月刊的月数（每月至少一期）。</p>\n')
-    return "".join(parts)
+    return render("pages/stats_index.md", community=site.settings.community_name, years=header + rows,
+                  front_matter=front_matter("科普工作统计", hide=("navigation",),
+                                            description=f"{site.settings.community_name}历年科普工作统计"))
 
 
 def generate(site: Site, out, media) -> None:

@@ -47,8 +47,10 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["text"] = escape.text  # Markdown/HTML text in a generated .md page
-    env.filters["attr"] = escape.attr
+    # escape.text output is safe HTML (every <>&"' is a character reference) and safe
+    # Markdown, so it is Markup: the same filter works in .md and autoescaped templates
+    env.filters["text"] = lambda value: Markup(escape.text(value))  # Markdown/HTML text in a generated page
+    env.filters["attr"] = lambda value: Markup(escape.attr(value))
     env.filters["yaml"] = escape.yaml_str
     env.filters["script_json"] = lambda data: Markup(escape.script_json(data))  # inside <script type=application/json>
     env.globals["asset"] = lambda name: Markup(asset(name))  # inline a theme .css/.js file

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from kepu import urls
-from kepu.generate.components import activity_list, e, front_matter, issue_label
+from kepu.generate.components import activity_list, front_matter, issue_label, macro, page, prevnext
 from kepu.model import Site
 from kepu.stats import year_stats
 
@@ -14,46 +14,33 @@ def generate(site: Site, out, media) -> None:
     for y in years:
         s = year_stats(site, y)  # the same numbers as the home page and /stats/: 活动 = held
         soon = f" · {len(s.upcoming)} 场预告" if s.upcoming else ""
-        rows.append(f'<a class="kp-year" href="{urls.relative(url, urls.archive_year(y))}"><b>{y}年</b>'
-                    f"<span>{s.issues} 期月刊 · {s.panels} 块展板 · {s.activities} 场活动{soon}</span></a>")
-    body = front_matter("往期回顾", hide=("navigation", "toc")) + "# 往期回顾\n\n"
-    body += '<div class="kp-years">' + "".join(rows) + "</div>\n" if rows else "还没有内容。\n"
-    out.page(urls.source_of(url), body)
+        rows.append({"href": urls.relative(url, urls.archive_year(y)), "year": y,
+                     "text": f"{s.issues} 期月刊 · {s.panels} 块展板 · {s.activities} 场活动{soon}"})
+    out.page(urls.source_of(url), page("archive.md", front_matter=front_matter("往期回顾", hide=("navigation", "toc")),
+                                       years=str(macro("years")(rows)) if rows else ""))
     for y in years:
         out.page(urls.source_of(urls.archive_year(y)), year_page(site, y, media))
 
 
 def year_page(site: Site, year: int, media) -> str:
     url = urls.archive_year(year)
-    parts = [front_matter(f"{year}年 往期回顾", hide=("navigation", "toc")), f"# {year}年\n\n"]
-    tiles = []
+    months = []
     for m in range(1, 13):
         issue = site.issue(year, m)
         if issue is None:
-            future = (year, m) > (site.today.year, site.today.month)
-            tiles.append(f'<div class="kp-month kp-month--empty"><b>{m}月</b><span>{"尚未出版" if future else "本月没有月刊"}</span></div>')
+            months.append({"month": m, "issue": None, "future": (year, m) > (site.today.year, site.today.month)})
             continue
         color = site.topics[issue.topics[0]].color if issue.topics and issue.topics[0] in site.topics else "#a16207"
-        bg = media.img(issue.cover, url, alt="", cls="kp-month__img") if issue.cover else ""
-        tiles.append(f'<a class="kp-month" style="--kp-c:{color}" href="{urls.relative(url, urls.issue(issue))}">{bg}'
-                     f"<b>{m}月</b><span class=\"kp-month__no\">{e(issue_label(issue))}</span>"
-                     f'<span class="kp-month__title">{e(issue.title)}</span></a>')
-    parts.append('<div class="kp-months">' + "".join(tiles) + "</div>\n\n")
+        months.append({"month": m, "issue": issue, "color": color, "href": urls.relative(url, urls.issue(issue)),
+                       "cover": media.img(issue.cover, url, alt="", cls="kp-month__img") if issue.cover else "",
+                       "label": issue_label(issue), "title": issue.title})
     acts = [a for a in site.activities if a.date.year == year]
-    parts.append(f"## {year}年的活动 {{#activities}}\n\n")
-    if not acts:
-        parts.append("这一年没有登记活动。\n")
-    for m in range(1, 13):
-        month_acts = [a for a in acts if a.date.month == m]
-        if month_acts:
-            parts.append(f"### {m}月 {{#m{m:02d}}}\n\n" + activity_list(site, month_acts, url) + "\n\n")
+    by_month = [(m, activity_list(site, [a for a in acts if a.date.month == m], url)) for m in range(1, 13)]
     years = sorted(site.years)
-    nav = []
     i = years.index(year)
-    if i > 0:
-        nav.append(f'<a class="kp-pn kp-pn--prev" href="{urls.relative(url, urls.archive_year(years[i-1]))}"><small>上一年</small>{years[i-1]}年</a>')
-    if i + 1 < len(years):
-        nav.append(f'<a class="kp-pn kp-pn--next" href="{urls.relative(url, urls.archive_year(years[i+1]))}"><small>下一年</small>{years[i+1]}年</a>')
-    if nav:
-        parts.append('<nav class="kp-prevnext">' + "".join(nav) + "</nav>\n")
-    return "".join(parts)
+    nav = [{"side": side, "href": urls.relative(url, urls.archive_year(y)), "small": word, "title": f"{y}年"}
+           for side, word, y in (("prev", "上一年", years[i - 1] if i > 0 else None),
+                                 ("next", "下一年", years[i + 1] if i + 1 < len(years) else None)) if y]
+    return page("archive_year.md", front_matter=front_matter(f"{year}年 往期回顾", hide=("navigation", "toc")),
+                year=year, months=months, activities=[(m, lst) for m, lst in by_month if lst],
+                prevnext=prevnext(nav) if nav else "")

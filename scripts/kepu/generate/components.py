@@ -1,17 +1,16 @@
-"""Small HTML/Markdown pieces shared by the page generators."""
+"""Data and small helpers shared by the page generators. The markup is in
+theme/pages/ (components.html has the shared pieces as Jinja macros)."""
 from __future__ import annotations
 
 import re
 from datetime import date
 
 from kepu import urls
-from kepu.escape import text, yaml_str
-from kepu.generate.content import plain_text
 from kepu.model import Activity, Issue, Site, Topic
+from kepu.templating import environment, render, trusted
 from kepu.topics import icon_svg
 
 WEEKDAYS = "一二三四五六日"
-e = text  # every string in a generated page goes through kepu.escape.text
 
 
 # Phone numbers residents may want to call with one tap: landlines with an area code
@@ -22,14 +21,13 @@ PHONE = re.compile(r"(?<![\d.:/-])(?:0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}|1[3-9]\d[- ]
 
 
 def tel_links(text: str) -> str:
-    """Escape `text` for HTML and turn its phone numbers into tel: links."""
-    out, last = [], 0
+    """`text` escaped for HTML, with its phone numbers as tel: links."""
+    parts, last = [], 0
     for m in PHONE.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
-        out.append(e(text[last:m.start()]))
-        out.append(f'<a class="kp-tel" href="tel:{digits}" aria-label="拨打 {e(m.group())}">{e(m.group())}</a>')
+        parts += [(text[last:m.start()], ""), (m.group(), re.sub(r"\D", "", m.group()))]
         last = m.end()
-    return "".join(out) + e(text[last:])
+    parts.append((text[last:], ""))
+    return str(macro("tel_links")(parts))
 
 
 def cn_date(d: date, weekday: bool = True) -> str:
@@ -52,84 +50,76 @@ def issue_label(issue: Issue) -> str:
     return f"第 {issue.number} 期" if issue.number else cn_month(issue.year, issue.month)
 
 
+def macro(name: str):
+    """A macro of theme/pages/components.html (it returns autoescaped markup)."""
+    return environment().get_template("pages/components.html").module.__dict__[name]
+
+
+def page(name: str, /, **context) -> str:
+    """A generated page from its template theme/pages/<name>."""
+    return render(f"pages/{name}", **context)
+
+
+def topic_view(site: Site, topic_id: str, page_url: str) -> dict | None:
+    """What a chip, card or heading shows of a topic (None: unknown topic)."""
+    t = site.topics.get(topic_id)
+    if not t:
+        return None
+    return {"id": t.id, "name": t.name, "color": t.color, "description": t.description,
+            "svg": trusted(icon_svg(t.icon)),  # kepu's own icon set
+            "href": urls.relative(page_url, urls.topic(t.id))}
+
+
 def icon(topic: Topic, cls: str = "kp-icon") -> str:
-    svg = icon_svg(topic.icon)
-    return f'<span class="{cls}" aria-hidden="true">{svg}</span>' if svg else ""
+    return str(macro("icon")(trusted(icon_svg(topic.icon)), cls))
 
 
 def chip(site: Site, topic_id: str, page_url: str) -> str:
-    t = site.topics.get(topic_id)
-    if not t:
-        return ""
-    href = urls.relative(page_url, urls.topic(t.id))
-    return f'<a class="kp-chip" href="{href}" style="--kp-c:{t.color}">{icon(t)}{e(t.name)}</a>'
+    t = topic_view(site, topic_id, page_url)
+    return str(macro("chip")(t)) if t else ""
 
 
 def chips(site: Site, topic_ids, page_url: str) -> str:
-    return '<span class="kp-chips">' + "".join(chip(site, t, page_url) for t in topic_ids) + "</span>"
+    return str(macro("chips")([t for t in (topic_view(site, i, page_url) for i in topic_ids) if t]))
 
 
-def plain_excerpt(markdown: str, limit: int = 60) -> str:
-    text = plain_text(markdown)
+def excerpt(text: str, limit: int = 60) -> str:
+    """Plain text (a model field such as Panel.text) cut to `limit` characters with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1].rstrip("，。、；：,. ") + "…"
 
 
-def activity_item(site: Site, act: Activity, page_url: str, *, upcoming: bool | None = None, hidden: bool = False) -> str:
+def activity_view(site: Site, act: Activity, page_url: str, *, upcoming: bool | None = None, hidden: bool = False) -> dict:
     if upcoming is None:
         upcoming = act.is_upcoming(site.today)
-    href = urls.relative(page_url, urls.activity(act))
-    badge = '<span class="kp-badge kp-badge--soon" data-kp-countdown>预告</span>' if upcoming else ""
-    people = f" · {act.participants} 人参加" if act.participants is not None and not upcoming else ""
-    return (f'<li class="kp-act{" kp-act--upcoming" if upcoming else ""}" data-date="{act.date.isoformat()}"'
-            f'{" hidden" if hidden else ""}>'
-            f'<a class="kp-act__link" href="{href}">'
-            f'<span class="kp-act__date"><b>{act.date.month}月{act.date.day}日</b><small>星期{WEEKDAYS[act.date.weekday()]}</small></span>'
-            f'<span class="kp-act__main"><span class="kp-act__title">{badge}{e(act.title)}</span>'
-            f'<span class="kp-act__meta">{e(time_text(act))} · {e(act.location)}{people}</span></span></a></li>')
+    return {"upcoming": upcoming, "hidden": hidden, "date": act.date.isoformat(),
+            "href": urls.relative(page_url, urls.activity(act)), "month": act.date.month, "day": act.date.day,
+            "weekday": WEEKDAYS[act.date.weekday()], "title": act.title, "time": time_text(act),
+            "location": act.location, "people": act.participants if not upcoming else None}
 
 
 def activity_list(site: Site, acts, page_url: str, *, upcoming: bool | None = None, cls: str = "", hidden: bool = False) -> str:
     if not acts:
         return ""
-    items = "".join(activity_item(site, a, page_url, upcoming=upcoming, hidden=hidden) for a in acts)
-    return f'<ul class="kp-acts {cls}">{items}</ul>'
-
-
-def issue_card(site: Site, issue: Issue, page_url: str, media, *, big: bool = False) -> str:
-    href = urls.relative(page_url, urls.issue(issue))
-    cover = ""
-    if issue.cover:
-        cover = media.img(issue.cover, page_url, alt=issue.title, cls="kp-card__img")
-    topics = "".join(f'<span class="kp-dot" style="--kp-c:{site.topics[t].color}" title="{e(site.topics[t].name)}"></span>'
-                     for t in issue.topics if t in site.topics)
-    return (f'<a class="kp-issue{" kp-issue--big" if big else ""}" href="{href}">{cover}'
-            f'<span class="kp-issue__no">{e(issue_label(issue))} · {issue.year}年{issue.month}月</span>'
-            f'<span class="kp-issue__title">{e(issue.title)}</span>'
-            f'<span class="kp-issue__sum">{e(issue.summary)}</span>'
-            f'<span class="kp-issue__topics">{topics}<small>{len(issue.panels)} 块展板</small></span></a>')
+    items = [activity_view(site, a, page_url, upcoming=upcoming, hidden=hidden) for a in acts]
+    return str(macro("activity_list")(items, cls))
 
 
 def panel_cards(site: Site, issue: Issue, page_url: str) -> str:
     cards = []
     for p in issue.panels:
         t = site.topics.get(p.topic)
-        href = urls.relative(page_url, urls.panel(issue, p))
-        cards.append(f'<a class="kp-panel-card" href="{href}" style="--kp-c:{t.color if t else "#888"}">'
-                     f'<span class="kp-panel-card__topic">{icon(t) if t else ""}{e(t.name if t else "")}</span>'
-                     f'<span class="kp-panel-card__title">{e(p.title)}</span>'
-                     f'<span class="kp-panel-card__text">{e(plain_excerpt(p.body, 54))}</span></a>')
-    return '<div class="kp-panel-cards">' + "".join(cards) + "</div>"
+        cards.append({"href": urls.relative(page_url, urls.panel(issue, p)), "color": t.color if t else "#888",
+                      "svg": trusted(icon_svg(t.icon)) if t else "", "topic": t.name if t else "",
+                      "title": p.title, "text": excerpt(p.text, 54)})
+    return str(macro("panel_cards")(cards))
+
+
+def prevnext(links: list[dict], label: str = "") -> str:
+    """links: {side: prev|next, href, small, title}."""
+    return str(macro("prevnext")(links, label))
 
 
 def front_matter(title: str, *, hide=("navigation",), description: str = "", extra: dict | None = None) -> str:
-    """Front matter of a generated page (site search indexes the model, search_index.py)."""
-    lines = ["---", f"title: {yaml_str(title)}"]
-    if description:
-        lines.append(f"description: {yaml_str(description)}")
-    if hide:
-        lines.append("hide:")
-        lines += [f"  - {h}" for h in hide]
-    for k, v in (extra or {}).items():
-        lines.append(f"{k}: {yaml_str(v)}")
-    lines.append("---\n")
-    return "\n".join(lines)
+    """Front matter of a generated page. Site search indexes the model
+    (search_index.py), not the page."""
+    return page("front_matter.md", title=title, description=description, hide=hide, extra=extra or {})

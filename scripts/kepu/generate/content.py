@@ -10,9 +10,11 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from kepu import sanitize, urls
-from kepu.escape import text as escape_text
+from kepu.generate.components import macro
 from kepu.model import Image, Site
 from kepu.readers import body as body_reader
+from kepu.sanitize import plain_text  # noqa: F401 - the one plain text; printing.py imports it from here
+from kepu.templating import trusted
 
 REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
@@ -37,8 +39,7 @@ def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, sit
         # a <picture> with WebP/JPEG srcsets and width/height; the alt text doubles as a caption
         alt = " ".join(alt.split())
         pic = media.img(img, page_url, alt=alt, sizes="(min-width: 61em) 40rem, 100vw")
-        caption = f'<span class="kp-caption">{escape_text(alt)}</span>' if alt.strip() else ""
-        return f'<span class="kp-figure">{pic}{caption}</span>'
+        return str(macro("figure")(trusted(pic), alt))  # the <picture> is kepu's own (media.img escapes the alt)
 
     def target_url(target: str) -> str | None:
         """Where a link should point on the site (None: leave it as written)."""
@@ -91,27 +92,6 @@ def _bulletin_page(target: str, source: Path, site: Site) -> str | None:
         if act.source.resolve() == full:
             return urls.activity(act) + (f"#{anchor}" if anchor else "")
     return None
-
-
-MD_ANY_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-MD_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-MD_BLOCK_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s*|>\s?|[-+*]\s+|\d+(?:[.)]\s+|、))", re.M)
-MD_INLINE = re.compile(r"\{[:#.][^}]*\}|[*_`~]+")
-
-
-def plain_text(markdown: str) -> str:
-    """Readable plain text of volunteer Markdown, for excerpts, slides and search:
-    images dropped, links kept as their text, Markdown marks removed, HTML tags
-    removed by parsing (so `儿童<6岁、体温>38℃` keeps its < and >), entities decoded.
-    It is text, not HTML: every view escapes it for where it goes."""
-    text = body_reader.MD_IMAGE.sub("", markdown)
-    text = body_reader.MD_LINK.sub(lambda m: m.group("text"), text)
-    text = MD_ANY_IMAGE.sub("", text)
-    text = MD_LINK_TEXT.sub(r"\1", text)
-    text = MD_BLOCK_MARKS.sub(" ", text)
-    text = MD_INLINE.sub("", text.replace("|", " "))
-    text = sanitize.html_to_text(text)
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def demote_headings(markdown: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kepu import urls
-from kepu.generate.content import plain_text
+from kepu.sanitize import lead as _lead, plain_text
 from kepu.generate.components import WEEKDAYS, issue_label, time_text
 from kepu.loader import count_chars
 from kepu.model import Activity, Image, Issue, Panel, Site, Video
@@ -97,14 +97,7 @@ def lead(markdown: str) -> str:
 
 
 def first_block(markdown: str) -> str:
-    for block in re.split(r"\n\s*\n", markdown.strip()):
-        first = block.lstrip().split("\n")[0]
-        if re.match(r"#{1,6}\s", first):
-            continue
-        text = plain_text(block)
-        if text:
-            return text
-    return ""
+    return _lead(markdown)  # kept for old callers: the model has it as Panel.lead / Activity.lead
 
 
 def activity_image(act: Activity) -> Image | None:
@@ -161,7 +154,7 @@ def recent_slide(site: Site, act: Activity) -> Slide:
     facts = [("参加", f"{act.participants} 位居民")] if act.participants else []
     topic = site.topics.get(act.topics[0]) if act.topics else None
     return Slide("recent", f"recent-{act.key}", f"活动纪实 · {act.date.month}月{act.date.day}日",
-                 shorten(act.title, TITLE_MAX), text=shorten(first_block(act.body), RECENT_TEXT_MAX),
+                 shorten(act.title, TITLE_MAX), text=shorten(act.lead, RECENT_TEXT_MAX),
                  facts=tuple(facts), image=activity_image(act), url=urls.activity(act), topics=act.topics,
                  color=topic.color if topic else "")
 
@@ -281,7 +274,7 @@ def check_panels(site: Site, problems) -> None:
     shows older ones)."""
     for issue in site.shown_issues:
         for panel in issue.panels:
-            opening = first_block(panel.body)
+            opening = panel.lead
             if width(opening) > TEXT_MAX:
                 problems.warning(issue.source, panel.line,
                                  f"展板「{panel.title}」的第一段有 {int(width(opening) + 0.5)} 字，大屏一页只能显示约 {TEXT_MAX} 字，会被截断",
