@@ -88,7 +88,7 @@ def test_front_matter_reads_back_as_written():
     assert fm.startswith("---\n") and fm.endswith("\n---\n")
     data = yaml.safe_load(fm.strip("-\n"))
     assert data == {"title": '标题: "引号" #井号', "description": "说明\n换行", "hide": ["navigation", "toc"],
-                    "search": {"exclude": True}, "image": "a: b"}
+                    "image": "a: b"}
 
 
 def test_generated_pages_escape_volunteer_text(model):

@@ -31,8 +31,7 @@ def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, sit
         film = films.get(written.replace("\\", "/"))
         if film is not None:  # a short film: ![标题](videos/x.mp4)
             alt = " ".join(alt.split())
-            caption = f'<span class="kp-caption">{escape_text(alt)}</span>' if alt else ""
-            return f'<span class="kp-figure">{media.video(film, page_url, title=alt)}{caption}</span>'
+            return str(macro("figure")(trusted(media.video(film, page_url, title=alt)), alt))  # kepu's own <video>
         img = by_written.get(written.replace("\\", "/"))
         if img is None:  # remote (the check warned) stays; anything else the check rejected
             return whole if REMOTE.match(written) else ""
