@@ -19,7 +19,7 @@ from kepu import calendar_ics, feeds, stats
 from kepu import github, qr
 from kepu.commands import command
 from kepu.generate import activities_index, activity_pages, archive, home, issue_pages, topic_pages
-from kepu.generate.writer import ConflictError, Output, WriteReport, write
+from kepu.generate.writer import ConflictError, Output, WriteReport
 from kepu.loader import LoadResult, load_site
 from kepu.media import Media
 from kepu.model import Site
@@ -46,8 +46,8 @@ class Timings:
     extra: dict = field(default_factory=dict)
 
 
-def generate_all(site: Site) -> Output:
-    out = Output()
+def generate_all(site: Site, out: Output | None = None) -> Output:
+    out = out if out is not None else Output()
     media = Media(out)
     for gen in GENERATORS:
         gen.generate(site, out, media)
@@ -69,15 +69,15 @@ def regenerate(root: Path, *, today: date | None = None, strict: bool = False,
     t0 = time.perf_counter()
     qr_cache = root / ".cache" / "kepu" / "qr.json"
     qr.load_cache(qr_cache)
-    out = generate_all(result.site)
-    qr.save_cache(qr_cache)
-    try:
-        report = write(out, root / "docs")
+    try:  # streamed: each file is written as it is made, nothing is kept in memory
+        report = generate_all(result.site, Output(docs=root / "docs")).finish()
     except ConflictError as exc:
         result.problems.error(root / "docs" / exc.args[0], 1, "这个位置留给自动生成的页面，但这里有一个手写的文件",
                               "把手写的页面移到 docs/about/ 或 docs/guide/ 等其他文件夹；kepu 不会删除或覆盖它")
         print_problems(result.problems)
         return result, None
+    finally:
+        qr.save_cache(qr_cache)
     timings.generate = time.perf_counter() - t0
     return result, report
 
