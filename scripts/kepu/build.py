@@ -191,15 +191,29 @@ def _quiet_mkdocs_logging() -> None:
     log.propagate = False
 
 
+def _remove_in_background(folder: Path):
+    """Delete `folder` (an old site/, kepu's own) in a daemon thread; if the process ends
+    first, the next build finishes the job. Returns the thread, or None."""
+    if not folder.exists():
+        return None
+    import threading
+
+    thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True)
+    thread.start()
+    return thread
+
+
 def build(root: Path, *, today: date | None = None, strict: bool = False, site_dir: Path | None = None,
           timings: Timings | None = None) -> int:
     root = root.resolve()
     timings = timings if timings is not None else Timings()
+    target = (site_dir or root / "site").resolve()
+    old = target.with_name(target.name + ".old")
+    cleaner = _remove_in_background(old)  # what the last build left, while this one checks
     result, report = regenerate(root, today=today, strict=strict, timings=timings)
     if report is None:
         print(f"\n有错误，网站没有生成。请按上面的提示修改后重新运行 {command('build')}。", file=sys.stderr)
         return 1
-    target = (site_dir or root / "site").resolve()
     tmp = target.with_name(target.name + ".building")
     shutil.rmtree(tmp, ignore_errors=True)
     t0 = time.perf_counter()
@@ -214,12 +228,13 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
     t0 = time.perf_counter()
     search_index.write_index(tmp, result.site)
     timings.extra["search_index"] = time.perf_counter() - t0
-    old = target.with_name(target.name + ".old")
+    if cleaner:
+        cleaner.join()
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     tmp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove_in_background(old)  # the old site/ (kepu's own output) is deleted without blocking
     site = result.site
     print(f"网站已生成到 {target}：{len(site.issues)} 期月刊，{len(site.past)} 场活动，{len(site.upcoming)} 场预告。"
           f"（检查 {timings.check:.1f} 秒，生成页面 {timings.generate:.1f} 秒（更新 {len(report.written)} 个文件），"
