@@ -115,3 +115,33 @@ def test_python_fetch_plan_is_what_the_browser_fetches(built):
             page.wait_for_function("!document.getElementById('kp-search-status').textContent.startsWith('正在')", timeout=15000)
             assert sorted(got) == sorted(search_index.fetch_plan(folder, q)), q
             page.close()
+
+
+def test_peak_memory_of_a_build_includes_its_subprocesses(tmp_path):
+    """A build that runs a subprocess (an engine, an indexer) is charged for its memory too."""
+    import subprocess
+    import sys
+
+    from kepu.bench.child import peak_rss_mb  # noqa: F401 (imported in the fresh interpreter below)
+
+    code = ("import subprocess, sys\n"
+            "from kepu.bench.child import peak_rss_mb\n"
+            "before = peak_rss_mb()\n"
+            "subprocess.run([sys.executable, '-c', 'x = b\"k\" * (300 * 2 ** 20)'], check=True)\n"
+            "print(before, peak_rss_mb())\n")
+    env = {**__import__("os").environ, "PYTHONPATH": str(Path(run.__file__).resolve().parents[2])}
+    before, after = map(float, subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                              env=env, check=True).stdout.split())
+    assert after - before >= 290
+
+
+def test_share_of_checking_and_generating_is_of_the_whole_build():
+    k = run.Build(wall=20.0, rss_mb=100.0, phases={"check": 1.0, "generate": 4.0, "mkdocs": 12.0, "inside": 19.0})
+    assert run.ours_share(k) == 0.25
+    assert run.share_budget(k).ok is True
+    k.phases["generate"] = 4.5
+    assert run.share_budget(k).ok is False and run.share_budget(k).value == "28%"
+    blog = run.Build(wall=50.0, rss_mb=200.0, phases={})
+    time_budget, memory_budget = run.speed_budgets(k, blog)
+    assert time_budget.ok is False and time_budget.value == "0.40 倍"  # 20 s > 0.35 × 50 s
+    assert memory_budget.ok is True and memory_budget.value == "0.50 倍"

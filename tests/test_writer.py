@@ -1,6 +1,7 @@
 """generate/writer.py: an interrupted build (an exception after N files, or a
 real SIGKILL of `kepu build` at several moments) never blocks the next one,
-while a hand-written file in the generated area still stops the build."""
+while a hand-written file in the generated area still stops the build; the
+build streams (each file is written when it is made, its content not kept)."""
 from __future__ import annotations
 
 import json
@@ -49,7 +50,7 @@ class Boom(Exception):
     pass
 
 
-@pytest.mark.parametrize("after", [0, 1, 5, 12, 14, 15])
+@pytest.mark.parametrize("after", [0, 1, 5, 12, 13, 14])
 def test_exception_after_n_files_then_next_build_succeeds(tmp_path, monkeypatch, after):
     docs = tmp_path / "docs"
     hand = {"about/index.md": b"# \xe5\x85\xb3\xe4\xba\x8e\n"}
@@ -67,7 +68,7 @@ def test_exception_after_n_files_then_next_build_succeeds(tmp_path, monkeypatch,
 
     monkeypatch.setattr(writer.os, "replace", failing_replace)
     with pytest.raises(Boom):
-        write(output(2), docs)  # replacements: journal, then 14 files, then the final manifest
+        write(output(2), docs)  # replacements: 14 files, then the final manifest
     monkeypatch.setattr(writer.os, "replace", real_replace)
     write(output(3), docs)  # the volunteer changed something meanwhile: every page differs again
     assert_exactly(docs, output(3), hand)
@@ -147,7 +148,14 @@ def replace(src, dst):
     count[0] += 1
     real(src, dst)
 writer.os.replace = replace
-writer.write(output(int(sys.argv[3]), pages=int(sys.argv[4])), Path(sys.argv[1]))
+out = output(int(sys.argv[3]), pages=int(sys.argv[4]))
+if sys.argv[5] == "stream":
+    stream = writer.Output(docs=Path(sys.argv[1]))
+    for rel, data in out.files.items():
+        stream.add(rel, data)
+    stream.finish()
+else:
+    writer.write(out, Path(sys.argv[1]))
 """
 
 
@@ -158,11 +166,12 @@ def _env() -> dict:
     return env
 
 
-@pytest.mark.parametrize("after", [0, 1, 7, 14, 15])
-def test_sigkill_inside_the_writer_then_next_build_succeeds(tmp_path, after):
+@pytest.mark.parametrize("mode", ["memory", "stream"])
+@pytest.mark.parametrize("after", [0, 1, 7, 13, 14])
+def test_sigkill_inside_the_writer_then_next_build_succeeds(tmp_path, after, mode):
     docs = tmp_path / "docs"
     write(output(1), docs)
-    r = subprocess.run([sys.executable, "-c", KILL_AFTER, str(docs), str(after), "2", "12"], env=_env())
+    r = subprocess.run([sys.executable, "-c", KILL_AFTER, str(docs), str(after), "2", "12", mode], env=_env())
     assert r.returncode == -signal.SIGKILL
     write(output(3), docs)
     assert_exactly(docs, output(3))
@@ -203,3 +212,89 @@ def test_sigkill_of_kepu_build_at_several_moments(tmp_path):
     assert kills >= 2
     assert not list((root / "docs").rglob("*.kepu-tmp"))
     assert not list((root / "docs").rglob("*.tmp"))
+
+
+# ---- streaming: what `kepu build` does (Output(docs=...))
+
+def stream(out: Output, docs: Path) -> Output:
+    streamed = Output(docs=docs)
+    for rel, data in out.files.items():
+        streamed.add(rel, data)
+    return streamed
+
+
+def test_streamed_output_writes_each_file_when_it_is_made_and_keeps_only_its_hash(tmp_path):
+    docs = tmp_path / "docs"
+    out = Output(docs=docs)
+    out.page("2026/01/index.md", "# 一月\n")
+    page = docs / "2026" / "01" / "index.md"
+    assert page.read_bytes().endswith("# 一月\n".encode())  # on disk before finish()
+    page.write_bytes(b"changed behind its back")
+    assert out.files["2026/01/index.md"] == b"changed behind its back"  # read back from disk: not kept
+    assert "2026/01/index.md" in out.files and len(out.files) == 1
+    with pytest.raises(ValueError):
+        out.page("2026/01/index.md", "# 不一样\n")  # two generators, two contents
+
+
+def test_streamed_build_holds_no_file_contents_in_memory(tmp_path):
+    """40 files of 1 MB: streamed, Python's memory never holds more than a few of them."""
+    import tracemalloc
+
+    docs = tmp_path / "docs"
+    tracemalloc.start()
+    try:
+        out = Output(docs=docs)
+        for n in range(40):
+            out.text(f"archive/{n:02d}.txt", f"{n:02d}" * 500_000)
+        report = out.finish()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(report.written) == 40 and (docs / "archive" / "39.txt").stat().st_size == 1_000_000
+    assert peak < 8_000_000, peak  # in memory it would be over 40 MB
+    memory = Output()
+    for n in range(3):
+        memory.text(f"archive/{n:02d}.txt", f"{n:02d}" * 500_000)
+    assert sum(len(v) for v in memory.files.values()) == 3_000_000  # the in-memory Output does keep them
+
+
+def test_streamed_build_is_the_same_as_write_and_removes_stale_files(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for version in (1, 2, 2, 3, 1):
+        report = stream(output(version), a).finish()
+        assert report.removed == write(output(version), b).removed
+        assert tree(a) == tree(b)
+        assert_exactly(a, output(version))
+        assert not (a / writer.JOURNAL).exists()
+    assert report.written == ["2026/00/index.md", "2026/01/index.md", "2026/02/index.md", "2026/03/index.md",
+                              "2026/04/index.md", "2026/05/index.md", "2026/06/index.md", "2026/07/index.md",
+                              "2026/08/index.md", "2026/09/index.md", "2026/10/index.md", "2026/11/index.md",
+                              "archive/old-only.md", "feed.xml"]
+    again = stream(output(1), a).finish()
+    assert again.written == [] and again.unchanged == 14
+
+
+def test_streamed_build_stops_at_a_hand_written_file_and_never_changes_it(tmp_path):
+    docs = tmp_path / "docs"
+    stream(output(1), docs).finish()
+    edited = docs / "2026" / "05" / "index.md"
+    edited.write_text("我改过这一页\n", encoding="utf-8")
+    with pytest.raises(ConflictError) as exc:
+        stream(output(2), docs).finish()
+    assert exc.value.args == ("2026/05/index.md",)
+    assert edited.read_text(encoding="utf-8") == "我改过这一页\n"
+    edited.unlink()  # the volunteer moves it away: the next build succeeds
+    stream(output(2), docs).finish()
+    assert_exactly(docs, output(2))
+
+
+def test_a_journal_line_cut_short_by_a_kill_is_ignored(tmp_path):
+    docs = tmp_path / "docs"
+    write(output(1), docs)
+    (docs / writer.JOURNAL).write_text("feed.xml\t" + "a" * 64 + "\n2026/03/index.md\tabc", encoding="utf-8")
+    known = writer._read_manifest(docs / MANIFEST)
+    assert "a" * 64 in known["feed.xml"] and len(known["feed.xml"]) == 2
+    assert len(known["2026/03/index.md"]) == 1
+    write(output(2), docs)
+    assert_exactly(docs, output(2))
+    assert not (docs / writer.JOURNAL).exists()

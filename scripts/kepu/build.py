@@ -16,7 +16,7 @@ from kepu import calendar_ics, feeds, stats
 from kepu import engine, github, notices, qr
 from kepu.commands import command
 from kepu.generate import activities_index, activity_pages, archive, home, issue_pages, topic_pages
-from kepu.generate.writer import ConflictError, Output, WriteReport, write
+from kepu.generate.writer import ConflictError, Output, WriteReport
 from kepu.loader import LoadResult, load_site
 from kepu.media import Media
 from kepu.model import Site
@@ -43,8 +43,8 @@ class Timings:
     extra: dict = field(default_factory=dict)
 
 
-def generate_all(site: Site) -> Output:
-    out = Output()
+def generate_all(site: Site, out: Output | None = None) -> Output:
+    out = out if out is not None else Output()
     media = Media(out)
     for gen in GENERATORS:
         gen.generate(site, out, media)
@@ -66,15 +66,15 @@ def regenerate(root: Path, *, today: date | None = None, strict: bool = False,
     t0 = time.perf_counter()
     qr_cache = engine.cache_dir(root) / "qr.json"
     qr.load_cache(qr_cache)
-    out = generate_all(result.site)
-    qr.save_cache(qr_cache)
-    try:
-        report = write(out, root / "docs")
+    try:  # streamed: each file is written as it is made, nothing is kept in memory
+        report = generate_all(result.site, Output(docs=root / "docs")).finish()
     except ConflictError as exc:
         result.problems.error(root / "docs" / exc.args[0], 1, "这个位置留给自动生成的页面，但这里有一个手写的文件",
                               "把手写的页面移到 docs/about/ 或 docs/guide/ 等其他文件夹；kepu 不会删除或覆盖它")
         print_problems(result.problems)
         return result, None
+    finally:
+        qr.save_cache(qr_cache)
     timings.generate = time.perf_counter() - t0
     return result, report
 
@@ -83,11 +83,26 @@ def regenerate(root: Path, *, today: date | None = None, strict: bool = False,
 from kepu.engine.mkdocs import report_mkdocs_messages, run_mkdocs  # noqa: E402,F401
 
 
+def _remove_in_background(folder: Path):
+    """Delete `folder` (an old site/, kepu's own) in a daemon thread; if the process ends
+    first, the next build finishes the job. Returns the thread, or None."""
+    if not folder.exists():
+        return None
+    import threading
+
+    thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True)
+    thread.start()
+    return thread
+
+
 def build(root: Path, *, today: date | None = None, strict: bool = False, site_dir: Path | None = None,
           timings: Timings | None = None, engine_name: str | None = None) -> int:
     """`engine_name`: "mkdocs" or "zensical"; None uses mkdocs.yml's extra.engine (default mkdocs)."""
     root = root.resolve()
     timings = timings if timings is not None else Timings()
+    target = (site_dir or root / "site").resolve()
+    old = target.with_name(target.name + ".old")
+    cleaner = _remove_in_background(old)  # what the last build left, while this one checks
     result, report = regenerate(root, today=today, strict=strict, timings=timings)
     if report is None:
         print(f"\n有错误，网站没有生成。请按上面的提示修改后重新运行 {command('build')}。", file=sys.stderr)
@@ -97,7 +112,6 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
     except engine.EngineMissing as exc:
         print(f"{exc.args[0]}\n网站没有生成，原来的 site/ 保持不变。", file=sys.stderr)
         return 1
-    target = (site_dir or root / "site").resolve()
     tmp = target.with_name(target.name + ".building")
     shutil.rmtree(tmp, ignore_errors=True)
     t0 = time.perf_counter()
@@ -113,12 +127,13 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
     search_index.write_index(tmp, result.site)
     timings.extra["search_index"] = time.perf_counter() - t0
     timings.extra["notices"] = notices.insert_banners(tmp, result.site)[1]  # urgent notices: a banner on every page
-    old = target.with_name(target.name + ".old")
+    if cleaner:
+        cleaner.join()
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     tmp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove_in_background(old)  # the old site/ (kepu's own output) is deleted without blocking
     site = result.site
     print(f"网站已生成到 {target}：{len(site.issues)} 期月刊，{len(site.past)} 场活动，{len(site.upcoming)} 场预告。"
           f"（检查 {timings.check:.1f} 秒，生成页面 {timings.generate:.1f} 秒（更新 {len(report.written)} 个文件），"

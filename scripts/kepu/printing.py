@@ -26,7 +26,6 @@ from kepu.escape import html_text
 from kepu.generate.components import cn_date, cn_month, issue_label, time_text
 from kepu.generate.writer import Output
 from kepu.model import Activity, Image, Issue, Site
-from kepu.qr import qr_svg
 from kepu.readers.body import MD_IMAGE
 from kepu.templating import markdown_html, render, trusted
 
@@ -117,8 +116,8 @@ def _qr(site: Site, url: str, caption: str) -> str:
     absolute = urls.absolute(site.settings.site_url, url)
     if not absolute:
         return ""
-    return (f'<div class="qr" data-qr="{e(absolute)}">{qr_svg(absolute, border=2)}'
-            f'<small>{e(caption)}</small></div>')
+    # a placeholder: qr.browser_script() draws it in the browser (no QR code computed in the build)
+    return f'<div class="qr" data-qr="{e(absolute)}"><small>{e(caption)}</small></div>'
 
 
 def _photo(media, image: Image, page_url: str) -> dict:

@@ -7,8 +7,9 @@
     python -m kepu.bench.child regen ROOT              check + generate only (what changed on disk)
 
 The last stdout line is `KEPU-BENCH {json}` with phase timings (seconds) and
-`rss_mb`, the peak resident memory of this process plus that of its largest
-child (Zensical runs as a subprocess; both are alive while it builds).
+`rss_mb`, the peak resident memory of this process and its subprocesses
+(`peak_rss_mb`). The parent times the whole child: interpreter start, check,
+generate, MkDocs, the search index and exit.
 """
 from __future__ import annotations
 
@@ -27,9 +28,12 @@ PREFIX = "KEPU-BENCH "
 
 
 def peak_rss_mb() -> float:
-    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    kb += resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the engine subprocess, if any
-    return kb / 1024
+    """Peak resident memory of the whole build: this process plus the largest subprocess it
+    ran and waited for (an engine or indexer run as a subprocess; 0 when there is none).
+    Adding them is an upper bound: it counts a subprocess as if it ran at our own peak."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024
 
 
 def run_kepu(roots: list[Path], engine: str = "mkdocs") -> dict:

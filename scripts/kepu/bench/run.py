@@ -395,18 +395,37 @@ def _fmt_ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if b else "n/a"
 
 
+TIME_RATIO, MEMORY_RATIO, OURS_SHARE = 0.35, 0.60, 0.25  # issue 13 (the goal beyond it: 0.25 and 0.5)
+
+
+def speed_budgets(k: Build, b: Build) -> list[Budget]:
+    """Whole cold build (a fresh interpreter: check, generate, MkDocs, search index, exit;
+    subprocesses' memory included) against the blog plugin, in the same run."""
+    return [Budget(f"完整生成时间 ≤ 博客插件的 {TIME_RATIO}", f"{_fmt_ratio(k.wall, b.wall)} 倍", f"≤ {TIME_RATIO}",
+                   k.wall <= b.wall * TIME_RATIO, False, "MkDocs 逐页渲染占大半，见性能说明"),
+            Budget(f"峰值内存 ≤ 博客插件的 {MEMORY_RATIO}", f"{_fmt_ratio(k.rss_mb, b.rss_mb)} 倍", f"≤ {MEMORY_RATIO}",
+                   k.rss_mb <= b.rss_mb * MEMORY_RATIO, False, "Python、MkDocs 和内容模型的基础占用，见性能说明")]
+
+
+def ours_share(k: Build) -> float | None:
+    """Checking + generating as a share of the whole build (wall time of the child)."""
+    ours = k.phases.get("check", 0) + k.phases.get("generate", 0)
+    return ours / k.wall if k.wall else None
+
+
+def share_budget(k: Build) -> Budget:
+    share = ours_share(k)
+    return Budget(f"检查 + 生成 ≤ 整个生成的 {OURS_SHARE:.0%}", f"{share:.0%}" if share is not None else "n/a",
+                  f"≤ {OURS_SHARE:.0%}", share <= OURS_SHARE if share is not None else None, False,
+                  "读取 YAML、逐页生成和打印页，见性能说明")
+
+
 def budgets(rep: Report) -> list[Budget]:
     k, b, ks, bs = rep.kepu, rep.blog, rep.kepu_stats, rep.blog_stats
     out = []
     if b:
-        out.append(Budget("完整生成时间 ≤ 博客插件的 1/4", f"{_fmt_ratio(k.wall, b.wall)} 倍", "≤ 0.25", k.wall <= b.wall / 4, False,
-                          "冷启动时的二维码和 MkDocs 逐页渲染，见性能说明"))
-        out.append(Budget("峰值内存 ≤ 博客插件的 1/2", f"{_fmt_ratio(k.rss_mb, b.rss_mb)} 倍", "≤ 0.50", k.rss_mb <= b.rss_mb / 2, False,
-                          "两边都在同一个 MkDocs 进程里，基础占用相同，见性能说明"))
-    ours = k.phases.get("check", 0) + k.phases.get("generate", 0)
-    inside = sum(v for key, v in k.phases.items() if key not in ("inside", "written", "removed"))
-    out.append(Budget("检查 + 生成 ≤ 总时间的 10%", f"{ours / inside:.0%}" if inside else "n/a", "≤ 10%",
-                      ours <= 0.1 * inside if inside else None, False))
+        out += speed_budgets(k, b)
+    out.append(share_budget(k))
     if rep.check_only:
         out.append(Budget("kepu check 单独运行（保存时检查）", f"{rep.check_only.wall:.1f} 秒", "≤ 2 秒",
                           rep.check_only.wall <= 2.0, False))

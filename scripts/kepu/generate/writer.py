@@ -6,24 +6,32 @@ file that is not exactly what kepu wrote (a volunteer's hand-written or
 edited page) is never changed or deleted: the build stops with an error. Unchanged files are not
 rewritten, so `mkdocs serve` and caches see only real changes.
 
-A build can be interrupted anywhere (killed, power cut): before changing any
-file the manifest is replaced, atomically, by a journal that lists for each
-path both the hash that is there and the hash about to be written, and each
-file is replaced atomically through a hidden temporary file. So whatever the
-next build finds is recognised as kepu's own, and never blocks it.
+The build streams: `Output(docs=…)` writes each file as soon as a generator
+makes it and keeps only its hash, so no generated file stays in memory
+(`Output()` without docs keeps everything in memory, for tests and `kepu
+print`; `write(out, docs)` then writes it the same way).
+
+A build can be interrupted anywhere (killed, power cut): before a file is
+changed, the hash about to be written is appended to a journal beside the
+manifest (one line per file), and each file is replaced atomically through
+a hidden temporary file. The next build reads the manifest and the journal
+together, so whatever it finds is recognised as kepu's own and never blocks
+it; the journal is removed once the new manifest is in place.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from kepu.commands import command
 
 MARKER = f"<!-- 本页由 {command('build')} 根据 bulletins/ 自动生成，请不要直接修改：改 bulletins/ 里的文件后重新生成 -->\n"
 MANIFEST = ".generated-manifest.json"
+JOURNAL = ".generated-journal"  # beside the manifest: hashes about to be written
 GENERATED_ROOTS = ("index.md", "current", "archive", "topics", "activities", "screen", "search", "stats", "assets/generated",
                    "feed.xml", "calendar.ics", "version.json")
 
@@ -39,9 +47,24 @@ class ConflictError(Exception):
     """A hand-written file sits where a generated one must go. Args: (rel path,)."""
 
 
-@dataclass
 class Output:
-    files: dict[str, bytes] = field(default_factory=dict)
+    """Generated files. In memory (`Output()`), or streamed into docs/ (`Output(docs=path)`,
+    then `finish()`): see the module docstring."""
+
+    def __init__(self, docs: Path | None = None):
+        self.docs = docs
+        self._memory: dict[str, bytes] = {}
+        self._digests: dict[str, str] = {}
+        self._stream = _Stream(docs) if docs is not None else None
+
+    @property
+    def files(self) -> Mapping[str, bytes]:
+        """rel -> content; when streaming, read back from docs/ on access (nothing is kept)."""
+        return self._memory if self._stream is None else _OnDisk(self.docs, self._digests)
+
+    def digest(self, rel: str) -> str:
+        """The SHA-256 (hex) of a generated file, without reading it again."""
+        return self._digests[rel]
 
     def page(self, rel: str, markdown: str) -> None:
         """A Markdown page; the do-not-edit marker goes right after its front matter."""
@@ -58,9 +81,41 @@ class Output:
     def add(self, rel: str, data: bytes) -> None:
         if not is_generated_path(rel):
             raise ValueError(f"not in the generated area: {rel}")
-        if rel in self.files and self.files[rel] != data:
-            raise ValueError(f"two generators wrote different content to {rel}")
-        self.files[rel] = data
+        digest = _digest(data)
+        if rel in self._digests:
+            if self._digests[rel] != digest:
+                raise ValueError(f"two generators wrote different content to {rel}")
+            return
+        if self._stream is not None:
+            self._stream.put(rel, data, digest)
+        else:
+            self._memory[rel] = data
+        self._digests[rel] = digest
+
+    def finish(self) -> WriteReport:
+        """Streaming: remove stale generated files and save the manifest."""
+        if self._stream is None:
+            raise ValueError("an in-memory Output is written with write(out, docs)")
+        return self._stream.finish(self._digests)
+
+
+class _OnDisk(Mapping):
+    def __init__(self, docs: Path, digests: dict[str, str]):
+        self.docs, self.digests = docs, digests
+
+    def __getitem__(self, rel: str) -> bytes:
+        if rel not in self.digests:
+            raise KeyError(rel)
+        return (self.docs / rel).read_bytes()
+
+    def __contains__(self, rel) -> bool:
+        return rel in self.digests
+
+    def __iter__(self):
+        return iter(self.digests)
+
+    def __len__(self) -> int:
+        return len(self.digests)
 
 
 @dataclass
@@ -70,64 +125,90 @@ class WriteReport:
     removed: list[str]
 
 
-def write(out: Output, docs: Path) -> WriteReport:
-    """Write `out` into docs/. The manifest maps each generated file to the hash
-    of what was written; a file whose bytes differ from that (edited or
-    hand-written) is never overwritten or removed."""
-    manifest_path = docs / MANIFEST
-    previous = _read_manifest(manifest_path)
-    current: dict[str, bytes | None] = {}
-    for rel, data in out.files.items():
-        target = docs / rel
+class _Stream:
+    """Writes files into docs/ one at a time (see the module docstring)."""
+
+    def __init__(self, docs: Path):
+        self.docs = docs
+        self.previous = _read_manifest(docs / MANIFEST)
+        self.journal = None  # opened before the first change
+        self.written: list[str] = []
+        self.unchanged = 0
+
+    def check(self, rel: str, data: bytes | None) -> bytes | None:
+        """What is at `rel` now (None: nothing); ConflictError if it is not kepu's and not `data`."""
+        target = self.docs / rel
         _tmp(target).unlink(missing_ok=True)  # left by an interrupted build
         existing = target.read_bytes() if target.is_file() else None
-        current[rel] = existing
         if target.exists() and existing is None:
             raise ConflictError(rel)  # a folder where a file must go
-        if existing is not None and existing != data and _digest(existing) not in previous.get(rel, ()):
+        if existing is not None and existing != data and _digest(existing) not in self.previous.get(rel, ()):
             raise ConflictError(rel)
-    changes = [rel for rel, data in out.files.items() if current[rel] != data]
-    stale = sorted(rel for rel in set(previous) - set(out.files) if is_generated_path(rel))
-    if changes or stale:  # the journal: everything on disk from now on is recognised as kepu's
-        journal = {rel: sorted(previous.get(rel, set())) for rel in previous}
-        for rel in changes:
-            journal[rel] = sorted(set(journal.get(rel, ())) | {_digest(out.files[rel])})
-        _save_manifest(manifest_path, journal)
-    written, unchanged = [], 0
-    for rel, data in sorted(out.files.items()):
-        target = docs / rel
-        if current[rel] == data:
-            unchanged += 1
-            continue
+        return existing
+
+    def put(self, rel: str, data: bytes, digest: str) -> None:
+        if self.check(rel, data) == data:
+            self.unchanged += 1
+            return
+        if self.journal is None:  # everything on disk from now on is recognised as kepu's
+            self.docs.mkdir(parents=True, exist_ok=True)
+            self.journal = open(self.docs / JOURNAL, "a", encoding="utf-8")
+        self.journal.write(f"{rel}\t{digest}\n")
+        self.journal.flush()  # in the kernel before the file changes: survives a killed process
+        target = self.docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = _tmp(target)
         tmp.write_bytes(data)
         os.replace(tmp, target)
-        written.append(rel)
-    removed = []
-    for rel in stale:
-        target = docs / rel
-        _tmp(target).unlink(missing_ok=True)
-        if target.is_file() and _digest(target.read_bytes()) in previous[rel]:
-            target.unlink()
-            removed.append(rel)
-            _prune_empty(target.parent, docs)
-    _save_manifest(manifest_path, {rel: _digest(data) for rel, data in sorted(out.files.items())})
-    return WriteReport(written, unchanged, removed)
+        self.written.append(rel)
+
+    def finish(self, digests: dict[str, str]) -> WriteReport:
+        removed = []
+        for rel in sorted(rel for rel in set(self.previous) - set(digests) if is_generated_path(rel)):
+            target = self.docs / rel
+            _tmp(target).unlink(missing_ok=True)
+            if target.is_file() and _digest(target.read_bytes()) in self.previous[rel]:
+                target.unlink()
+                removed.append(rel)
+                _prune_empty(target.parent, self.docs)
+        _save_manifest(self.docs / MANIFEST, dict(sorted(digests.items())))
+        if self.journal is not None:
+            self.journal.close()
+        (self.docs / JOURNAL).unlink(missing_ok=True)
+        return WriteReport(sorted(self.written), self.unchanged, removed)
+
+
+def write(out: Output, docs: Path) -> WriteReport:
+    """Write an in-memory `out` into docs/. The manifest maps each generated file to the hash
+    of what was written; a file whose bytes differ from that (edited or hand-written) is
+    never overwritten or removed, and then nothing is changed at all."""
+    stream = _Stream(docs)
+    for rel, data in out.files.items():
+        stream.check(rel, data)  # every conflict before the first change
+    for rel, data in sorted(out.files.items()):
+        stream.put(rel, data, out.digest(rel))
+    return stream.finish(out._digests)
 
 
 def _read_manifest(path: Path) -> dict[str, set[str]]:
-    """path -> the hashes kepu may have left there (one; two in a journal)."""
+    """path -> the hashes kepu may have left there: the manifest's, and those in the journal
+    of an interrupted build (a manifest of an older kepu may hold lists: its journal)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
+        data = {}
     known: dict[str, set[str]] = {}
-    for rel, value in data.items():
+    for rel, value in (data.items() if isinstance(data, dict) else ()):
         digests = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         known[rel] = {d for d in digests if isinstance(d, str)}
+    try:
+        lines = (path.parent / JOURNAL).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        rel, _, digest = line.partition("\t")
+        if len(digest) == 64:  # a line cut short by a kill is ignored: its file was not replaced yet
+            known.setdefault(rel, set()).add(digest)
     return known
 
 
