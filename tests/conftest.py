@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kepu.loader import load_site
+from kepu.content.loader import load_site
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "tests" / "fixtures" / "example"  # frozen copy of the content: mkdocs.yml + bulletins/

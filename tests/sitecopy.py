@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kepu.generate.writer import MANIFEST, is_generated_path
+from kepu.core.writer import MANIFEST, is_generated_path
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "tests" / "fixtures" / "example"

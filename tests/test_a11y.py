@@ -264,6 +264,6 @@ def test_check_warns_when_a_poster_panel_cannot_fit_and_the_print_page_agrees(si
 
 
 def test_the_example_posters_fit_without_warnings(example):
-    from kepu.printing import panel_overflow
+    from kepu.views.printing import panel_overflow
 
     assert all(panel_overflow(p.title, p.body, bool(p.images)) <= 0 for i in example.issues for p in i.panels)

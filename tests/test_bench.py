@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kepu import search_index
+from kepu.views import search_index
 from kepu.bench import run
 from kepu.bench.corpus import CorpusSpec, write_corpus
 
@@ -35,7 +35,7 @@ def test_corpus_is_deterministic_and_both_sites_have_the_same_items(tmp_path):
     assert tree_bytes(a.kepu / "bulletins") != tree_bytes(c.kepu / "bulletins")
     posts = list((a.blog / "docs" / "blog" / "posts").rglob("*.md"))
     assert len(posts) == a.issues + a.activities and a.issues == 12
-    from kepu.loader import load_site
+    from kepu.content.loader import load_site
     from kepu.bench.corpus import TODAY
 
     result = load_site(a.kepu, today=TODAY)

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 from conftest import EXAMPLE, GOOD_ACTIVITY, TODAY
 
-from kepu import calendar_ics
+from kepu.views import calendar_ics
 from kepu.build import generate_all
-from kepu.loader import load_site
+from kepu.content.loader import load_site
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ACT = "bulletins/2026/2026-12-05-fire-drill.md"

@@ -23,7 +23,7 @@ from PIL import Image as PILImage
 from sitecopy import copy_theme_and_pages
 
 from kepu.build import build, report_mkdocs_messages
-from kepu.loader import load_site
+from kepu.content.loader import load_site
 
 PHOTOS_2026 = ["IMG_1234 (1).jpg", "IMG_1234(1).jpg", "微信图片_20261012093015.jpg", "DSC_0001.JPG",
                "photo one.PNG", "IMG_20261012_093015 (2).JPG", "100% 满意.jpg", "a&b.jpeg", "mmexport1700000000000.jpg"]
@@ -336,9 +336,9 @@ def test_mkdocs_warning_is_mapped_to_the_bulletin_line_in_chinese(base, capsys):
 def test_a_warning_the_check_missed_reaches_the_volunteer_as_path_line_in_chinese(tmp_path, monkeypatch, capsys):
     """The safety net: with the link check switched off, MkDocs' own warning is what stops the
     build, and the volunteer sees the bulletin and line in Chinese, never MkDocs' English."""
-    import kepu.loader
+    import kepu.content.loader
 
-    monkeypatch.setattr(kepu.loader, "_check_links", lambda *args: None)
+    monkeypatch.setattr(kepu.content.loader, "_check_links", lambda *args: None)
     root = make_base(tmp_path / "site")
     write(root, {"bulletins/2026/2026-11-09-talk.md": GOOD_ACTIVITY + "\n第一段。\n\n看[下期](2026-13.md)\n"})
     assert build(root, today=TODAY) == 1

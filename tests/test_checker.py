@@ -7,7 +7,7 @@ from datetime import datetime, time, timezone
 import pytest
 from conftest import GOOD_ACTIVITY, GOOD_ISSUE
 
-from kepu.config import Settings
+from kepu.content.config import Settings
 
 ISSUE = "bulletins/2026/2026-11.md"
 ACT = "bulletins/2026/2026-11-09-fire-drill.md"

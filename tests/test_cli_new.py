@@ -110,7 +110,7 @@ def test_python_dash_m_kepu_and_console_script(site):
 
 
 def test_example_content_passes_the_check():
-    from kepu.loader import load_site
+    from kepu.content.loader import load_site
 
     result = load_site(EXAMPLE, today=TODAY)
     assert [p.format() for p in result.problems.sorted()] == []  # the frozen example passes kepu check --strict
@@ -123,7 +123,7 @@ def test_example_content_passes_the_check():
 
 
 def test_volunteer_guide_documents_every_field():
-    from kepu.schema import ACTIVITY_FIELDS, ISSUE_FIELDS
+    from kepu.content.schema import ACTIVITY_FIELDS, ISSUE_FIELDS
 
     guide = (REPO / "docs" / "guide" / "index.md").read_text(encoding="utf-8")
     for spec in ISSUE_FIELDS + ACTIVITY_FIELDS:

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 from conftest import GOOD_ACTIVITY, GOOD_ISSUE
 
-from kepu.generate import components
-from kepu.templating import THEME
+from kepu.views.pages import components
+from kepu.core.templating import THEME
 
 HOSTILE = '<img src=x onerror=alert(1)>*重要*#[链接](javascript:alert(1)){: onclick=x}'
 
@@ -96,7 +96,7 @@ def test_generated_pages_escape_volunteer_text(model):
     import markdown
 
     from kepu.build import generate_all
-    from kepu.templating import SITE_EXTENSIONS
+    from kepu.core.templating import SITE_EXTENSIONS
 
     files = generate_all(model).files
     for rel in ("index.md", "2026/11/index.md", "2026/12/05-fire-drill/index.md", "activities/index.md",
@@ -122,7 +122,7 @@ def test_no_page_markup_left_in_python():
 
 
 def test_templates_are_valid_jinja():
-    from kepu.templating import environment
+    from kepu.core.templating import environment
 
     env = environment()
     names = [p.relative_to(THEME).as_posix() for p in (THEME / "pages").iterdir()]
@@ -133,7 +133,7 @@ def test_templates_are_valid_jinja():
 
 
 def test_stats_chart_is_proportional_and_escaped(site):
-    from kepu import stats
+    from kepu.views import stats
 
     site.write("bulletins/2026/2026-11.md", GOOD_ISSUE)
     model = site.load().site

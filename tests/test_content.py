@@ -1,14 +1,14 @@
-"""The one plain text (kepu.sanitize.plain_text / lead / count_chars) and
+"""The one plain text (kepu.core.sanitize.plain_text / lead / count_chars) and
 generate/content.rewrite: what a volunteer's Markdown becomes on a page."""
 from __future__ import annotations
 
 import pytest
 from conftest import GOOD_ACTIVITY
 
-from kepu import sanitize
-from kepu.generate.content import demote_headings, rewrite
-from kepu.generate.writer import Output
-from kepu.media import Media
+from kepu.core import sanitize
+from kepu.views.pages.content import demote_headings, rewrite
+from kepu.core.writer import Output
+from kepu.media.publish import Media
 
 
 @pytest.mark.parametrize("markdown, text", [

@@ -8,7 +8,7 @@ from datetime import date
 
 from conftest import GOOD_ACTIVITY, GOOD_ISSUE
 
-from kepu import stats
+from kepu.views import stats
 from kepu.build import generate_all
 from kepu.cli import main as kepu_main
 

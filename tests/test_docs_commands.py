@@ -106,7 +106,7 @@ def test_kepu_messages_show_commands_in_the_working_form():
         for line, text in string_literals(path):
             if KEPU_SUBCOMMAND.search(text) and not text.strip().startswith(NOT_INSTRUCTIONS):
                 bad.append(f"{path.relative_to(REPO).as_posix()}:{line}: {text[:60]}")
-    assert not bad, "write these with kepu.commands.command(...):\n" + "\n".join(bad)
+    assert not bad, "write these with kepu.core.commands.command(...):\n" + "\n".join(bad)
 
 
 def test_kepu_help_and_usage_errors_show_tasks_py(capsys):

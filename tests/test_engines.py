@@ -22,7 +22,7 @@ from test_search_browser import QUERIES, TOP
 
 from kepu import engine
 from kepu.build import build
-from kepu.search_index import normalize
+from kepu.views.search_index import normalize
 
 pytestmark = pytest.mark.skipif(not engine.available("zensical"),
                                 reason="需要 Zensical：python3 tasks.py test 会按 requirements-zensical.lock 安装")
@@ -224,9 +224,9 @@ def test_broken_link_and_image_are_kepu_errors_with_path_line_on_either_engine(s
 def test_a_zensical_warning_the_check_missed_reaches_the_volunteer_in_chinese(site, capsys, monkeypatch):
     """The safety net: with kepu's link check switched off, Zensical's own warning stops the build
     and the volunteer sees the bulletin and line in Chinese, never Zensical's English or a traceback."""
-    import kepu.loader
+    import kepu.content.loader
 
-    monkeypatch.setattr(kepu.loader, "_check_links", lambda *args: None)
+    monkeypatch.setattr(kepu.content.loader, "_check_links", lambda *args: None)
     _copy_theme(site.root)
     path = site.write("bulletins/2026/2026-11.md", GOOD_ISSUE + "\n看[下期](2026-13.md)\n")
     assert build(site.root, today=TODAY, engine_name="zensical") == 1
@@ -307,10 +307,10 @@ def test_nothing_imports_material_or_zensical_for_data():
     """Topic icons are vendored (scripts/kepu/data/icons/); checking and generating never import
     an engine's package, so either engine (or a newer one that moved its icons) works."""
     code = ("import sys; from datetime import date; from pathlib import Path\n"
-            "from kepu.build import generate_all; from kepu.loader import load_site\n"
+            "from kepu.build import generate_all; from kepu.content.loader import load_site\n"
             f"r = load_site(Path({str(Path(__file__).parent / 'fixtures' / 'example')!r}), today=date(2026, 11, 29))\n"
             "assert not r.problems.errors\n"
-            "from kepu.topics import icon_svg; assert icon_svg('material/heart-pulse').startswith('<svg')\n"
+            "from kepu.content.topics import icon_svg; assert icon_svg('material/heart-pulse').startswith('<svg')\n"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('material', 'zensical', 'mkdocs')]\n"
             "assert not bad, bad\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -1,4 +1,4 @@
-"""kepu.escape: each context gets back exactly the text it was given, as text."""
+"""kepu.core.escape: each context gets back exactly the text it was given, as text."""
 from __future__ import annotations
 
 import csv
@@ -10,7 +10,7 @@ import markdown
 import pytest
 import yaml
 
-from kepu import escape
+from kepu.core import escape
 
 # the Markdown extensions of mkdocs.yml: what MkDocs renders generated pages with
 EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", "def_list", "toc", "pymdownx.tilde",

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 import feedparser
 from conftest import EXAMPLE, GOOD_ACTIVITY, GOOD_ISSUE, TODAY
 
-from kepu import feeds
+from kepu.views import feeds
 from kepu.build import build, generate_all
-from kepu.loader import load_site
+from kepu.content.loader import load_site
 
 CST = timezone(timedelta(hours=8))
 

@@ -1,4 +1,4 @@
-"""Each field kind of kepu.fields: a good value converts, a bad one is reported
+"""Each field kind of kepu.content.fields: a good value converts, a bad one is reported
 at its line with what is wrong and how to fix it, and the default stays."""
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kepu import fields as f
-from kepu.problems import Problems
-from kepu.readers.frontmatter import Value
+from kepu.content import fields as f
+from kepu.content.problems import Problems
+from kepu.content.readers.frontmatter import Value
 
 LINE = 7
 
@@ -137,7 +137,7 @@ def test_colour():
 
 
 def test_icon():
-    field = f.Icon("icon", "图标", default="material/tag", lookup="kepu.topics:icon_path")
+    field = f.Icon("icon", "图标", default="material/tag", lookup="kepu.content.topics:icon_path")
     good(field, "material/heart-pulse", "material/heart-pulse")
     bad(field, "../../etc/passwd", "不是图标名（不能写文件路径或网址）", "material/heart-pulse")
     bad(field, "material/no-such-icon", "找不到图标「material/no-such-icon」")

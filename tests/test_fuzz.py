@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE, GOOD_ACTIVITY, GOOD_ISSUE, MKDOCS_YML, REPO
 
-from kepu import limits
+from kepu.content import limits
 
 GB = 1 << 30
 TODAY = "2026-11-29"
@@ -348,7 +348,7 @@ CHECKER = r"""
 import json, sys, time, traceback
 from datetime import date
 from pathlib import Path
-from kepu.loader import load_site
+from kepu.content.loader import load_site
 for line in sys.stdin:
     root = Path(line.strip())
     print(json.dumps({"site": str(root), "started": True}), flush=True)

@@ -13,8 +13,9 @@ import pytest
 import yaml
 from conftest import GOOD_ACTIVITY, GOOD_ISSUE, TODAY
 
-from kepu import github, urls
-from kepu.loader import load_site
+from kepu import github
+from kepu.core import urls
+from kepu.content.loader import load_site
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / ".github" / "workflows"

@@ -135,7 +135,7 @@ def hostile(tmp_path_factory):
     from sitecopy import copy_site
 
     from kepu.build import build
-    from kepu.loader import load_site
+    from kepu.content.loader import load_site
 
     root = copy_site(tmp_path_factory.mktemp("hostile"))
     hostile_site(root)
@@ -317,6 +317,6 @@ def test_icon_must_be_a_name_not_a_path(site):
         errors = site.errors()
         assert [e for e in errors if e.startswith(f"bulletins/topics.yml:{line}: 错误") and "图标" in e], (icon, errors)
         assert site.load().site.topics["health"].icon == "material/tag"
-    from kepu.topics import icon_svg
+    from kepu.content.topics import icon_svg
 
     assert icon_svg("../../evil") == "" and icon_svg("material/heart-pulse").startswith("<svg")

@@ -15,12 +15,12 @@ import pytest
 from conftest import EXAMPLE, GOOD_ISSUE, TODAY
 from PIL import Image as PILImage
 
-from kepu import images
+from kepu.media import images
 from kepu.build import generate_all, regenerate
-from kepu.generate.writer import Output
-from kepu.loader import load_site
-from kepu.media import MEDIA_DIR, Media
-from kepu.model import Image
+from kepu.core.writer import Output
+from kepu.content.loader import load_site
+from kepu.media.publish import MEDIA_DIR, Media
+from kepu.content.model import Image
 
 ISSUE = "bulletins/2026/2026-11.md"
 RED, BLUE = (220, 20, 20), (20, 20, 220)
@@ -167,7 +167,7 @@ def test_60_megapixel_photo_uses_modest_memory(tmp_path):
     out = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
         import re, resource
         from pathlib import Path
-        from kepu import images
+        from kepu.media import images
         meta, files = images.process(Path({str(src)!r}).read_bytes())
         try:  # this process's own peak (ru_maxrss would include the forking pytest's, kept across exec)
             peak = int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))

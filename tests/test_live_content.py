@@ -18,7 +18,7 @@ import yaml
 from conftest import EXAMPLE, REPO
 
 from kepu.build import generate_all
-from kepu.loader import load_site
+from kepu.content.loader import load_site
 
 # mkdocs.yml keys a community edits (name, address, screen and print settings, ...);
 # every other key is how the site is built and must be the same in the frozen example

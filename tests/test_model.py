@@ -7,7 +7,7 @@ from datetime import date
 
 from conftest import GOOD_ACTIVITY, TODAY
 
-from kepu import sanitize
+from kepu.core import sanitize
 
 ISSUE = """\
 ---
@@ -58,10 +58,10 @@ def test_issue_intro_and_activity_carry_derived_text(site):
 def test_views_read_the_model_fields(site):
     """Card excerpts, the search index and the screen's length check read Panel.text /
     Panel.lead / Activity.text: a changed field shows up in every view (none re-derives it)."""
-    from kepu import search_index
-    from kepu.generate.components import panel_cards
-    from kepu.problems import Problems
-    from kepu.screen.slides import check_panels
+    from kepu.views import search_index
+    from kepu.views.pages.components import panel_cards
+    from kepu.content.problems import Problems
+    from kepu.views.screen.slides import check_panels
 
     site.write("bulletins/2026/2026-11.md", ISSUE)
     site.write("bulletins/2026/2026-11-07-fire-drill.md", GOOD_ACTIVITY)

@@ -1,5 +1,5 @@
 """Urgent notices (紧急通知): bulletins/notices/<date>-<name>.md, checked with path:line,
-in the model as Site.notices, and a banner on every built page (kepu.notices)."""
+in the model as Site.notices, and a banner on every built page (kepu.content.notices)."""
 from __future__ import annotations
 
 import html
@@ -12,8 +12,8 @@ import pytest
 from conftest import EXAMPLE, GOOD_ISSUE, TODAY
 from sitecopy import copy_theme_and_pages
 
-from kepu import notices
-from kepu.model import Notice
+from kepu.content import notices
+from kepu.content.model import Notice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WATER = """\
@@ -274,7 +274,7 @@ def test_without_notices_pages_are_left_alone(small_site):
 
 
 def test_a_long_notice_folds_after_its_start(small_site):
-    from kepu.loader import load_site
+    from kepu.content.loader import load_site
 
     small_site.write("bulletins/notices/2026-11-29-a.md", notice(body="水" * 250))
     site = load_site(small_site.root, today=TODAY).site
@@ -314,7 +314,7 @@ def test_kepu_serve_shows_the_banner_too(small_site, tmp_path):
 def test_the_guide_documents_every_field_and_its_example_passes(site):
     from conftest import REPO
 
-    from kepu.schema import NOTICE_FIELDS
+    from kepu.content.schema import NOTICE_FIELDS
 
     guide = (REPO / "docs" / "guide" / "notices.md").read_text(encoding="utf-8")
     for spec in NOTICE_FIELDS:

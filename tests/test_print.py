@@ -14,7 +14,8 @@ import pytest
 from conftest import GOOD_ACTIVITY, GOOD_ISSUE, MKDOCS_YML
 from PIL import Image as PILImage
 
-from kepu import printing, urls
+from kepu.views import printing
+from kepu.core import urls
 from kepu.build import generate_all
 from kepu.cli import main
 
@@ -160,8 +161,8 @@ def test_activity_record_pdf_is_one_a4_page(site, tmp_path, capsys):
 
 def test_panel_text_renders_like_the_site_without_images_or_links(site, monkeypatch):
     """Posters use the website's Markdown extensions (admonitions, the attribute lists the site allows);
-    photos are placed apart and links become plain text; kepu.qr's browser script is included once."""
-    from kepu import qr
+    photos are placed apart and links become plain text; kepu.media.qr's browser script is included once."""
+    from kepu.media import qr
 
     monkeypatch.setattr(qr, "browser_script", lambda: '<script id="qr-draw"></script>')
     issue = GOOD_ISSUE.replace("用完燃气要关阀门。", "用完燃气要关阀门。\n\n!!! note \"提醒\"\n    闻到异味<b onclick=x>先开窗</b>。\n\n"

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import segno
 
-from kepu import qr
+from kepu.media import qr
 
 
 @pytest.mark.skipif(not shutil.which("zbarimg") or not shutil.which("chromium"), reason="需要 zbarimg 和 chromium")
@@ -66,7 +66,7 @@ def _screenshot_decode(tmp_path, html: str, size: str = "600,600") -> list[str]:
                                  "https://example.org/kepu/2026/11/09-fire-drill/",
                                  "https://社区.example.org/科普/2026/11/#p12"])  # non-ASCII: UTF-8 bytes
 def test_browser_drawn_placeholder_decodes_to_the_url(tmp_path, url):
-    from kepu.escape import html_text
+    from kepu.core.escape import html_text
 
     html = (f"<meta charset='utf-8'><body style='margin:0;background:#fff'><style>.qr svg{{width:300px;height:300px;display:block}}</style>"
             f"<div class='qr' data-qr='{html_text(url)}'><small>扫码</small></div>{qr.browser_script()}</body>")
@@ -97,10 +97,10 @@ def test_browser_drawn_svg_has_the_quiet_zone_and_colours(tmp_path):
 def test_print_pages_hold_placeholders_and_the_script_once_and_no_code_is_computed(site, monkeypatch):
     from conftest import GOOD_ACTIVITY, GOOD_ISSUE
 
-    from kepu import printing
+    from kepu.views import printing
     from kepu.build import generate_all
-    from kepu.generate.writer import Output
-    from kepu.media import Media
+    from kepu.core.writer import Output
+    from kepu.media.publish import Media
 
     site.write("bulletins/2026/2026-11.md", GOOD_ISSUE)
     site.write("bulletins/2026/2026-11-09-fire-drill.md", GOOD_ACTIVITY)

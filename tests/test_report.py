@@ -17,9 +17,9 @@ from conftest import GOOD_ACTIVITY, TODAY
 from PIL import Image as PILImage
 from sitecopy import copy_site
 
-from kepu import printing, report, stats
+from kepu.views import printing, report, stats
 from kepu.cli import main
-from kepu.loader import load_site
+from kepu.content.loader import load_site
 
 CHROMIUM = printing.find_chromium()
 needs_pdf = pytest.mark.skipif(CHROMIUM is None or not shutil.which("pdftotext"),

@@ -1,4 +1,4 @@
-"""kepu.sanitize: what a volunteer's body can still do after it, once MkDocs
+"""kepu.core.sanitize: what a volunteer's body can still do after it, once MkDocs
 renders it (nothing that runs script, loads another site or hides the page),
 what it keeps, and that its report names every removal at its line."""
 from __future__ import annotations
@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
-from kepu import sanitize
-from kepu.generate.content import plain_text
-from kepu.loader import count_chars
+from kepu.core import sanitize
+from kepu.views.pages.content import plain_text
+from kepu.content.loader import count_chars
 
 EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", "def_list", "toc", "pymdownx.tilde",
               "pymdownx.superfences"]

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from conftest import GOOD_ACTIVITY, GOOD_ISSUE, MKDOCS_YML
 
-from kepu import build, urls
-from kepu.generate.writer import Output
-from kepu.media import Media
-from kepu.screen import ScreenSettings, generate, parse
-from kepu.screen.slides import TEXT_MAX, build_slides, duration, shorten, width
+from kepu import build
+from kepu.core import urls
+from kepu.core.writer import Output
+from kepu.media.publish import Media
+from kepu.views.screen import ScreenSettings, generate, parse
+from kepu.views.screen.slides import TEXT_MAX, build_slides, duration, shorten, width
 
 ISSUE = "bulletins/2026/2026-11.md"
 LONG_LEAD = "冬季是流感高发季节，" * 14  # 140 characters in one opening paragraph
@@ -173,7 +174,7 @@ def test_screen_is_wired_into_the_build(site):
 # ---- notices (bulletins/notices/*.md, read by the loader into Site.notices)
 
 @dataclass(frozen=True)
-class Notice:  # the fields of kepu.model.Notice the screen reads
+class Notice:  # the fields of kepu.content.model.Notice the screen reads
     source: Path
     slug: str
     title: str
@@ -222,7 +223,7 @@ def test_without_notices_nothing_changes(site):
 # ---- slogans (bulletins/slogans.yml)
 
 def test_slogans_are_read_checked_and_placed_every_few_content_slides(site):
-    from kepu.screen.slogans import MAX_WIDTH, PER_LINE
+    from kepu.views.screen.slogans import MAX_WIDTH, PER_LINE
 
     site.write(ISSUE, GOOD_ISSUE)
     site.write("bulletins/slogans.yml", "# 标语\n- 科技创新、科学普及是实现创新发展的两翼\n- 讲科学、爱科学、学科学、用科学\n")
@@ -278,7 +279,7 @@ FILM_ISSUE = GOOD_ISSUE.replace("接种流感疫苗是预防流感最有效的�
 
 @needs_ffmpeg
 def test_film_slide_follows_its_panel_for_the_films_length_and_the_page_shows_controls(site):
-    from kepu.generate.issue_pages import render_issue
+    from kepu.views.pages.issue_pages import render_issue
 
     site.write(ISSUE, FILM_ISSUE)
     make_clip(site.root / "bulletins/2026/videos/flu.mp4", 2)
@@ -329,7 +330,7 @@ def test_film_checker_codec_container_corrupt_and_length(site):
 
 @needs_ffmpeg
 def test_film_checker_size_limits(site, monkeypatch):
-    from kepu.screen import films
+    from kepu.media import films
 
     monkeypatch.setattr(films, "MAX_BYTES", 5000)
     monkeypatch.setattr(films, "ADVISED_BYTES", 2000)
@@ -342,7 +343,7 @@ def test_film_checker_size_limits(site, monkeypatch):
 
 
 def test_film_checker_without_ffprobe_checks_the_container_and_warns(site, monkeypatch):
-    from kepu.screen import films
+    from kepu.media import films
 
     monkeypatch.setattr(films, "ffprobe", lambda: None)
     monkeypatch.setattr(films.shutil, "which", lambda name: None)  # no ffmpeg for the poster either

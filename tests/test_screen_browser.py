@@ -20,10 +20,10 @@ from browser import needs_chromium, serve_dir
 from conftest import EXAMPLE, MKDOCS_YML
 from PIL import Image as PILImage
 
-from kepu.generate.writer import Output, write
-from kepu.loader import load_site
-from kepu.media import Media
-from kepu.screen import build_slides, generate
+from kepu.core.writer import Output, write
+from kepu.content.loader import load_site
+from kepu.media.publish import Media
+from kepu.views.screen import build_slides, generate
 
 pytestmark = needs_chromium
 TODAY = date(2026, 11, 29)
@@ -583,7 +583,7 @@ def test_thousand_transitions_keep_memory_and_dom_flat(browser, built, capsys):
 # ---- notices: the browser shows them from start to end by its own clock
 
 @dataclass(frozen=True)
-class Notice:  # the fields of kepu.model.Notice the screen reads
+class Notice:  # the fields of kepu.content.model.Notice the screen reads
     source: Path
     slug: str
     title: str
@@ -682,8 +682,8 @@ SLOGANS = ["科技创新、科学普及是实现创新发展的两翼", LONGEST,
 
 @pytest.fixture(scope="module")
 def sloganed(built, tmp_path_factory):
-    from kepu.screen.slides import width
-    from kepu.screen.slogans import MAX_WIDTH
+    from kepu.views.screen.slides import width
+    from kepu.views.screen.slogans import MAX_WIDTH
 
     assert width(LONGEST) == MAX_WIDTH
     root = tmp_path_factory.mktemp("slogan-root")

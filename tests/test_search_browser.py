@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from browser import browser, needs_chromium, serve_dir
 
-from kepu.search_index import normalize
+from kepu.views.search_index import normalize
 
 pytestmark = needs_chromium
 

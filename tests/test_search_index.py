@@ -7,9 +7,10 @@ import copy
 import json
 import re
 
-from kepu import search_index, urls
-from kepu.generate.content import plain_text
-from kepu.search_index import keys, normalize
+from kepu.views import search_index
+from kepu.core import urls
+from kepu.views.pages.content import plain_text
+from kepu.views.search_index import keys, normalize
 
 
 def load_index(site_dir):
@@ -168,7 +169,7 @@ def test_bytes_per_query_do_not_grow_with_the_corpus(tmp_path):
     has 20 candidates, while the blog plugin's index grows with every post. Model only, no MkDocs."""
     from kepu.bench import run
     from kepu.bench.corpus import TODAY, CorpusSpec, write_corpus
-    from kepu.loader import load_site
+    from kepu.content.loader import load_site
 
     costs = {}
     for years in (1, 2):

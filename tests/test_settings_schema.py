@@ -1,4 +1,4 @@
-"""kepu.schema is the single source of truth: the guide's field tables and the
+"""kepu.content.schema is the single source of truth: the guide's field tables and the
 `kepu new` templates match it field by field, and an unknown key anywhere
 (front matter, topics.yml, mkdocs.yml extra: and its sections) gives exactly one
 did-you-mean message at its own line."""
@@ -11,10 +11,11 @@ import pytest
 import yaml
 from conftest import GOOD_ACTIVITY, GOOD_ISSUE, MKDOCS_YML, REPO
 
-from kepu import printing, schema
-from kepu.fields import default_text
+from kepu.views import printing
+from kepu.content import schema
+from kepu.content.fields import default_text
 from kepu.newfile import new_activity, new_issue
-from kepu.screen.settings import ScreenSettings, parse
+from kepu.views.screen.settings import ScreenSettings, parse
 
 GUIDE = REPO / "docs" / "guide"
 ISSUE = "bulletins/2026/2026-11.md"
@@ -47,8 +48,8 @@ def test_guide_table_is_the_schema(name):
         else:
             shown = "" if field.default is None or isinstance(field, schema.Section) else default_text(field.default)
             assert row[1] == shown
-    # the whole page is exactly what python3 -m kepu.schema --write-guide writes
-    assert schema.render_guide(text) == text, "run: .venv/bin/python -m kepu.schema --write-guide"
+    # the whole page is exactly what python3 -m kepu.content.schema --write-guide writes
+    assert schema.render_guide(text) == text, "run: .venv/bin/python -m kepu.content.schema --write-guide"
 
 
 def test_render_guide_replaces_a_stale_table():
@@ -74,8 +75,8 @@ def front_matter_lines(path: Path) -> list[str]:
 
 
 def test_new_templates_are_written_from_the_schema(site):
-    from kepu.config import load_settings
-    from kepu.problems import Problems
+    from kepu.content.config import load_settings
+    from kepu.content.problems import Problems
 
     settings = load_settings(site.root, Problems(site.root))
     issue, _ = new_issue(site.root, "2026-12", settings)

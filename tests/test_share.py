@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from kepu.generate.components import tel_links
-from kepu.share import card_png
+from kepu.views.pages.components import tel_links
+from kepu.views.share import card_png
 
 SITE_URL = "https://guiyuan-kepu.github.io/kepu/"
 
@@ -118,7 +118,7 @@ def test_home_heading_shows_the_site_name_as_written(name):
 
     import html
 
-    from kepu.escape import text
+    from kepu.core.escape import text
 
     out = markdown.markdown(f"# {text(name)} {{#main}}", extensions=["attr_list", "tables", "pymdownx.tilde"])
     assert out.startswith('<h1 id="main">') and out.endswith("</h1>")

@@ -14,10 +14,10 @@ import yaml
 from conftest import EXAMPLE, GOOD_ACTIVITY, GOOD_ISSUE, TODAY
 from sitecopy import copy_site
 
-from kepu import stats
+from kepu.views import stats
 from kepu.build import generate_all
 from kepu.cli import main as kepu_main
-from kepu.loader import load_site
+from kepu.content.loader import load_site
 
 
 # ---- an independent count of the example content: plain file reading and regexes, no kepu loader

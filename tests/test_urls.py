@@ -7,7 +7,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from kepu import urls
+from kepu.core import urls
 
 
 def test_content_urls_are_the_documented_scheme():

@@ -11,7 +11,7 @@ import pytest
 from sitecopy import copy_site
 
 from kepu.build import build
-from kepu.loader import load_site
+from kepu.content.loader import load_site
 
 TODAY = date(2026, 11, 29)
 

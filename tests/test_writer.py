@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from kepu.generate import writer
-from kepu.generate.writer import MANIFEST, ConflictError, Output, write
+from kepu.core import writer
+from kepu.core.writer import MANIFEST, ConflictError, Output, write
 
 
 def output(version: int, pages: int = 12) -> Output:
@@ -137,7 +137,7 @@ def test_manifest_of_an_older_kepu_is_still_understood(tmp_path):
 KILL_AFTER = r"""
 import os, signal, sys
 from pathlib import Path
-from kepu.generate import writer
+from kepu.views.pages import writer
 from test_writer import output
 n = int(sys.argv[2])
 real = os.replace

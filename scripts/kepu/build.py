@@ -12,26 +12,28 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from kepu import calendar_ics, feeds, stats
-from kepu import engine, github, notices, qr
-from kepu.commands import command
-from kepu.generate import activities_index, activity_pages, archive, home, issue_pages, topic_pages
-from kepu.generate.writer import ConflictError, Output, WriteReport
-from kepu.loader import LoadResult, load_site
-from kepu.media import Media
-from kepu.model import Site
+from kepu.views import calendar_ics, feeds, stats
+from kepu import engine, github
+from kepu.content import notices
+from kepu.media import qr
+from kepu.core.commands import command
+from kepu.views.pages import activities_index, activity_pages, archive, home, issue_pages, topic_pages
+from kepu.core.writer import ConflictError, Output, WriteReport
+from kepu.content.loader import LoadResult, load_site
+from kepu.media.publish import Media
+from kepu.content.model import Site
 
 # Every view of the model. Each: generate(site, out, media) -> None.
 # Feature modules append themselves here (one line each).
 GENERATORS = [home, issue_pages, activity_pages, archive, topic_pages, activities_index]
 GENERATORS += [feeds, calendar_ics, stats]  # feeds/calendar/stats issue
-from kepu.generate import search_page  # noqa: E402  (search issue)
+from kepu.views.pages import search_page  # noqa: E402  (search issue)
 GENERATORS += [search_page]  # /search/?q=…
-from kepu import printing  # noqa: E402  (photos/QR/print issue)
+from kepu.views import printing  # noqa: E402  (photos/QR/print issue)
 GENERATORS += [printing]  # print posters and activity records
-from kepu import share  # noqa: E402  (residents first issue)
+from kepu.views import share  # noqa: E402  (residents first issue)
 GENERATORS += [share]  # the link-preview card of pages without a photo
-from kepu import screen  # noqa: E402  (lobby screen issue)
+from kepu.views import screen  # noqa: E402  (lobby screen issue)
 GENERATORS += [screen]  # /screen/ and version.json (keep last: version.json hashes all generated files)
 
 
@@ -51,11 +53,19 @@ def generate_all(site: Site, out: Output | None = None) -> Output:
     return out
 
 
+def print_problems(problems, out=None) -> None:
+    out = out or sys.stdout
+    for problem in problems.sorted():
+        print(problem.format(), file=out)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    if errors or warnings:
+        print(f"\n共 {errors} 个错误，{warnings} 个警告。", file=out)
+    github.report_problems(problems)  # annotations and job summary, only on GitHub Actions
+
+
 def regenerate(root: Path, *, today: date | None = None, strict: bool = False,
                timings: Timings | None = None) -> tuple[LoadResult, WriteReport | None]:
     """Check and, only if it passes, write the generated area of docs/."""
-    from kepu.cli import print_problems
-
     timings = timings or Timings()
     t0 = time.perf_counter()
     result = load_site(root, today=today)
@@ -121,7 +131,7 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
         shutil.rmtree(tmp, ignore_errors=True)
         print("网站没有生成，原来的 site/ 保持不变。", file=sys.stderr)
         return 1
-    from kepu import search_index  # site search: sharded index from the model, fetched on demand
+    from kepu.views import search_index  # site search: sharded index from the model, fetched on demand
 
     t0 = time.perf_counter()
     search_index.write_index(tmp, result.site)

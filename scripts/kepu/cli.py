@@ -10,7 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from kepu import __version__, github
-from kepu.commands import command
+from kepu.build import print_problems
+from kepu.core.commands import command
 
 
 class ChineseFormatter(argparse.HelpFormatter):
@@ -140,18 +141,8 @@ def make_parser() -> argparse.ArgumentParser:
     return p
 
 
-def print_problems(problems, out=None) -> None:
-    out = out or sys.stdout
-    for problem in problems.sorted():
-        print(problem.format(), file=out)
-    errors, warnings = len(problems.errors), len(problems.warnings)
-    if errors or warnings:
-        print(f"\n共 {errors} 个错误，{warnings} 个警告。", file=out)
-    github.report_problems(problems)  # annotations and job summary, only on GitHub Actions
-
-
 def cmd_check(args) -> int:
-    from kepu.loader import load_site
+    from kepu.content.loader import load_site
 
     result = load_site(Path(args.root), today=_today(args.today), fix_encoding=args.fix_encoding)
     print_problems(result.problems)
@@ -179,9 +170,9 @@ def future_issue_notes(site) -> list[str]:
 
 
 def cmd_new(args) -> int:
-    from kepu.config import load_settings
+    from kepu.content.config import load_settings
     from kepu.newfile import NewFileError, new_activity, new_issue
-    from kepu.problems import Problems
+    from kepu.content.problems import Problems
 
     root = Path(args.root).resolve()
     settings = load_settings(root, Problems(root))
@@ -200,7 +191,7 @@ def cmd_new(args) -> int:
             if note:
                 print(note)
         elif args.kind == "report":
-            from kepu.loader import load_site
+            from kepu.content.loader import load_site
             from kepu.newfile import new_report
 
             result = load_site(root, today=_today(args.today))
@@ -211,7 +202,7 @@ def cmd_new(args) -> int:
             return 0
         elif args.kind == "notice":
             from kepu.newfile import new_notice
-            from kepu.notices import build_now
+            from kepu.content.notices import build_now
 
             path, note = new_notice(root, args.slug, settings, build_now(settings, _today(args.today)), title=args.title)
             print(f"已新建通知：{path.relative_to(root).as_posix()}（从现在起显示到明天 18:00，时间可以改）")
@@ -240,21 +231,21 @@ def cmd_serve(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from kepu.stats import cli_main  # feeds/calendar/stats issue
+    from kepu.views.stats import cli_main  # feeds/calendar/stats issue
 
-    return cli_main(args)
+    return cli_main(args, _today(args.today), print_problems)
 
 
 def cmd_print(args) -> int:
-    from kepu.printing import cli_main  # photos/QR/print issue
+    from kepu.views.printing import cli_main  # photos/QR/print issue
 
-    return cli_main(args)
+    return cli_main(args, _today(args.today), print_problems)
 
 
 def cmd_report(args) -> int:
-    from kepu.report import cli_main  # the officer's report pack
+    from kepu.views.report import cli_main  # the officer's report pack
 
-    return cli_main(args)
+    return cli_main(args, _today(args.today), print_problems)
 
 
 def cmd_bench(args) -> int:

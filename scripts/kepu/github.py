@@ -16,8 +16,8 @@ import re
 import sys
 from pathlib import Path
 
-from kepu import urls
-from kepu.problems import ERROR, Problem, Problems
+from kepu.core import urls
+from kepu.content.problems import ERROR, Problem, Problems
 
 MAX_ROWS = 300  # the summary is limited to 1 MiB per step; the log has every problem anyway
 
@@ -128,7 +128,7 @@ def problems_summary(problems: Problems) -> str:
 
 
 def build_summary(site) -> str:
-    from kepu.generate.components import issue_label
+    from kepu.views.pages.components import issue_label
 
     base = site.settings.site_url
     link = (lambda text, url: f"[{md(text)}]({urls.absolute(base, url)})") if base else (lambda text, url: md(text))

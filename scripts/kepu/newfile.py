@@ -12,8 +12,8 @@ from string import Template
 
 import yaml
 
-from kepu.config import Settings
-from kepu.loader import SLUG
+from kepu.content.config import Settings
+from kepu.content.loader import SLUG
 
 
 class NewFileError(Exception):
@@ -29,36 +29,12 @@ class Day:
     topics: tuple[str, ...]
 
 
-DEFAULT_SLUG = "huodong"  # 活动: used when no name or title is given
-
-
-def pinyin_slug(text: str, max_words: int = 4) -> str:
-    """An ASCII short name for a Chinese title: 消防演练 -> xiaofang-yanlian ("" if nothing usable).
-    Words come from jieba (Chinese word segmentation), syllables from pypinyin, without tones."""
-    import logging
-    import unicodedata
-
-    from pypinyin import lazy_pinyin
-
-    text = unicodedata.normalize("NFKC", text)
-    try:
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        segments = jieba.lcut(text)
-    except ImportError:  # pragma: no cover - jieba is a dependency
-        segments = [text]
-    words = []
-    for seg in segments:
-        word = re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(seg)).lower()).strip("-")
-        if word:
-            words.append(word)
-    return "-".join(words[:max_words])
+from kepu.content.slugs import DEFAULT_SLUG, pinyin_slug  # noqa: E402,F401 - kepu new names files with them
 
 
 def _template(name: str) -> Template:
-    """templates/<name>.md with its front matter lines written from the schema (kepu.schema)."""
-    from kepu.schema import ACTIVITY, ISSUE, NOTICE
+    """templates/<name>.md with its front matter lines written from the schema (kepu.content.schema)."""
+    from kepu.content.schema import ACTIVITY, ISSUE, NOTICE
 
     text = resources.files("kepu").joinpath("templates", name).read_text(encoding="utf-8")
     schema = {"issue.md": ISSUE, "activity.md": ACTIVITY, "notice.md": NOTICE}[name]
@@ -137,7 +113,7 @@ def new_activity(root: Path, day_text: str, slug: str | None, settings: Settings
     The short name is optional: Chinese (`消防演练`) is taken as the title and turned into
     pinyin (xiaofang-yanlian); without one, the pinyin of --title is used, else `huodong`
     (-2, -3 … if taken) and the note says how to rename the file."""
-    from kepu.commands import command
+    from kepu.core.commands import command
 
     day = parse_day(day_text)
     note = ""
@@ -183,8 +159,8 @@ def new_activity(root: Path, day_text: str, slug: str | None, settings: Settings
 
 def new_report(root: Path, year_text: str, site) -> Path:
     """bulletins/reports/<year>.md: the narrative of the yearly report (kepu report), with
-    the year's numbers (kepu.stats) filled in and the four usual headings to write."""
-    from kepu import report, stats
+    the year's numbers (kepu.views.stats) filled in and the four usual headings to write."""
+    from kepu.views import report, stats
 
     if not re.fullmatch(r"\d{4}", year_text.strip()):
         raise NewFileError(f"「{year_text}」不是年份", "写四位数的年份，例如 2026")

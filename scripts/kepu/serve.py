@@ -33,9 +33,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from kepu.commands import command
-from kepu.generate.writer import MANIFEST, is_generated_path
-from kepu.problems import ERROR, Problem
+from kepu.core.commands import command
+from kepu.core.writer import MANIFEST, is_generated_path
+from kepu.content.problems import ERROR, Problem
 
 ASSETS = Path(__file__).resolve().parent / "preview"
 QUIET_SECONDS = 0.5  # a save counts as finished after this much quiet
@@ -178,7 +178,9 @@ class Preview:
         print(f"{what}（用时 {time.perf_counter() - t0:.1f} 秒），浏览器里打开的页面会自动刷新。", flush=True)
 
     def _build_once(self) -> tuple[list[Problem], Path | None]:
-        from kepu import engine, notices, search_index
+        from kepu import engine
+        from kepu.content import notices
+        from kepu.views import search_index
         from kepu.build import regenerate
 
         result, report = regenerate(self.root, today=self.today)  # prints the problems
@@ -353,8 +355,8 @@ def start_watching(root: Path, preview: Preview):
 
 def serve(root: Path, *, port: int = 8000, today: date | None = None, engine_name: str | None = None) -> int:
     from kepu import engine
-    from kepu.config import load_settings
-    from kepu.problems import Problems
+    from kepu.content.config import load_settings
+    from kepu.content.problems import Problems
 
     root = root.resolve()
     settings = load_settings(root, Problems(root))  # problems are reported by the first build

@@ -70,7 +70,7 @@ def run_blog(roots: list[Path]) -> dict:
 
 
 def run_check(root: Path) -> dict:
-    from kepu.loader import load_site
+    from kepu.content.loader import load_site
 
     t0 = time.perf_counter()
     result = load_site(root, today=TODAY)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from kepu.generate.writer import is_generated_path
+from kepu.core.writer import is_generated_path
 
 PROJECT = Path(__file__).resolve().parents[3]
 TODAY = date(2026, 11, 29)

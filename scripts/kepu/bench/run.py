@@ -24,7 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from kepu.bench.corpus import Community, CorpusSpec, write_corpus
-from kepu.commands import command
+from kepu.core.commands import command
 from kepu.bench.child import PREFIX
 
 KB = 1024
@@ -188,7 +188,7 @@ def kepu_search_cost(folder: Path) -> SearchCost:
     against the real search.js) over sample_queries (>= 30 from the titles, plus the common
     words residents type); all index files (gzip); escapes and markup in the model's documents
     (hand-written guide pages may show tags such as <br> as text, on purpose)."""
-    from kepu import search_index
+    from kepu.views import search_index
 
     queries = []
     for q in search_index.sample_queries(folder):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from kepu.commands import command
+from kepu.core.commands import command
 
 ENGINES = {"mkdocs": "MkDocs + Material for MkDocs", "zensical": "Zensical"}
 DEFAULT = "mkdocs"
@@ -103,7 +103,7 @@ def source_of(root: Path, site, page: str, url: str) -> tuple[Path, int]:
     the line that has `url`; else the page itself (line 0)."""
     from urllib.parse import unquote
 
-    from kepu import urls
+    from kepu.core import urls
 
     sources: dict[str, Path] = {}
     if site is not None:
@@ -131,7 +131,7 @@ def report(root: Path, broken: list[tuple[str, str]], unknown: list[str], site, 
     from, and the engine's other messages as one Chinese line pointing to a log; return the lines."""
     import sys
 
-    from kepu.problems import Problems
+    from kepu.content.problems import Problems
 
     problems = Problems(root)
     for page, url in broken:

@@ -1,0 +1,636 @@
+"""Read every file in bulletins/ once, check it, and build the model.
+
+`load_site(root)` is the only place content files are read; it returns the
+model and every problem found (it never stops at the first, and never
+changes a file unless fix_encoding is asked for)."""
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from kepu.core import sanitize
+from kepu.content import schema
+from kepu.core.commands import command
+from kepu.content.config import Settings, load_settings
+from kepu.content.model import Activity, Image, Issue, Panel, Site, Video
+from kepu.content.problems import Problems
+from kepu.content.readers import body as body_reader
+from kepu.content.readers import frontmatter
+from kepu.content.readers.source import read_source
+from kepu.content.topics import TopicResolver, load_topics
+
+ISSUE_NAME = re.compile(r"^([0-9]{4})-([0-9]{1,2})\.md$")  # [0-9]: \d would also take full-width digits
+ACTIVITY_NAME = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})-(.+)\.md$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+YEAR_DIR = re.compile(r"^[0-9]{4}$")
+IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".avif"}
+VIDEO_EXTS = {".mp4", ".m4v"}  # short films: MP4 (H.264), checked by kepu.media.films
+OTHER_VIDEO_EXTS = {".mov", ".avi", ".mkv", ".webm", ".wmv", ".flv", ".3gp", ".mpg", ".mpeg", ".ts", ".rmvb"}
+OTHER_TEXT = {".markdown", ".txt", ".docx", ".doc", ".wps"}
+NAMING_FIX = "月刊命名为 2026-12.md，活动命名为 2026-12-05-fire-drill.md（日期-英文小写短名），放在对应年份的文件夹里"
+
+
+# Checks that look at the whole model (feature modules add one "module:function"
+# entry each; resolved lazily to avoid import cycles). Each: fn(site, problems).
+SITE_CHECKS: list[str] = []
+SITE_CHECKS.append("kepu.media.images:check_images")  # photos: corrupt/too big/HEIC
+SITE_CHECKS.append("kepu.views.printing:check_settings")  # posters: text that will not fit on the sheet
+SITE_CHECKS += ["kepu.views.screen:check_settings", "kepu.views.screen:check_panels"]  # lobby screen: extra.screen, panel length
+SITE_CHECKS.append("kepu.views.screen:check_slogans")  # lobby screen: bulletins/slogans.yml
+SITE_CHECKS.append("kepu.media.films:check_films")  # short films: MP4/H.264, size, length (ffprobe)
+SITE_CHECKS.append("kepu.content.limits:check_panels")  # robustness: panel size limit (file size etc. in read_source)
+
+
+@dataclass
+class LoadResult:
+    site: Site
+    problems: Problems
+
+
+def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = False) -> LoadResult:
+    root = root.resolve()
+    problems = Problems(root)
+    settings = load_settings(root, problems)
+    bulletins = root / "bulletins"
+    topics = load_topics(bulletins / "topics.yml", problems)
+    resolver = TopicResolver(topics)
+    from kepu.content import notices  # urgent notices: bulletins/notices/
+
+    now = notices.build_now(settings, today)
+    found_notices: list = []
+    today = today or settings.today()
+    issues: list[Issue] = []
+    activities: list[Activity] = []
+    links: list[tuple[Path, body_reader.LinkRef, set[str]]] = []  # checked once every bulletin is known
+    if not bulletins.is_dir():
+        problems.error(bulletins, 0, "找不到内容文件夹 bulletins/", "在站点根目录运行 kepu，或用 --root 指定站点目录")
+    else:
+        for path in sorted(_walk(bulletins)):
+            rel_parts = path.relative_to(bulletins).parts
+            name = path.name
+            suffix = path.suffix.lower()
+            if suffix != ".md":
+                if suffix == ".txt" and (name.lower().endswith(".md.txt") or _looks_like_bulletin(path.stem)):
+                    stem = path.name[:-7] if name.lower().endswith(".md.txt") else path.stem
+                    problems.error(path, 0, f"文件名是「{name}」：Windows 记事本保存时在后面加了 .txt，kepu 只读 .md 文件，"
+                                   "这个文件不会出现在网站上",
+                                   f"把文件改名为 {stem}.md（在资源管理器里勾选「查看 → 文件扩展名」才能看到并删掉 .txt；"
+                                   "记事本另存为时把「保存类型」选成「所有文件」）")
+                    continue
+                if suffix in OTHER_TEXT:
+                    problems.warning(path, 0, f"kepu 只读取 .md 文件，这个 {suffix} 文件不会出现在网站上",
+                                     f"把内容复制到 .md 文件里（可用 {command('new')} 生成模板）")
+                continue
+            if path.suffix != ".md":
+                problems.error(path, 0, "扩展名要用小写 .md", f"把文件改名为 {path.stem}.md")
+            if len(rel_parts) == 1 and name.lower() == "readme.md":
+                continue
+            if len(rel_parts) == 2 and rel_parts[0] == "reports":
+                continue  # the officer's report narratives (reports/2026.md), read by kepu report only
+            if notices.is_notice(rel_parts):
+                notice = notices.read(path, bulletins, settings, now, problems, fix_encoding=fix_encoding)
+                found_notices += [notice] if notice else []
+                continue
+            m_issue = ISSUE_NAME.match(name.lower())
+            m_act = ACTIVITY_NAME.match(name.lower())
+            if m_act and not SLUG.match(m_act.group(4)) and (COPY_SUFFIX.match(path.stem) or COPY_PREFIX.match(path.stem)):
+                m_act = None  # "2026-12-05-fire-drill - 副本.md": a Windows copy, not a short name
+            if len(rel_parts) != 2 or not YEAR_DIR.match(rel_parts[0]) or not (m_issue or m_act):
+                problems.error(path, 0, *diagnose_name(path, bulletins))
+                continue
+            folder_year = int(rel_parts[0])
+            src = read_source(path, problems, fix_encoding=fix_encoding)
+            if src is None:
+                continue
+            if m_issue:
+                issue = _read_issue(src.text, path, m_issue, folder_year, settings, resolver, problems, links)
+                if issue:
+                    issues.append(issue)
+            else:
+                act = _read_activity(src.text, path, m_act, folder_year, resolver, today, problems, links)
+                if act:
+                    activities.append(act)
+    _check_duplicates(issues, activities, problems)
+    _check_links(links, issues, activities, bulletins, problems)
+    issues.sort(key=lambda i: (i.year, i.month))
+    activities.sort(key=lambda a: (a.date, a.start.isoformat() if a.start else "", a.slug))
+    site = Site(settings, topics, issues, activities, today, notices=notices.finish(found_notices, problems))
+    for spec in SITE_CHECKS:
+        module, _, name = spec.partition(":")
+        getattr(importlib.import_module(module), name)(site, problems)
+    return LoadResult(site, problems)
+
+
+COPY_SUFFIX = re.compile(r"^(?P<base>.+?)(?:\s*-\s*(?:副本|复制|copy)(?:\s*\(\d+\))?|\s*\(\d+\)|\s*的?副本\d*|\s+copy(?:\s*\d+)?)$", re.I)
+COPY_PREFIX = re.compile(r"^(?:复件|副本|copy of)\s*(?:\(\d+\)\s*)?(?P<base>.+)$", re.I)
+CN_DATE = re.compile(r"^([0-9]{4})\s*年\s*([0-9]{1,2})\s*月(?:\s*([0-9]{1,2})\s*[日号])?\s*(?P<rest>.*)$")
+LOOSE_DATE = re.compile(r"^([0-9]{4})\s*[-._/ ]?\s*([0-9]{1,2})(?:\s*[-._/ ]\s*([0-9]{1,2}))?(?:(?:\s*[-_ ]\s*|(?=[^0-9]))(?P<rest>.*))?$")
+
+
+def _looks_like_bulletin(stem: str) -> bool:
+    import unicodedata
+
+    stem = unicodedata.normalize("NFKC", stem)
+    return bool(CN_DATE.match(stem) or LOOSE_DATE.match(stem))
+
+
+def _slug_fix(written: str, day: str) -> str:
+    from kepu.content.slugs import DEFAULT_SLUG, pinyin_slug
+
+    slug = pinyin_slug(written) or DEFAULT_SLUG
+    return f"把文件改名为 {day}-{slug}.md（短名用拼音或英文，例如 {slug}、fire-drill）"
+
+
+def diagnose_name(path: Path, bulletins: Path) -> tuple[str, str]:
+    """(what is wrong, how to fix) for a .md file whose name or place kepu does not understand:
+    a Windows copy, a Chinese or full-width date, a Chinese short name, the wrong folder."""
+    import unicodedata
+
+    path = Path(path)
+    name = path.name
+    stem = name[:-3]
+    norm = unicodedata.normalize("NFKC", stem).strip()
+    folder = path.parent
+
+    def place(new_name: str) -> Path:
+        year = new_name[:4]
+        return bulletins / year / new_name
+
+    def rename(new_name: str) -> str:
+        target = place(new_name)
+        if target.exists() and target != path:
+            return f"正确的文件名是 {new_name}，但它已经存在：把这个文件里要保留的内容合并到 {new_name}，然后删掉「{name}」"
+        where = "" if target.parent == folder else f"，放在 bulletins/{target.parent.name}/ 文件夹里"
+        return f"把文件改名为 {new_name}{where}"
+
+    copy = COPY_SUFFIX.match(norm) or COPY_PREFIX.match(norm)
+    if copy:
+        base = copy.group("base").strip()
+        fixed = _fixed_name(base)
+        if fixed:
+            target = place(fixed)
+            if target.exists() and target != path:
+                return (f"「{name}」看起来是 Windows 复制文件时产生的副本，而 {fixed} 已经存在（每个月刊或活动只能有一个文件）",
+                        f"把副本里要保留的内容合并到 {fixed}，然后删掉「{name}」")
+            return f"「{name}」看起来是 Windows 复制文件时产生的副本", rename(fixed)
+    fixed = _fixed_name(norm)
+    if fixed and fixed != name:
+        m = CN_DATE.match(norm)
+        if m:
+            return "文件名里的日期要写成数字和英文减号，例如 2026-12", rename(fixed)
+        m = LOOSE_DATE.match(norm)
+        rest = (m.group("rest") or "").strip() if m else ""
+        if m and m.group(3) and rest and not SLUG.match(rest):
+            return (f"活动文件名里的短名「{rest}」只能用小写英文字母、数字和连字符（-），它会出现在网址里",
+                    f"{rename(fixed)}（短名用拼音或英文，例如 fire-drill）")
+        if m and not m.group(3) and rest:
+            return f"月刊的文件名只写年月，不要加「{rest}」（标题写在文件里的 title: 后面）", rename(fixed)
+        if m and m.group(3) and not rest:
+            return ("活动文件名要在日期后面加一个短名", f"{rename(fixed)}（短名用拼音或英文，会出现在网址里，例如 fire-drill）")
+        if norm != stem:
+            return "文件名里有全角数字或符号（中文输入法打出来的）", rename(fixed)
+        return "文件名里的年、月、日之间要用英文减号 -", rename(fixed)
+    if fixed == name:
+        return f"文件名或位置不符合规则：{name} 要放在 bulletins/{name[:4]}/ 文件夹里", f"把它移到 bulletins/{name[:4]}/ 文件夹"
+    return "文件名或位置不符合规则，kepu 不知道它是月刊还是活动", NAMING_FIX
+
+
+def _fixed_name(stem: str) -> str | None:
+    """The correct file name for a stem like 2026年12月, 2026.12, 2026-12-12 消防 (None if it has no date)."""
+    m = CN_DATE.match(stem) or LOOSE_DATE.match(stem)
+    if not m:
+        return None
+    y, mo = int(m.group(1)), int(m.group(2))
+    if not 1 <= mo <= 12:
+        return None
+    if not m.group(3):
+        return f"{y:04d}-{mo:02d}.md"
+    rest = (m.group("rest") or "").strip()
+    if rest and SLUG.match(rest):
+        slug = rest
+    else:
+        from kepu.content.slugs import DEFAULT_SLUG, pinyin_slug
+
+        slug = pinyin_slug(rest) or DEFAULT_SLUG
+    return f"{y:04d}-{mo:02d}-{int(m.group(3)):02d}-{slug}.md"
+
+
+def _walk(folder: Path):
+    """Every non-hidden file, never following a folder link. A folder named
+    like a content file (x.md) is yielded as a file, for read_source to refuse."""
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        yield from (Path(dirpath) / d for d in dirnames if d.lower().endswith(".md") and not d.startswith("."))
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not d.lower().endswith(".md")]
+        for f in filenames:
+            if not f.startswith("."):
+                yield Path(dirpath) / f
+
+
+def _valid_date(path, problems, y: int, m: int, d: int | None) -> date | None:
+    if not 1 <= m <= 12:
+        problems.error(path, 0, f"文件名里的月份 {m} 不存在", "月份是 01–12")
+        return None
+    try:
+        return date(y, m, d or 1)
+    except ValueError:
+        problems.error(path, 0, f"文件名里的日期 {y}-{m:02d}-{d:02d} 不存在", "检查这个月有几天")
+        return None
+
+
+def _next_day(day: date) -> str:
+    from datetime import timedelta
+
+    return (day + timedelta(days=1)).isoformat()
+
+
+def _check_year(path, problems, folder_year: int, year: int) -> None:
+    if folder_year != year:
+        problems.error(path, 0, f"文件名里的年份 {year} 和所在文件夹 {folder_year}/ 不一致",
+                       f"把文件移到 bulletins/{year}/ 文件夹，或改正文件名里的年份")
+
+
+def _read_common(text: str, path, specs, what: str, problems: Problems, explain: dict | None = None):
+    """Front matter checked against the schema: (FrontMatter, converted values), or None."""
+    if not text.strip():
+        problems.error(path, 1, "文件是空的", f"用 {command('new')} 生成模板后再填写，或删除这个文件")
+        return None
+    before = len(problems.items)
+    fm = frontmatter.split(text, path, problems)
+    yaml_error = next((p for p in problems.items[before:] if p.message.startswith("front matter 格式错误")), None)
+    title = fm.fields.get("title")
+    if title and isinstance(title.raw, str) and (body_reader.MD_LINK.search(title.raw) or body_reader.MD_IMAGE.search(title.raw)):
+        problems.warning(path, title.line, "标题里的链接或图片不会生效，网页上会原样显示这些符号",
+                         "标题只写文字；把链接或图片写到正文里")
+    fields = fm.fields
+    if yaml_error:  # a block value (a "- item" list) cannot be recovered line by line: not the volunteer's second mistake
+        fields = {k: v for k, v in fields.items() if not (isinstance(v.raw, str) and not v.raw.strip())}
+    values = schema.convert(fields, specs, path, problems, what=what, explain=explain)
+    if fm.present:
+        if yaml_error:  # after the cause, and only for fields not written in the unreadable block
+            block = "\n".join(text.split("\n")[fm.start_line:fm.body_line - 2])
+            schema.check_required(fm.fields, specs, path, problems, max(yaml_error.line, fm.body_line - 1), lost=block)
+        else:
+            schema.check_required(fm.fields, specs, path, problems, fm.start_line)
+    return fm, values
+
+
+def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicResolver, problems,
+                links: list | None = None) -> Issue | None:
+    year, month = int(m.group(1)), int(m.group(2))
+    if _valid_date(path, problems, year, month, None) is None:
+        return None
+    if len(m.group(2)) != 2:
+        problems.warning(path, 0, "月份要写两位数", f"把文件改名为 {year}-{month:02d}.md")
+    _check_year(path, problems, folder_year, year)
+    read = _read_common(text, path, schema.ISSUE_FIELDS, "月刊", problems, explain={
+        "date": (f"月刊的年月来自文件名（{year}-{month:02d}），front matter 里不用写 date",
+                 "删掉这一行；要改年月就改文件名")})
+    if read is None:
+        return None
+    fm, values = read
+    number = 0
+    if settings.first_issue:
+        fy, fmo = settings.first_issue
+        number = (year - fy) * 12 + (month - fmo) + 1
+        if number < 1:
+            problems.error(path, 0, f"这期月刊早于 mkdocs.yml 里 extra.first_issue 设定的第 1 期（{fy}-{fmo:02d}）",
+                           "改正 first_issue，或检查文件名里的年月")
+    body = body_reader.read_body(fm.body, fm.body_line, split_panels=True)
+    _report_body(body, path, problems)
+    _report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)
+    issue = Issue(year, month, number, values.get("title", f"{year}年{month}月"), path,
+                  editors=tuple(values.get("editors", ())), summary=values.get("summary", ""), intro=body.intro)
+    issue.intro_text, issue.intro_lead = sanitize.plain_text(body.intro), sanitize.lead(body.intro)
+    issue.cover = _image(values.get("cover"), fm.fields.get("cover"), path, problems)
+    if not body.panels:
+        if fm.body.strip():
+            problems.error(path, body.intro_line, "这期月刊没有展板：每块展板要以「## 【专题】标题」开头",
+                           "例如 ## 【健康】冬季流感怎么防")
+        else:
+            problems.error(path, fm.body_line if fm.present else 1, "只有 front matter，没有正文和展板",
+                           "在 --- 下面写展板，每块以「## 【专题】标题」开头")
+    anchors: dict[str, int] = {}
+    for n, raw in enumerate(body.panels, start=1):
+        label, title, anchor = body_reader.split_heading(raw.heading)
+        topic = None
+        if label is None:
+            problems.error(path, raw.line, f"展板「{raw.heading}」没有写专题",
+                           f"在标题前加【专题】，例如 ## 【健康】{raw.heading or '标题'}。可用的专题有：{resolver.valid_names()}")
+        elif not label:
+            problems.error(path, raw.line, "【】里没有写专题", resolver.fix_for(""))
+        elif re.search(r"[/、,，·|]", label) and not resolver.resolve(label):
+            problems.error(path, raw.line, f"一块展板只能属于一个专题（写的是「{label}」）", "只保留最主要的一个专题")
+        else:
+            topic = resolver.resolve(label)
+            if topic is None:
+                problems.error(path, raw.line, f"不认识的专题「{label}」", resolver.fix_for(label))
+        if not title:
+            problems.error(path, raw.line, "展板没有标题", "在【专题】后面写上标题，例如 ## 【健康】冬季流感怎么防")
+        anchor = anchor or f"p{n}"
+        if anchor in anchors:
+            problems.error(path, raw.line, f"展板锚点 #{anchor} 重复（第 {anchors[anchor]} 行也用了）", "换一个不同的 {#英文名}")
+        anchors[anchor] = raw.line
+        if not raw.body.strip():
+            problems.error(path, raw.line, f"展板「{title or raw.heading}」没有正文", "在标题下面写上展板的文字")
+        text = sanitize.plain_text(raw.body)
+        issue.panels.append(Panel(year, month, n, anchor, title or raw.heading, topic or "", raw.body, raw.line,
+                                  text=text, lead=sanitize.lead(raw.body), body_chars=sanitize.count_chars(text)))
+    issue.images = _images(body.images, path, problems, issue.videos)
+    if links is not None:
+        links += [(path, link, {i.target for i in body.images}) for link in body.links]
+    for n, panel in enumerate(issue.panels):  # each panel's own images, by line range
+        end = issue.panels[n + 1].line if n + 1 < len(issue.panels) else float("inf")
+        panel.images = [img for img in issue.images if panel.line < img.line < end]
+        panel.videos = [v for v in issue.videos if panel.line < v.line < end]
+    return issue
+
+
+def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: date, problems,
+                   links: list | None = None) -> Activity | None:
+    y, mo, d, slug = int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)
+    when = _valid_date(path, problems, y, mo, d)
+    if when is None:
+        return None
+    _check_year(path, problems, folder_year, y)
+    real_slug = Path(path).name[len(Path(path).name) - len(slug) - 3:-3]
+    if not SLUG.match(real_slug):
+        problems.error(path, 0, f"文件名里的短名「{real_slug}」只能用小写英文字母、数字和连字符（-），它会出现在网址里",
+                       _slug_fix(real_slug, f"{y:04d}-{mo:02d}-{d:02d}"))
+        slug = re.sub(r"[^a-z0-9]+", "-", real_slug.lower()).strip("-") or "activity"
+    read = _read_common(text, path, schema.ACTIVITY_FIELDS, "活动", problems, explain={
+        "date": (f"活动日期来自文件名（{when.isoformat()}），front matter 里不用写 date",
+                 f"删掉这一行；要改日期就改文件名，例如 {when.isoformat()}-{slug}.md 改成 {_next_day(when)}-{slug}.md")})
+    if read is None:
+        return None
+    fm, values = read
+    topics: list[str] = []
+    for label in values.get("topics", []):
+        tid = resolver.resolve(label)
+        if tid is None:
+            problems.error(path, fm.fields["topics"].line, f"不认识的专题「{label}」", resolver.fix_for(label))
+        elif tid not in topics:
+            topics.append(tid)
+    start, end = values.get("time", (None, None))
+    act = Activity(when, slug, values.get("title", slug), values.get("location", ""), tuple(topics), path,
+                   start=start, end=end, organizer=values.get("organizer", ""),
+                   partners=tuple(values.get("partners", ())), participants=values.get("participants"),
+                   signup=values.get("signup", ""))
+    body = body_reader.read_body(fm.body, fm.body_line, split_panels=False)
+    _report_body(body, path, problems)
+    _report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)
+    act.body = fm.body.strip("\n")
+    act.text, act.lead = sanitize.plain_text(act.body), sanitize.lead(act.body)
+    act.body_chars = sanitize.count_chars(act.text)
+    act.cover = _image(values.get("cover"), fm.fields.get("cover"), path, problems)
+    act.images = _images(body.images, path, problems, act.videos)
+    if links is not None:
+        links += [(path, link, {i.target for i in body.images}) for link in body.links]
+    if fm.present and not act.body.strip():
+        if act.is_upcoming(today):
+            problems.warning(path, fm.body_line, "活动预告没有正文", "在 --- 下面写几句活动介绍：内容、适合谁、怎么报名")
+        else:
+            problems.error(path, fm.body_line, "只有 front matter，没有活动纪实正文", "在 --- 下面写活动经过、居民反馈等")
+    if not act.is_upcoming(today) and act.participants is None and "participants" not in fm.fields:
+        problems.warning(path, fm.start_line, "活动已经结束，但没有填写参加人数 participants",
+                         "在 front matter 里加一行 participants: 人数（年度统计要用）")
+    return act
+
+
+PLACEHOLDER = "在这里写"  # the templates of `kepu new` start every value to fill with this
+
+
+def _report_placeholders(fields, text: str, first_line: int, path, problems: Problems) -> None:
+    for key, value in fields.items():
+        if isinstance(value.raw, str) and PLACEHOLDER in value.raw:
+            problems.warning(path, value.line, f"{key} 还是模板里的占位文字「{value.raw}」", "换成真实内容")
+    for n, line in enumerate(text.split("\n")):
+        if PLACEHOLDER in line or "第一块展板的标题" in line or "第二块展板的标题" in line:
+            problems.warning(path, first_line + n, "这一行还是模板里的占位文字", "换成真实内容，或删掉这一行")
+
+
+def _report_body(body: body_reader.Body, path, problems: Problems) -> None:
+    for line in body.h1_lines:
+        problems.warning(path, line, "正文里用了一级标题「# 」，网页标题已经来自 title", "删掉这一行，或改成「## 」")
+    for line in body.fullwidth_heading_lines:
+        problems.error(path, line, "标题用了全角井号「＃＃」", "切换到英文输入法，改成 ## 加空格")
+    for line in body.heading_link_lines:
+        problems.warning(path, line, "展板标题里的链接、图片或 HTML 标签不会生效，网页上会原样显示这些符号",
+                         "标题只写文字；把链接或图片移到标题下面的正文里")
+    for risk in body.risks:  # what kepu.core.sanitize removes when the page is built
+        problems.warning(path, risk.line, f"正文里有网站不能显示的内容：{risk.what}，生成网页时已去掉",
+                         "删掉它；链接只能用 http(s)、mailto 或 tel，图片请放进 bulletins/ 并用 ![说明](路径) 引用，"
+                         "表格、换行、上下标、<details> 等常用 HTML 可以保留")
+
+
+def _image(written: str | None, value, path: Path, problems: Problems) -> Image | None:
+    if not written:
+        return None
+    ref = body_reader.ImageRef(written, "", value.line if value else 0)
+    found = _images([ref], path, problems)
+    return found[0] if found else None
+
+
+def _images(refs, path: Path, problems: Problems, videos: list | None = None) -> list[Image]:
+    """The images of `refs`; short films (![标题](videos/x.mp4)) go to `videos` when given."""
+    out: list[Image] = []
+    bulletins = _bulletins_dir(path)
+    for ref in refs:
+        target = ref.target.replace("\\", "/")
+        if not target.strip():
+            problems.error(path, ref.line, "图片的路径是空的", "在括号里写图片路径，例如 ![说明](images/photo.jpg)")
+            continue
+        if re.match(r"^(https?:)?//", target):
+            problems.warning(path, ref.line, f"图片来自其他网站（{target}），在国内或离线时可能打不开",
+                             "把图片下载下来放进 images/ 文件夹，再写相对路径")
+            continue
+        if target.startswith("data:"):
+            problems.warning(path, ref.line, "图片直接嵌在文字里（data:），文件会很大", "把图片另存为文件，再写相对路径")
+            continue
+        rel = local_path(target)
+        if rel.startswith("/") or re.match(r"^[A-Za-z]:", rel) or re.match(r"^[a-z][a-z0-9+.-]*:", rel, re.I):
+            problems.error(path, ref.line, f"图片路径「{target}」是电脑上的绝对路径，网站上找不到",
+                           "把图片放进 bulletins/ 下的 images/ 文件夹，写相对路径，例如 images/photo.jpg")
+            continue
+        full = Path(os.path.normpath(Path(path).resolve().parent / rel))
+        if bulletins not in full.parents:
+            problems.error(path, ref.line, f"图片「{target}」不在 bulletins/ 文件夹里", "把图片复制到 images/ 文件夹，再写相对路径")
+            continue
+        status, actual = exact_case_exists(bulletins, full.relative_to(bulletins))
+        if status == "missing":
+            what = "短片" if videos is not None and full.suffix.lower() in VIDEO_EXTS else "图片"
+            problems.error(path, ref.line, f"找不到{what}「{target}」", _missing_file_fix(path, full, bulletins, what))
+            continue
+        if status == "case":
+            written = written_path(path, bulletins / actual)
+            problems.error(path, ref.line, f"图片「{target}」的大小写和实际文件「{written}」不一致（在 Windows 上能显示，发布后会丢失）",
+                           f"把路径改成 {written}")
+            continue
+        suffix = full.suffix.lower()
+        if videos is not None and suffix in VIDEO_EXTS:
+            videos.append(Video(full, ref.target, ref.alt, ref.line))
+            continue
+        if videos is not None and suffix in OTHER_VIDEO_EXTS:
+            problems.error(path, ref.line, f"短片「{target}」是 {suffix[1:].upper()} 格式，电视盒子和手机不一定能播放",
+                           "转换成 MP4（H.264）格式再放进来，见志愿者指南「大厅大屏 → 宣传短片」")
+            continue
+        if suffix not in IMAGE_EXTS:
+            problems.error(path, ref.line, f"「{target}」不是支持的图片格式",
+                           "使用 JPG、PNG、WebP 或 HEIC 图片" + ("；短片用 MP4 格式" if videos is not None else ""))
+            continue
+        out.append(Image(full, ref.target, ref.alt, ref.line))
+    return out
+
+
+def local_path(target: str) -> str:
+    """A relative path as written (\\, %20, \\_ and ?query/#anchor allowed) -> the file path it means."""
+    from urllib.parse import unquote
+
+    path = target.replace("\\", "/").split("#")[0].split("?")[0]
+    return unquote(path).strip()
+
+
+def written_path(source: Path, target: Path) -> str:
+    """How to write `target` in `source`: relative to the file's folder, with forward slashes."""
+    return Path(os.path.relpath(Path(target).resolve(), Path(source).resolve().parent)).as_posix()
+
+
+def _missing_file_fix(path: Path, full: Path, bulletins: Path, what: str) -> str:
+    """How to fix a path that does not exist: the same name elsewhere, or a near name in that folder."""
+    same = sorted(p for p in bulletins.rglob("*") if p.is_file() and p.name.lower() == full.name.lower())
+    if same:
+        return f"路径是相对于这个 .md 文件的；这个{what}在 {problems_rel(same[0], bulletins)}，应写成 {written_path(path, same[0])}"
+    folder = full.parent
+    if folder.is_dir():
+        import difflib
+
+        names = [n for n in os.listdir(folder) if not n.startswith(".")]
+        stem = full.stem.lower()
+        near = [n for n in names if Path(n).stem.lower() == stem]
+        near = near or difflib.get_close_matches(full.name, names, n=1, cutoff=0.75)
+        if near:
+            return f"你是不是想写 {written_path(path, folder / near[0])}？（检查文件名和扩展名）"
+    return "检查文件名和文件夹；路径是相对于这个 .md 文件的"
+
+
+def problems_rel(p: Path, bulletins: Path) -> str:
+    return "bulletins/" + Path(p).resolve().relative_to(bulletins).as_posix()
+
+
+LINK_HINT = "链接别的月刊或活动，写它的 .md 文件名（相对于这个文件，例如 2026-10.md 或 ../2025/2025-12.md）；链接其他网站写完整网址 https://…"
+
+
+def _check_links(links, issues: list[Issue], activities: list[Activity], bulletins: Path, problems: Problems) -> None:
+    """Every local link must end up on the site: a bulletin file that was loaded, or an image shown on the page."""
+    from kepu.core.urls import REMOTE
+
+    known = {Path(b.source).resolve() for b in [*issues, *activities]}
+    for path, link, image_targets in links:
+        target = link.target.strip()
+        if not target or target.startswith("#") or REMOTE.match(target):
+            continue
+        if not sanitize.is_safe_url(target) or sanitize.is_remote(target):
+            continue  # kepu.core.sanitize removes it from the page, and _report_body warned at this line
+        if link.target in image_targets:
+            continue  # a [id]: definition used by an image, checked as an image
+        if link.kind == "reference" and re.search(r"[\u3400-\u9fff]", target) and not re.search(r"[./]", target):
+            problems.error(path, link.line, f"「[{link.text}]: {target}」这一行会被当成链接的定义，在网站上不会显示",
+                           f"把英文冒号换成中文冒号，写成 [{link.text}]：{target}，或写成 **{link.text}**：{target}")
+            continue
+        rel = local_path(target)
+        if rel.startswith("/"):
+            continue  # site-absolute links are left to the volunteer (MkDocs does not check them)
+        full = Path(os.path.normpath(Path(path).resolve().parent / rel))
+        if full in known:
+            continue
+        if rel.lower().endswith(".md"):
+            if full.is_file() and bulletins in full.parents:
+                status, actual = exact_case_exists(bulletins, full.relative_to(bulletins))
+                if status == "case":
+                    written = written_path(path, bulletins / actual)
+                    problems.error(path, link.line, f"链接「{target}」的大小写和实际文件「{written}」不一致",
+                                   f"把链接改成 {written}")
+                    continue
+                if status == "ok":
+                    continue  # that file has its own errors; it is reported there
+            problems.error(path, link.line, f"链接的文件「{target}」不存在", _missing_link_fix(path, full, known))
+            continue
+        if full.is_file() and full.suffix.lower() in IMAGE_EXTS:
+            problems.error(path, link.line, f"链接「{target}」指向一张图片，网站只发布正文里显示的图片",
+                           f"要显示这张照片，写成 ![说明]({target})")
+        elif full.is_file():
+            problems.error(path, link.line, f"链接「{target}」指向 bulletins/ 里的文件，网站不会发布它",
+                           "把文件的内容写进正文，或把它放到其他网站后链接完整网址 https://…")
+        elif re.match(r"^(?:www\.|[\w-]+\.(?:com|cn|org|net|gov|edu)(?:\.cn)?(?:[/:?#]|$))", rel, re.I):
+            problems.error(path, link.line, f"网址「{target}」要以 https:// 开头，否则会被当成本站的文件",
+                           f"写成 https://{target}")
+        elif full.with_suffix(".md") in known or full.with_name(full.name.rstrip("/") + ".md") in known:
+            problems.error(path, link.line, f"链接「{target}」少了 .md", f"写成 {target.rstrip('/')}.md")
+        else:
+            problems.error(path, link.line, f"链接「{target}」指向的文件不存在", LINK_HINT)
+
+
+def _missing_link_fix(path: Path, full: Path, known: set[Path]) -> str:
+    same = sorted(p for p in known if p.name.lower() == full.name.lower())
+    if same:
+        return f"路径是相对于这个 .md 文件的，应写成 {written_path(path, same[0])}"
+    return LINK_HINT
+
+
+def _bulletins_dir(path: Path) -> Path:
+    for parent in Path(path).resolve().parents:
+        if parent.name == "bulletins":
+            return parent
+    return Path(path).resolve().parent
+
+
+def exact_case_exists(base: Path, rel: Path) -> tuple[str, str]:
+    """('ok'|'case'|'missing', actual relative path). Compares names exactly,
+    so it behaves the same on case-insensitive Windows/macOS disks and on Linux."""
+    current = base
+    actual_parts: list[str] = []
+    mismatch = False
+    for part in rel.parts:
+        try:
+            names = os.listdir(current)
+        except OSError:
+            return "missing", ""
+        if part in names:
+            actual_parts.append(part)
+        else:
+            match = next((n for n in names if n.lower() == part.lower()), None)
+            if match is None:
+                return "missing", ""
+            actual_parts.append(match)
+            mismatch = True
+        current = current / actual_parts[-1]
+    if not current.is_file():
+        return "missing", ""
+    return ("case" if mismatch else "ok"), "/".join(actual_parts)
+
+
+def _check_duplicates(issues: list[Issue], activities: list[Activity], problems: Problems) -> None:
+    """Two files for one month, or for one date and short name: report, keep the first."""
+    issues[:] = _unique(issues, problems, lambda i, first: (
+        f"{i.key} 已经有一期月刊了（{first}）", "每个月只能有一期；把两个文件的展板合并到一个文件里"))
+    activities[:] = _unique(activities, problems, lambda a, first: (
+        f"同一天已经有同名活动（{first}）", "给其中一个活动换一个短名，例如 fire-drill-2"))
+
+
+def _unique(items, problems: Problems, message):
+    seen: dict[str, object] = {}
+    for item in items:
+        if item.key in seen:
+            problems.error(item.source, 0, *message(item, problems.rel(seen[item.key].source)))
+        else:
+            seen[item.key] = item
+    return list(seen.values())
+
+
+def count_chars(markdown: str) -> int:
+    """Reading length of Markdown (the screen's slides use it): the count of its plain
+    text, as the model's `body_chars`. Thin wrapper over kepu.core.sanitize."""
+    return sanitize.count_chars(sanitize.plain_text(markdown))

@@ -1,0 +1,72 @@
+"""The URL scheme: a public contract (printed on posters as QR codes).
+
+issue /<YYYY>/<MM>/, panel /<YYYY>/<MM>/#<anchor>, activity /<YYYY>/<MM>/<DD>-<slug>/,
+topic /topics/<id>/, archive /archive/ and /archive/<YYYY>/, activities /activities/.
+URLs here are site-relative without a leading slash, e.g. "2026/11/".
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+
+HOME = ""
+CURRENT = "current/"
+ARCHIVE = "archive/"
+TOPICS = "topics/"
+ACTIVITIES = "activities/"
+STATS = "stats/"
+SCREEN = "screen/"
+SEARCH = "search/"
+
+# Everything kepu generates in docs/ lives under these (plus the year folders
+# /<YYYY>/); .gitignore lists the same (tests/test_layout.py checks it).
+GENERATED_ROOTS = ("index.md", "current", "archive", "topics", "activities", "screen", "search", "stats",
+                   "assets/generated", "feed.xml", "calendar.ics", "version.json")
+
+# A link that leaves the site (a scheme or //): left as written, never resolved against bulletins/.
+REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+
+# Phone numbers residents may want to call with one tap: landlines with an area code
+# (0571-8800 0000, 0571-86120378), mobiles (138 0000 0000) and the public service
+# numbers (110, 119, 120, 122, 12345 ...), never digits inside a longer number or a date.
+PHONE = re.compile(r"(?<![\d.:/-])(?:0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}|1[3-9]\d[- ]?\d{4}[- ]?\d{4}"
+                   r"|110|119|120|122|12\d{3}|961\d{2})(?![\d.:/年月日号-])(?!\s?[人名位元期块场次个岁天])")
+
+
+def issue(issue) -> str:
+    return f"{issue.year:04d}/{issue.month:02d}/"
+
+
+def panel(issue, panel) -> str:
+    return f"{issue.year:04d}/{issue.month:02d}/#{panel.anchor}"
+
+
+def activity(act) -> str:
+    return f"{act.date.year:04d}/{act.date.month:02d}/{act.date.day:02d}-{act.slug}/"
+
+
+def topic(topic_id: str) -> str:
+    return f"topics/{topic_id}/"
+
+
+def archive_year(year: int) -> str:
+    return f"archive/{year:04d}/"
+
+
+def source_of(url: str) -> str:
+    """The generated Markdown file that renders a directory URL."""
+    path = url.split("#")[0]
+    return (path + "index.md") if path else "index.md"
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """Relative link between two site-relative directory URLs (works under any sub-path)."""
+    path, _, anchor = to_url.partition("#")
+    base = from_url.split("#")[0] or "."
+    rel = posixpath.relpath(path or ".", base.rstrip("/") or ".")
+    rel = "./" if rel == "." else rel + ("/" if path.endswith("/") else "")
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def absolute(site_url: str, url: str) -> str:
+    return site_url.rstrip("/") + "/" + url if site_url else ""

@@ -1,0 +1,103 @@
+"""Atom feed at /feed.xml: the latest issues and activity write-ups.
+
+Deterministic: every time comes from the content (an issue is dated the
+first day of its month, a write-up the day and time of its activity) in the
+community's time zone, so the same content gives byte-identical output.
+Feed readers need absolute links, so without `site_url` there is no feed.
+Only issues whose month has begun and activities that have taken place are
+listed (announcements live in the calendar, /calendar.ics)."""
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from kepu.core import urls
+from kepu.views.pages.components import cn_date, excerpt, issue_label, time_text
+from kepu.content.model import Activity, Issue, Site
+from kepu.core.templating import environment
+
+FEED = "feed.xml"
+LIMIT = 30  # newest entries kept in the feed
+
+
+def issue_time(site: Site, issue: Issue) -> datetime:
+    return datetime(issue.year, issue.month, 1, tzinfo=site.settings.tz)
+
+
+def activity_time(site: Site, act: Activity) -> datetime:
+    return datetime.combine(act.date, act.end or act.start or time(0), tzinfo=site.settings.tz)
+
+
+def entries(site: Site) -> list[tuple[datetime, str, Issue | Activity]]:
+    """(time, kind, item) newest first; ties broken by kind and key so the order is stable."""
+    today = site.today
+    items = [(issue_time(site, i), "issue", i) for i in site.issues if (i.year, i.month) <= (today.year, today.month)]
+    items += [(activity_time(site, a), "activity", a) for a in site.past]
+    items.sort(key=lambda t: (t[0], t[1], t[2].key), reverse=True)
+    return items[:LIMIT]
+
+
+def _entry(site: Site, fe, url: str, title: str, when: datetime, summary_html: str, topic_ids) -> None:
+    link = urls.absolute(site.settings.site_url, url)
+    fe.id(link)
+    fe.title(title)
+    fe.link(href=link, rel="alternate")
+    fe.published(when)
+    fe.updated(when)
+    fe.summary(summary_html, type="html")
+    for t in topic_ids:
+        if t in site.topics:
+            fe.category(term=t, label=site.topics[t].name)
+
+
+def _issue_entry(site: Site, fe, issue: Issue) -> None:
+    base = site.settings.site_url
+    panels = [(urls.absolute(base, urls.panel(issue, p)), p.title) for p in issue.panels]
+    _entry(site, fe, urls.issue(issue), f"{issue_label(issue)}（{issue.year}年{issue.month}月）：{issue.title}",
+           issue_time(site, issue), _summary("issue", issue.summary, len(issue.panels), panels), issue.topics)
+
+
+def _activity_entry(site: Site, fe, act: Activity) -> None:
+    facts = f"{cn_date(act.date)} {time_text(act)}，{act.location}"
+    if act.participants is not None:
+        facts += f"，{act.participants} 人参加"
+    text = excerpt(act.text, 120)
+    _entry(site, fe, urls.activity(act), f"活动纪实：{act.title}", activity_time(site, act),
+           _summary("activity", facts, text), act.topics)
+
+
+def _summary(kind: str, *args) -> str:
+    """An entry's HTML summary from theme/pages/feed.html (autoescaped)."""
+    return str(environment().get_template("pages/feed.html").module.__dict__[kind](*args))
+
+
+def atom(site: Site) -> bytes | None:
+    """The feed as bytes, or None when site_url is not set."""
+    from feedgen.feed import FeedGenerator
+
+    base = site.settings.site_url
+    if not base:
+        return None
+    items = entries(site)
+    fg = FeedGenerator()
+    fg.id(base)
+    fg.title(site.settings.site_name)
+    fg.subtitle(f"{site.settings.community_name}每月科普展板和科普活动")
+    fg.author(name=site.settings.community_name)
+    fg.link(href=urls.absolute(base, FEED), rel="self", type="application/atom+xml")
+    fg.link(href=base, rel="alternate", type="text/html")
+    fg.language("zh-CN")
+    fg.generator("kepu")
+    # newest entry's time, never the build time
+    fg.updated(items[0][0] if items else datetime(2000, 1, 1, tzinfo=site.settings.tz))
+    for _, kind, item in items:
+        fe = fg.add_entry(order="append")
+        (_issue_entry if kind == "issue" else _activity_entry)(site, fe, item)
+    return fg.atom_str(pretty=True)
+
+
+def generate(site: Site, out, media) -> None:
+    data = atom(site)
+    if data is None:
+        # no absolute links possible; the <link rel="alternate"> in the page head is also conditional on site_url
+        return
+    out.add(FEED, data)

@@ -1,0 +1,45 @@
+"""One page per activity at /<YYYY>/<MM>/<DD>-<slug>/."""
+from __future__ import annotations
+
+from kepu.views import calendar_ics, share
+from kepu.core import urls
+from kepu.views.pages.components import activity_list, chips, cn_date, front_matter, page, tel_links, time_text
+from kepu.views.pages.content import demote_headings, rewrite
+from kepu.content.model import Activity, Site
+
+
+def related(site: Site, act: Activity, limit: int = 4) -> list[Activity]:
+    others = [a for a in site.activities if a is not act and set(a.topics) & set(act.topics)]
+    others.sort(key=lambda a: abs((a.date - act.date).days))
+    return sorted(others[:limit], key=lambda a: a.date, reverse=True)
+
+
+def render_activity(site: Site, act: Activity, media) -> str:
+    url = urls.activity(act)
+    upcoming = act.is_upcoming(site.today)
+    kind = "活动预告" if upcoming else "活动纪实"
+    fm = front_matter(act.title, hide=("navigation",), description=f"{kind}：{cn_date(act.date)} {time_text(act)}，{act.location}",
+                      extra={"image": share.image_for(media, act.cover, *act.images,
+                                                      colors=[site.topics[t].color for t in act.topics if t in site.topics])})
+    rows = [("日期", cn_date(act.date)), ("时间", time_text(act)), ("地点", act.location)]
+    if act.organizer:
+        rows.append(("主办", act.organizer))
+    if act.partners:
+        rows.append(("协办", "、".join(act.partners)))
+    if act.signup and upcoming:
+        rows.append(("报名", act.signup))
+    if not upcoming:
+        rows.append(("参加", f"{act.participants} 人" if act.participants is not None else "未登记"))
+    return page(
+        "activity.md", front_matter=fm, kind=kind, title=act.title, upcoming=upcoming, date=act.date.isoformat(),
+        rows=[(k, tel_links(v)) for k, v in rows],  # phone numbers: one tap to call
+        chips=chips(site, act.topics, url), calendar=calendar_ics.add_link(site, act, url),
+        cover=media.img(act.cover, url, alt=act.title, lazy=False) if act.cover else "",
+        body=demote_headings(rewrite(act.body, act.source, act.images, url, site, media, act.videos)),
+        print_href=urls.relative(url, urls.activity(act) + "print/"),
+        related=activity_list(site, related(site, act), url))
+
+
+def generate(site: Site, out, media) -> None:
+    for act in site.activities:
+        out.page(urls.source_of(urls.activity(act)), render_activity(site, act, media))

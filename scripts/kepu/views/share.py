@@ -1,0 +1,65 @@
+"""Link previews (WeChat, other chat apps): the picture each page shares.
+
+An issue or activity shares its cover, or else its first photo, as a small
+JPEG/PNG rendition that the photo pipeline (media.py) already publishes. Without
+a photo it shares a card drawn here with Pillow in the colours of its topics;
+every other page shares the site's card. No text on the cards (the chat app
+shows the title next to them), no fonts, no other service."""
+from __future__ import annotations
+
+import hashlib
+import io
+
+from kepu.media.publish import Media
+
+CARD = "assets/generated/share.png"  # site-relative; overrides/main.html falls back to it
+SHARE_WIDTH = 480  # chat previews are thumbnails: the smallest rendition is plenty
+
+
+def image_for(media: Media, *images, colors: list[str] | None = None) -> str:
+    """Site-relative URL of the share picture: the first of `images` that exists, else a card
+    in `colors` (the page's topic colours; published once per set of colours), else the site card."""
+    for image in images:
+        if image is not None:
+            pub = media.publish(image)
+            return pub.rendition_url(pub.fallback(SHARE_WIDTH))
+    colors = list(dict.fromkeys(colors or []))[:3]
+    if not colors:
+        return CARD
+    rel = f"assets/generated/share/{hashlib.sha1(','.join(colors).encode()).hexdigest()[:12]}.png"
+    if rel not in media.out.files:
+        media.out.add(rel, card_png(colors))
+    return rel
+
+
+def card_png(colors: list[str]) -> bytes:
+    """A 500×500 card: the warm header colour, a cream 'display window' with one
+    coloured panel per topic colour (up to three), like the bulletin board itself."""
+    from PIL import Image, ImageDraw
+
+    size = 500
+    im = Image.new("RGB", (size, size), "#b4411b")
+    d = ImageDraw.Draw(im)
+    d.rounded_rectangle((50, 70, 450, 430), radius=28, fill="#fffaf2")
+    d.rectangle((50, 70, 450, 120), fill="#8f3212")
+    d.rounded_rectangle((50, 70, 450, 130), radius=28, fill="#8f3212")
+    d.rectangle((50, 110, 450, 130), fill="#fffaf2")
+    panels = (colors or ["#d17149", "#50a06e", "#567ae2"])[:3]
+    n = len(panels)
+    gap, left, right = 20, 80, 420
+    w = (right - left - gap * (n - 1)) // n
+    for i, c in enumerate(panels):
+        x = left + i * (w + gap)
+        d.rounded_rectangle((x, 150, x + w, 400), radius=12, fill="#ffffff", outline="#eadcc8", width=3)
+        d.rectangle((x, 150, x + w, 170), fill=c)
+        for j in range(4):
+            y = 200 + j * 45
+            d.rounded_rectangle((x + 16, y, x + w - 16 - (j % 2) * 24, y + 16), radius=8, fill="#eadcc8")
+    buf = io.BytesIO()
+    im.save(buf, "PNG", optimize=True)
+    return buf.getvalue()
+
+
+def generate(site, out, media) -> None:
+    colors = [t.color for t in site.topics.values()]
+    out.add(CARD, card_png(colors))
