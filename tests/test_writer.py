@@ -137,7 +137,7 @@ def test_manifest_of_an_older_kepu_is_still_understood(tmp_path):
 KILL_AFTER = r"""
 import os, signal, sys
 from pathlib import Path
-from kepu.views.pages import writer
+from kepu.core import writer
 from test_writer import output
 n = int(sys.argv[2])
 real = os.replace
