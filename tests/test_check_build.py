@@ -22,7 +22,8 @@ from conftest import EXAMPLE, GOOD_ACTIVITY, GOOD_ISSUE, TODAY
 from PIL import Image as PILImage
 from sitecopy import copy_theme_and_pages
 
-from kepu.build import build, report_mkdocs_messages
+from kepu.build import build
+from kepu.engine.mkdocs import report_mkdocs_messages
 from kepu.content.loader import load_site
 
 PHOTOS_2026 = ["IMG_1234 (1).jpg", "IMG_1234(1).jpg", "微信图片_20261012093015.jpg", "DSC_0001.JPG",

@@ -9,7 +9,7 @@ import markdown
 import pytest
 
 from kepu.core import sanitize
-from kepu.views.pages.content import plain_text
+from kepu.core.sanitize import plain_text
 from kepu.content.loader import count_chars
 
 EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", "def_list", "toc", "pymdownx.tilde",

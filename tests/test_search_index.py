@@ -9,7 +9,7 @@ import re
 
 from kepu.views import search_index
 from kepu.core import urls
-from kepu.views.pages.content import plain_text
+from kepu.core.sanitize import plain_text
 from kepu.views.search_index import keys, normalize
 
 

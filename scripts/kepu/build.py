@@ -89,10 +89,6 @@ def regenerate(root: Path, *, today: date | None = None, strict: bool = False,
     return result, report
 
 
-# MkDocs' Python API lives in the engine adapter (kepu.engine.mkdocs); these names stay importable here.
-from kepu.engine.mkdocs import report_mkdocs_messages, run_mkdocs  # noqa: E402,F401
-
-
 def _remove_in_background(folder: Path):
     """Delete `folder` (an old site/, kepu's own) in a daemon thread; if the process ends
     first, the next build finishes the job. Returns the thread, or None."""

@@ -32,8 +32,6 @@ class Settings:
     community_contact: str = ""
     first_issue: tuple[int, int] | None = None
     timezone: str = "Asia/Shanghai"
-    extra: dict = field(default_factory=dict)  # extra: as written (text, lists and dicts)
-    extra_lines: dict = field(default_factory=dict)  # key under extra: -> line
     values: dict = field(default_factory=EXTRA.defaults)  # extra: checked and converted (kepu.content.schema.EXTRA)
     engine: str = ""  # extra.engine: "mkdocs" or "zensical" ("" = the default, kepu.engine.DEFAULT)
 
@@ -123,10 +121,6 @@ def load_settings(root: Path, problems: Problems) -> Settings:
     if "extra" not in top:
         problems.warning(path, 0, "mkdocs.yml 里没有 extra: 社区设置", "参考志愿者指南加上 extra: community: name: …")
         return settings
-    extra = top["extra"]
-    if isinstance(extra.raw, dict):
-        settings.extra = extra.raw
-        settings.extra_lines = {k: v.line for k, v in extra.items.items()}
     settings.values = values["extra"]
     community = settings.values["community"]
     settings.community_name = community["name"] or settings.community_name

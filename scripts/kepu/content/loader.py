@@ -39,7 +39,7 @@ NAMING_FIX = "月刊命名为 2026-12.md，活动命名为 2026-12-05-fire-drill
 SITE_CHECKS: list[str] = []
 SITE_CHECKS.append("kepu.media.images:check_images")  # photos: corrupt/too big/HEIC
 SITE_CHECKS.append("kepu.views.printing:check_settings")  # posters: text that will not fit on the sheet
-SITE_CHECKS += ["kepu.views.screen:check_settings", "kepu.views.screen:check_panels"]  # lobby screen: extra.screen, panel length
+SITE_CHECKS.append("kepu.views.screen:check_panels")  # lobby screen: panel length (extra.screen is checked by the schema)
 SITE_CHECKS.append("kepu.views.screen:check_slogans")  # lobby screen: bulletins/slogans.yml
 SITE_CHECKS.append("kepu.media.films:check_films")  # short films: MP4/H.264, size, length (ffprobe)
 SITE_CHECKS.append("kepu.content.limits:check_panels")  # robustness: panel size limit (file size etc. in read_source)

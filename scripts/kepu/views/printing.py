@@ -61,7 +61,7 @@ MIN_PHOTO = 30 + 5  # photos shrink to 30 mm tall (+ margin) before the text doe
 def panel_overflow(title: str, body: str, has_photos: bool) -> float:
     """Estimated text height (mm) that cannot fit on the sheet even with the photos
     and the text at their smallest: > 0 means the end will be cut off when printed."""
-    from kepu.views.pages.content import plain_text
+    from kepu.core.sanitize import plain_text
     from kepu.views.screen.slides import width
 
     title_lines = max(1, -(-int(width(title) * 13) // int(TEXT_WIDTH - 6.5)))

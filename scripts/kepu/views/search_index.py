@@ -42,7 +42,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from kepu.core import urls
-from kepu.views.pages.content import plain_text
+from kepu.core.sanitize import plain_text
 
 FOLDER = "search"
 META = "meta.json"

@@ -13,7 +13,6 @@ from kepu.core import sanitize, urls
 from kepu.views.pages.components import macro
 from kepu.content.model import Image, Site
 from kepu.content.readers import body as body_reader
-from kepu.core.sanitize import plain_text  # noqa: F401 - the one plain text; printing.py imports it from here
 from kepu.core.templating import trusted
 
 REMOTE = urls.REMOTE

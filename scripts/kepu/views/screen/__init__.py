@@ -10,8 +10,7 @@ import json
 from kepu.media import qr
 from kepu.core import urls
 from kepu.views.screen.page import render
-from kepu.media.films import check_films  # noqa: F401 - re-exported
-from kepu.views.screen.settings import ScreenSettings, check_settings, parse  # noqa: F401 - re-exported
+from kepu.views.screen.settings import ScreenSettings, parse  # noqa: F401 - re-exported
 from kepu.views.screen.slogans import check_slogans, load_slogans  # noqa: F401 - re-exported
 from kepu.views.screen.slides import Slide, build_slides, check_panels, urgent_data  # noqa: F401 - re-exported
 
@@ -52,5 +51,5 @@ def generate(site, out, media) -> None:
     # screen runs last); "screen" is what running screens compare with their own id.
     digest = hashlib.sha256()
     for rel in sorted(out.files):
-        digest.update(rel.encode() + b"\0" + hashlib.sha256(out.files[rel]).digest())
+        digest.update(rel.encode() + b"\0" + bytes.fromhex(out.digest(rel)))  # the writer's SHA-256, not a re-read
     out.text(VERSION, json.dumps({"screen": build, "content": digest.hexdigest()[:16]}) + "\n")

@@ -46,7 +46,3 @@ def parse(settings, problems=None) -> ScreenSettings:
         reload_at=_minutes(values["reload_at"]),
         **{f.name: values[f.name] for f in SCREEN if isinstance(f, Integer)},
     )
-
-
-def check_settings(site, problems) -> None:
-    """SITE_CHECKS entry, kept for the check's order: extra.screen is checked by kepu.content.config.load_settings."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kepu.core import urls
-from kepu.core.sanitize import lead as _lead, plain_text
+from kepu.core.sanitize import plain_text
 from kepu.views.pages.components import WEEKDAYS, issue_label, time_text
 from kepu.content.loader import count_chars
 from kepu.content.model import Activity, Image, Issue, Panel, Site, Video
@@ -94,10 +94,6 @@ def lead(markdown: str) -> str:
     if not parts:  # only lists/headings: show them flattened
         parts = [plain_text(re.sub(r"^#{1,6}\s.*$", "", markdown, flags=re.M))]
     return " ".join(parts)
-
-
-def first_block(markdown: str) -> str:
-    return _lead(markdown)  # kept for old callers: the model has it as Panel.lead / Activity.lead
 
 
 def activity_image(act: Activity) -> Image | None:
