@@ -18,11 +18,10 @@ from urllib.parse import quote, urlsplit
 import pytest
 from browser import CHROMIUM, browser, needs_chromium, serve_dir
 from conftest import TODAY, GOOD_ISSUE
-from test_search_browser import QUERIES, TOP
+from test_search_browser import QUERIES, relevance
 
 from kepu import engine
 from kepu.build import build
-from kepu.views.search_index import normalize
 
 pytestmark = pytest.mark.skipif(not engine.available("zensical"),
                                 reason="需要 Zensical：python3 tasks.py test 会按 requirements-zensical.lock 安装")
@@ -111,23 +110,10 @@ def test_search_relevance_on_the_zensical_site(served):
     """The relevance bar of tests/test_search_browser.py, on the site Zensical built."""
     bases, b = served
     base = bases["zensical"]
-    hits, contain, shown, misses = 0, 0, 0, []
-    page = b.new_page()
-    for q, expected in QUERIES.items():
-        page.goto(base + "search/?q=" + quote(q))
-        page.wait_for_function("!document.getElementById('kp-search-status').textContent.startsWith('正在')", timeout=15000)
-        top = page.evaluate(TOP, q)
-        urls = [r["u"] for r in top]
-        if any(u in expected for u in urls[:3]):
-            hits += 1
-        else:
-            misses.append((q, urls[:3]))
-        words = normalize(q).split()
-        for r in top:
-            shown += 1
-            contain += all(w in normalize(r["t"] + " " + r["x"]) for w in words)
+    hits, contain, shown, _, misses = relevance(b, base)
     assert hits / len(QUERIES) >= 0.95, misses
     assert contain / shown >= 0.90
+    page = b.new_page()
     # the header box finds a panel too (typing loads the code and a few index parts)
     page.goto(base + "2026/11/")
     page.keyboard.press("/")

@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from conftest import GOOD_ACTIVITY, GOOD_ISSUE, MKDOCS_YML
 from kepu import build
 from kepu.core import urls
 from kepu.core.writer import Output
+from kepu.content.model import Notice
 from kepu.media.publish import Media
 from kepu.views.screen import ScreenSettings, generate, parse
 from kepu.views.screen.slides import TEXT_MAX, build_slides, duration, shorten, width
@@ -171,19 +171,8 @@ def test_screen_is_wired_into_the_build(site):
     html = files[urls.SCREEN + "index.html"].decode()
     assert [s["kind"] for s in data_of(html)["slides"]][:2] == ["issue", "panel"]
 
+
 # ---- notices (bulletins/notices/*.md, read by the loader into Site.notices)
-
-@dataclass(frozen=True)
-class Notice:  # the fields of kepu.content.model.Notice the screen reads
-    source: Path
-    slug: str
-    title: str
-    start: datetime
-    end: datetime
-    level: str
-    html: str
-    text: str
-
 
 CST = timezone(timedelta(hours=8))
 

@@ -10,7 +10,6 @@ import json
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from PIL import Image as PILImage
 
 from kepu.core.writer import Output, write
 from kepu.content.loader import load_site
+from kepu.content.model import Notice
 from kepu.media.publish import Media
 from kepu.views.screen import build_slides, generate
 
@@ -581,18 +581,6 @@ def test_thousand_transitions_keep_memory_and_dom_flat(browser, built, capsys):
 
 
 # ---- notices: the browser shows them from start to end by its own clock
-
-@dataclass(frozen=True)
-class Notice:  # the fields of kepu.content.model.Notice the screen reads
-    source: Path
-    slug: str
-    title: str
-    start: datetime
-    end: datetime
-    level: str
-    html: str
-    text: str
-
 
 def variant(built, tmp_path_factory, name: str, **attrs):
     """The fixture site with extra model attributes (notices ...), generated and served."""

@@ -145,10 +145,9 @@ def test_search_page_without_javascript_says_so(served):
     ctx.close()
 
 
-def test_chinese_relevance_over_the_example(served):
-    """Expected answer in the top 3 for >= 95 % of queries; >= 90 % of the first five
-    results contain every word of the query; bytes fetched per query stay small."""
-    base, b = served
+def relevance(b, base: str):
+    """Run every query of QUERIES on /search/ of the site at `base` (also used by tests/test_engines.py):
+    (hits in the top 3, first-five results containing every word, results shown, index bytes per query, misses)."""
     hits, contain, shown, sizes, misses = 0, 0, 0, [], []
     for q, expected in QUERIES.items():
         page = b.new_page()
@@ -168,6 +167,14 @@ def test_chinese_relevance_over_the_example(served):
             shown += 1
             contain += all(w in normalize(r["t"] + " " + r["x"]) for w in words)
         page.close()
+    return hits, contain, shown, sizes, misses
+
+
+def test_chinese_relevance_over_the_example(served):
+    """Expected answer in the top 3 for >= 95 % of queries; >= 90 % of the first five
+    results contain every word of the query; bytes fetched per query stay small."""
+    base, b = served
+    hits, contain, shown, sizes, misses = relevance(b, base)
     assert len(QUERIES) >= 30
     assert hits / len(QUERIES) >= 0.95, misses
     assert contain / shown >= 0.90
