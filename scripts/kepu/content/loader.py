@@ -1,11 +1,12 @@
 """Read every file in bulletins/ once, check it, and build the model.
 
 `load_site(root)` is the only place content files are read; it returns the
-model and every problem found (it never stops at the first, and never
-changes a file unless fix_encoding is asked for)."""
+model and every problem found in the content (it never stops at the first,
+and never changes a file unless fix_encoding is asked for). What the media
+and the views check on the model (photos, films, posters, the lobby screen)
+is added by kepu.checks.load_and_check, which every command uses."""
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from kepu.core import sanitize
-from kepu.content import schema
+from kepu.content import limits, schema
 from kepu.core.commands import command
 from kepu.content.config import Settings, load_settings
 from kepu.content.model import Activity, Image, Issue, Panel, Site, Video
@@ -32,17 +33,6 @@ VIDEO_EXTS = {".mp4", ".m4v"}  # short films: MP4 (H.264), checked by kepu.media
 OTHER_VIDEO_EXTS = {".mov", ".avi", ".mkv", ".webm", ".wmv", ".flv", ".3gp", ".mpg", ".mpeg", ".ts", ".rmvb"}
 OTHER_TEXT = {".markdown", ".txt", ".docx", ".doc", ".wps"}
 NAMING_FIX = "月刊命名为 2026-12.md，活动命名为 2026-12-05-fire-drill.md（日期-英文小写短名），放在对应年份的文件夹里"
-
-
-# Checks that look at the whole model (feature modules add one "module:function"
-# entry each; resolved lazily to avoid import cycles). Each: fn(site, problems).
-SITE_CHECKS: list[str] = []
-SITE_CHECKS.append("kepu.media.images:check_images")  # photos: corrupt/too big/HEIC
-SITE_CHECKS.append("kepu.views.printing:check_settings")  # posters: text that will not fit on the sheet
-SITE_CHECKS.append("kepu.views.screen:check_panels")  # lobby screen: panel length (extra.screen is checked by the schema)
-SITE_CHECKS.append("kepu.views.screen:check_slogans")  # lobby screen: bulletins/slogans.yml
-SITE_CHECKS.append("kepu.media.films:check_films")  # short films: MP4/H.264, size, length (ffprobe)
-SITE_CHECKS.append("kepu.content.limits:check_panels")  # robustness: panel size limit (file size etc. in read_source)
 
 
 @dataclass
@@ -119,9 +109,7 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
     issues.sort(key=lambda i: (i.year, i.month))
     activities.sort(key=lambda a: (a.date, a.start.isoformat() if a.start else "", a.slug))
     site = Site(settings, topics, issues, activities, today, notices=notices.finish(found_notices, problems))
-    for spec in SITE_CHECKS:
-        module, _, name = spec.partition(":")
-        getattr(importlib.import_module(module), name)(site, problems)
+    limits.check_panels(site, problems)  # robustness: panel size limit (file size etc. in read_source)
     return LoadResult(site, problems)
 
 
@@ -629,8 +617,3 @@ def _unique(items, problems: Problems, message):
             seen[item.key] = item
     return list(seen.values())
 
-
-def count_chars(markdown: str) -> int:
-    """Reading length of Markdown (the screen's slides use it): the count of its plain
-    text, as the model's `body_chars`. Thin wrapper over kepu.core.sanitize."""
-    return sanitize.count_chars(sanitize.plain_text(markdown))

@@ -254,12 +254,11 @@ def _find_target(site: Site, key: str):
     return next((a for a in site.activities if a.key == key), None)
 
 
-def cli_main(args, today, print_problems) -> int:
-    from kepu.content.loader import load_site
+def cli_main(args, result, print_problems) -> int:
+    """`kepu print`; `result`: the site loaded and checked by kepu.checks.load_and_check."""
     from kepu.media.publish import Media
 
     root = Path(args.root).resolve()
-    result = load_site(root, today=today)
     if result.problems.errors:
         print_problems(result.problems)
         print("\n有错误，没有生成打印版。请按上面的提示修改后重新运行。", file=sys.stderr)

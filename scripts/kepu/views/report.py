@@ -277,14 +277,13 @@ def narrative_template(report_stats: stats.YearStats, community: str, year: int)
 
 # ---------------------------------------------------------------- command line
 
-def cli_main(args, today, print_problems) -> int:
+def cli_main(args, result, print_problems) -> int:
+    """`kepu report`; `result`: the site loaded and checked by kepu.checks.load_and_check."""
     from kepu.views import printing
     from kepu.core.writer import Output
-    from kepu.content.loader import load_site
     from kepu.media.publish import Media
 
     root = Path(args.root).resolve()
-    result = load_site(root, today=today)
     if result.problems.errors:
         print_problems(result.problems, out=sys.stderr)
         print(f"\n内容有错误，报告里的数字可能不准。请先按上面的提示修改，再运行 {command('report')}。", file=sys.stderr)

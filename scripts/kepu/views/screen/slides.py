@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from kepu.core import urls
-from kepu.core.sanitize import plain_text
+from kepu.core.sanitize import count_chars, plain_text
 from kepu.views.pages.components import WEEKDAYS, issue_label, time_text
-from kepu.content.loader import count_chars
 from kepu.content.model import Activity, Image, Issue, Panel, Site, Video
 from kepu.views.screen.settings import ScreenSettings, parse
 
@@ -48,7 +47,8 @@ class Slide:
     @property
     def reading_chars(self) -> int:
         extra = 4 if self.kind == "upcoming" else 0  # the countdown "还有 N 天"
-        return count_chars(" ".join([self.kicker, self.title, self.text] + [f"{a} {b}" for a, b in self.facts])) + extra
+        shown = " ".join([self.kicker, self.title, self.text] + [f"{a} {b}" for a, b in self.facts])
+        return count_chars(plain_text(shown)) + extra
 
 
 def width(text: str) -> float:
