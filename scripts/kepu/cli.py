@@ -9,7 +9,7 @@ import traceback
 from datetime import date
 from pathlib import Path
 
-from kepu import __version__, github
+from kepu import __version__
 from kepu.build import print_problems
 from kepu.core.commands import command
 

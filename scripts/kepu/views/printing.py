@@ -61,16 +61,15 @@ MIN_PHOTO = 30 + 5  # photos shrink to 30 mm tall (+ margin) before the text doe
 def panel_overflow(title: str, body: str, has_photos: bool) -> float:
     """Estimated text height (mm) that cannot fit on the sheet even with the photos
     and the text at their smallest: > 0 means the end will be cut off when printed."""
-    from kepu.core.sanitize import plain_text
-    from kepu.views.screen.slides import width
+    from kepu.core.sanitize import display_width, plain_text
 
-    title_lines = max(1, -(-int(width(title) * 13) // int(TEXT_WIDTH - 6.5)))
+    title_lines = max(1, -(-int(display_width(title) * 13) // int(TEXT_WIDTH - 6.5)))
     room = SHEET_ROOM - (title_lines * 13 * 1.25 + 11) - (MIN_PHOTO if has_photos else 0)
     need = 0.0
     for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)", body.strip()):
         text = plain_text(block)
         if text:
-            lines = -(-int(width(text) * MIN_FONT) // int(TEXT_WIDTH))
+            lines = -(-int(display_width(text) * MIN_FONT) // int(TEXT_WIDTH))
             need += lines * MIN_FONT * LINE + 0.55 * MIN_FONT
     return need - room
 
