@@ -46,7 +46,7 @@ def paper(settings) -> str:
 
 
 def check_settings(site: Site, problems) -> None:
-    """The print feature's check (called from kepu.media.images.check_images): extra.print itself is
+    """The print feature's check (in kepu.checks.SITE_CHECKS): extra.print itself is
     checked with the rest of mkdocs.yml by kepu.content.config; a missing site_url (no QR codes) too."""
     check_fit(site, problems)
 

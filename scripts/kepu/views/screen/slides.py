@@ -257,7 +257,7 @@ def build_slides(site: Site, s: ScreenSettings | None = None, slogans=None) -> l
 
 
 def check_panels(site: Site, problems) -> None:
-    """SITE_CHECKS entry: warn when a panel's opening paragraph cannot fit on the
+    """kepu.checks.SITE_CHECKS entry: warn when a panel's opening paragraph cannot fit on the
     lobby screen (only for the current and coming issues: the screen never
     shows older ones)."""
     for issue in site.shown_issues:

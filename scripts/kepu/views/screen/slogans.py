@@ -87,5 +87,5 @@ def _count(text: str) -> str:
 
 
 def check_slogans(site, problems) -> None:
-    """SITE_CHECKS entry: read bulletins/slogans.yml and report its problems."""
+    """kepu.checks.SITE_CHECKS entry: read bulletins/slogans.yml and report its problems."""
     load_slogans(site.settings.root, problems)
