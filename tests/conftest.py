@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kepu.content.loader import load_site
+from kepu.checks import load_and_check
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "tests" / "fixtures" / "example"  # frozen copy of the content: mkdocs.yml + bulletins/
@@ -74,7 +74,7 @@ class Site:
         return path
 
     def load(self, today: date = TODAY, **kw):
-        return load_site(self.root, today=today, **kw)
+        return load_and_check(self.root, today=today, **kw)  # what `kepu check` reports
 
     def problems(self, today: date = TODAY, **kw) -> list[str]:
         return [p.format() for p in self.load(today, **kw).problems.sorted()]
@@ -97,7 +97,7 @@ def site(tmp_path) -> Site:
 @pytest.fixture(scope="session")
 def example():
     """The frozen example content (tests/fixtures/example/) as a model on TODAY (read-only)."""
-    result = load_site(EXAMPLE, today=TODAY)
+    result = load_and_check(EXAMPLE, today=TODAY)
     assert not result.problems.errors
     return result.site
 

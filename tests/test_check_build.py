@@ -24,6 +24,7 @@ from sitecopy import copy_theme_and_pages
 
 from kepu.build import build
 from kepu.engine.mkdocs import report_mkdocs_messages
+from kepu.checks import load_and_check
 from kepu.content.loader import load_site
 
 PHOTOS_2026 = ["IMG_1234 (1).jpg", "IMG_1234(1).jpg", "微信图片_20261012093015.jpg", "DSC_0001.JPG",
@@ -197,7 +198,7 @@ def write(root: Path, files: dict[str, str]) -> None:
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Path:
     root = make_base(tmp_path_factory.mktemp("base"))
-    assert not load_site(root, today=TODAY).problems.errors
+    assert not load_and_check(root, today=TODAY).problems.errors
     return root
 
 
@@ -209,7 +210,7 @@ def checked(base):
         files = case_files(n, case)
         write(base, files)
         try:
-            problems = load_site(base, today=TODAY).problems
+            problems = load_and_check(base, today=TODAY).problems  # what `kepu check` reports
             results[n] = (set(files), [p.format() for p in problems.sorted() if p in problems.errors])
         finally:
             for rel in files:

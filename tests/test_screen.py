@@ -18,7 +18,8 @@ from kepu.core.writer import Output
 from kepu.content.model import Notice
 from kepu.media.publish import Media
 from kepu.views.screen import ScreenSettings, generate, parse
-from kepu.views.screen.slides import TEXT_MAX, build_slides, duration, shorten, width
+from kepu.core.sanitize import display_width
+from kepu.views.screen.slides import TEXT_MAX, build_slides, duration, shorten
 
 ISSUE = "bulletins/2026/2026-11.md"
 LONG_LEAD = "冬季是流感高发季节，" * 14  # 140 characters in one opening paragraph
@@ -48,11 +49,11 @@ def test_shorten_cuts_with_ellipsis_preferring_sentence_end():
     assert shorten("短句。", 10) == "短句。"
     text = "第一句话说完了。" + "第二句很长很长很长很长很长很长很长很长"
     cut = shorten(text, 12)
-    assert cut.endswith("…") and width(cut) <= 12
+    assert cut.endswith("…") and display_width(cut) <= 12
     long = "一二三四五六七八九十" * 3
     cut = shorten(long, 10)
     assert cut == "一二三四五六七八九…"
-    assert width("abcd") == 2 and width("中文") == 2
+    assert display_width("abcd") == 2 and display_width("中文") == 2
 
 
 def test_slides_from_site_order_qr_and_durations(site):
@@ -87,7 +88,7 @@ def test_long_panel_text_is_cut_and_checker_warns_with_line(site):
     assert hits[0].startswith(f"{ISSUE}:8: 警告: 展板「流感疫苗要趁早」的第一段有 140 字")
     assert f"{TEXT_MAX} 字以内" in hits[0]
     panel = build_slides(result.site)[1]
-    assert panel.text.endswith("…") and width(panel.text) <= TEXT_MAX
+    assert panel.text.endswith("…") and display_width(panel.text) <= TEXT_MAX
     assert panel.text.rstrip("…") in LONG_LEAD
 
 

@@ -670,10 +670,10 @@ SLOGANS = ["科技创新、科学普及是实现创新发展的两翼", LONGEST,
 
 @pytest.fixture(scope="module")
 def sloganed(built, tmp_path_factory):
-    from kepu.views.screen.slides import width
+    from kepu.core.sanitize import display_width
     from kepu.views.screen.slogans import MAX_WIDTH
 
-    assert width(LONGEST) == MAX_WIDTH
+    assert display_width(LONGEST) == MAX_WIDTH
     root = tmp_path_factory.mktemp("slogan-root")
     (root / "bulletins").mkdir()
     (root / "bulletins" / "slogans.yml").write_text("".join(f"- {s}\n" for s in SLOGANS), encoding="utf-8")

@@ -12,29 +12,27 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from kepu.views import calendar_ics, feeds, stats
 from kepu import engine, github
+from kepu.checks import load_and_check
 from kepu.content import notices
-from kepu.media import qr
-from kepu.core.commands import command
-from kepu.views.pages import activities_index, activity_pages, archive, home, issue_pages, topic_pages
-from kepu.core.writer import ConflictError, Output, WriteReport
-from kepu.content.loader import LoadResult, load_site
-from kepu.media.publish import Media
+from kepu.content.loader import LoadResult
 from kepu.content.model import Site
+from kepu.core.commands import command
+from kepu.core.writer import ConflictError, Output, WriteReport
+from kepu.media import qr
+from kepu.media.publish import Media
+from kepu.views import calendar_ics, feeds, printing, screen, share, stats
+from kepu.views.pages import activities_index, activity_pages, archive, home, issue_pages, search_page, topic_pages
 
-# Every view of the model. Each: generate(site, out, media) -> None.
-# Feature modules append themselves here (one line each).
-GENERATORS = [home, issue_pages, activity_pages, archive, topic_pages, activities_index]
-GENERATORS += [feeds, calendar_ics, stats]  # feeds/calendar/stats issue
-from kepu.views.pages import search_page  # noqa: E402  (search issue)
-GENERATORS += [search_page]  # /search/?q=…
-from kepu.views import printing  # noqa: E402  (photos/QR/print issue)
-GENERATORS += [printing]  # print posters and activity records
-from kepu.views import share  # noqa: E402  (residents first issue)
-GENERATORS += [share]  # the link-preview card of pages without a photo
-from kepu.views import screen  # noqa: E402  (lobby screen issue)
-GENERATORS += [screen]  # /screen/ and version.json (keep last: version.json hashes all generated files)
+# Every view of the model, in pipeline order. Each: generate(site, out, media) -> None.
+GENERATORS = [
+    home, issue_pages, activity_pages, archive, topic_pages, activities_index,
+    feeds, calendar_ics, stats,
+    search_page,  # /search/?q=…
+    printing,  # print posters and activity records
+    share,  # the link-preview card of pages without a photo
+    screen,  # /screen/ and version.json (keep last: version.json hashes all generated files)
+]
 
 
 @dataclass
@@ -68,7 +66,7 @@ def regenerate(root: Path, *, today: date | None = None, strict: bool = False,
     """Check and, only if it passes, write the generated area of docs/."""
     timings = timings or Timings()
     t0 = time.perf_counter()
-    result = load_site(root, today=today)
+    result = load_and_check(root, today=today)
     timings.check = time.perf_counter() - t0
     print_problems(result.problems)
     if result.problems.errors or (strict and result.problems.warnings):

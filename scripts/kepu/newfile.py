@@ -13,7 +13,7 @@ from string import Template
 import yaml
 
 from kepu.content.config import Settings
-from kepu.content.loader import SLUG
+from kepu.content.names import SLUG
 
 
 class NewFileError(Exception):

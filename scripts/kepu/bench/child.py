@@ -70,10 +70,10 @@ def run_blog(roots: list[Path]) -> dict:
 
 
 def run_check(root: Path) -> dict:
-    from kepu.content.loader import load_site
+    from kepu.checks import load_and_check
 
     t0 = time.perf_counter()
-    result = load_site(root, today=TODAY)
+    result = load_and_check(root, today=TODAY)
     took = time.perf_counter() - t0
     if result.problems.errors:
         raise SystemExit(f"kepu check found errors in {root}")

@@ -110,7 +110,7 @@ def check_markdown_nesting(text: str, path, problems) -> str:
 
 
 def check_panels(site, problems) -> None:
-    """SITE_CHECKS entry: a panel over MAX_PANEL_CHARS characters."""
+    """load_site's last check (on the whole model): a panel over MAX_PANEL_CHARS characters."""
     for issue in site.issues:
         for panel in issue.panels:
             if len(panel.body) > MAX_PANEL_CHARS:

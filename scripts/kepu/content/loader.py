@@ -1,11 +1,12 @@
 """Read every file in bulletins/ once, check it, and build the model.
 
 `load_site(root)` is the only place content files are read; it returns the
-model and every problem found (it never stops at the first, and never
-changes a file unless fix_encoding is asked for)."""
+model and every problem found in the content (it never stops at the first,
+and never changes a file unless fix_encoding is asked for). What the media
+and the views check on the model (photos, films, posters, the lobby screen)
+is added by kepu.checks.load_and_check, which every command uses."""
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from dataclasses import dataclass
@@ -13,36 +14,23 @@ from datetime import date
 from pathlib import Path
 
 from kepu.core import sanitize
-from kepu.content import schema
+from kepu.content import limits, notices, schema
+from kepu.content.bulletin import read_front_matter, report_body, report_placeholders
 from kepu.core.commands import command
 from kepu.content.config import Settings, load_settings
 from kepu.content.model import Activity, Image, Issue, Panel, Site, Video
+from kepu.content.names import (ACTIVITY_NAME, COPY_PREFIX, COPY_SUFFIX, ISSUE_NAME, SLUG, YEAR_DIR, diagnose_name,
+                                looks_like_bulletin, slug_fix, valid_date)
 from kepu.content.problems import Problems
 from kepu.content.readers import body as body_reader
-from kepu.content.readers import frontmatter
 from kepu.content.readers.source import read_source
 from kepu.content.topics import TopicResolver, load_topics
 
-ISSUE_NAME = re.compile(r"^([0-9]{4})-([0-9]{1,2})\.md$")  # [0-9]: \d would also take full-width digits
-ACTIVITY_NAME = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})-(.+)\.md$")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-YEAR_DIR = re.compile(r"^[0-9]{4}$")
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".avif"}
 VIDEO_EXTS = {".mp4", ".m4v"}  # short films: MP4 (H.264), checked by kepu.media.films
 OTHER_VIDEO_EXTS = {".mov", ".avi", ".mkv", ".webm", ".wmv", ".flv", ".3gp", ".mpg", ".mpeg", ".ts", ".rmvb"}
 OTHER_TEXT = {".markdown", ".txt", ".docx", ".doc", ".wps"}
-NAMING_FIX = "月刊命名为 2026-12.md，活动命名为 2026-12-05-fire-drill.md（日期-英文小写短名），放在对应年份的文件夹里"
 
-
-# Checks that look at the whole model (feature modules add one "module:function"
-# entry each; resolved lazily to avoid import cycles). Each: fn(site, problems).
-SITE_CHECKS: list[str] = []
-SITE_CHECKS.append("kepu.media.images:check_images")  # photos: corrupt/too big/HEIC
-SITE_CHECKS.append("kepu.views.printing:check_settings")  # posters: text that will not fit on the sheet
-SITE_CHECKS.append("kepu.views.screen:check_panels")  # lobby screen: panel length (extra.screen is checked by the schema)
-SITE_CHECKS.append("kepu.views.screen:check_slogans")  # lobby screen: bulletins/slogans.yml
-SITE_CHECKS.append("kepu.media.films:check_films")  # short films: MP4/H.264, size, length (ffprobe)
-SITE_CHECKS.append("kepu.content.limits:check_panels")  # robustness: panel size limit (file size etc. in read_source)
 
 
 @dataclass
@@ -58,8 +46,6 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
     bulletins = root / "bulletins"
     topics = load_topics(bulletins / "topics.yml", problems)
     resolver = TopicResolver(topics)
-    from kepu.content import notices  # urgent notices: bulletins/notices/
-
     now = notices.build_now(settings, today)
     found_notices: list = []
     today = today or settings.today()
@@ -74,7 +60,7 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
             name = path.name
             suffix = path.suffix.lower()
             if suffix != ".md":
-                if suffix == ".txt" and (name.lower().endswith(".md.txt") or _looks_like_bulletin(path.stem)):
+                if suffix == ".txt" and (name.lower().endswith(".md.txt") or looks_like_bulletin(path.stem)):
                     stem = path.name[:-7] if name.lower().endswith(".md.txt") else path.stem
                     problems.error(path, 0, f"文件名是「{name}」：Windows 记事本保存时在后面加了 .txt，kepu 只读 .md 文件，"
                                    "这个文件不会出现在网站上",
@@ -119,104 +105,8 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
     issues.sort(key=lambda i: (i.year, i.month))
     activities.sort(key=lambda a: (a.date, a.start.isoformat() if a.start else "", a.slug))
     site = Site(settings, topics, issues, activities, today, notices=notices.finish(found_notices, problems))
-    for spec in SITE_CHECKS:
-        module, _, name = spec.partition(":")
-        getattr(importlib.import_module(module), name)(site, problems)
+    limits.check_panels(site, problems)  # robustness: panel size limit (file size etc. in read_source)
     return LoadResult(site, problems)
-
-
-COPY_SUFFIX = re.compile(r"^(?P<base>.+?)(?:\s*-\s*(?:副本|复制|copy)(?:\s*\(\d+\))?|\s*\(\d+\)|\s*的?副本\d*|\s+copy(?:\s*\d+)?)$", re.I)
-COPY_PREFIX = re.compile(r"^(?:复件|副本|copy of)\s*(?:\(\d+\)\s*)?(?P<base>.+)$", re.I)
-CN_DATE = re.compile(r"^([0-9]{4})\s*年\s*([0-9]{1,2})\s*月(?:\s*([0-9]{1,2})\s*[日号])?\s*(?P<rest>.*)$")
-LOOSE_DATE = re.compile(r"^([0-9]{4})\s*[-._/ ]?\s*([0-9]{1,2})(?:\s*[-._/ ]\s*([0-9]{1,2}))?(?:(?:\s*[-_ ]\s*|(?=[^0-9]))(?P<rest>.*))?$")
-
-
-def _looks_like_bulletin(stem: str) -> bool:
-    import unicodedata
-
-    stem = unicodedata.normalize("NFKC", stem)
-    return bool(CN_DATE.match(stem) or LOOSE_DATE.match(stem))
-
-
-def _slug_fix(written: str, day: str) -> str:
-    from kepu.content.slugs import DEFAULT_SLUG, pinyin_slug
-
-    slug = pinyin_slug(written) or DEFAULT_SLUG
-    return f"把文件改名为 {day}-{slug}.md（短名用拼音或英文，例如 {slug}、fire-drill）"
-
-
-def diagnose_name(path: Path, bulletins: Path) -> tuple[str, str]:
-    """(what is wrong, how to fix) for a .md file whose name or place kepu does not understand:
-    a Windows copy, a Chinese or full-width date, a Chinese short name, the wrong folder."""
-    import unicodedata
-
-    path = Path(path)
-    name = path.name
-    stem = name[:-3]
-    norm = unicodedata.normalize("NFKC", stem).strip()
-    folder = path.parent
-
-    def place(new_name: str) -> Path:
-        year = new_name[:4]
-        return bulletins / year / new_name
-
-    def rename(new_name: str) -> str:
-        target = place(new_name)
-        if target.exists() and target != path:
-            return f"正确的文件名是 {new_name}，但它已经存在：把这个文件里要保留的内容合并到 {new_name}，然后删掉「{name}」"
-        where = "" if target.parent == folder else f"，放在 bulletins/{target.parent.name}/ 文件夹里"
-        return f"把文件改名为 {new_name}{where}"
-
-    copy = COPY_SUFFIX.match(norm) or COPY_PREFIX.match(norm)
-    if copy:
-        base = copy.group("base").strip()
-        fixed = _fixed_name(base)
-        if fixed:
-            target = place(fixed)
-            if target.exists() and target != path:
-                return (f"「{name}」看起来是 Windows 复制文件时产生的副本，而 {fixed} 已经存在（每个月刊或活动只能有一个文件）",
-                        f"把副本里要保留的内容合并到 {fixed}，然后删掉「{name}」")
-            return f"「{name}」看起来是 Windows 复制文件时产生的副本", rename(fixed)
-    fixed = _fixed_name(norm)
-    if fixed and fixed != name:
-        m = CN_DATE.match(norm)
-        if m:
-            return "文件名里的日期要写成数字和英文减号，例如 2026-12", rename(fixed)
-        m = LOOSE_DATE.match(norm)
-        rest = (m.group("rest") or "").strip() if m else ""
-        if m and m.group(3) and rest and not SLUG.match(rest):
-            return (f"活动文件名里的短名「{rest}」只能用小写英文字母、数字和连字符（-），它会出现在网址里",
-                    f"{rename(fixed)}（短名用拼音或英文，例如 fire-drill）")
-        if m and not m.group(3) and rest:
-            return f"月刊的文件名只写年月，不要加「{rest}」（标题写在文件里的 title: 后面）", rename(fixed)
-        if m and m.group(3) and not rest:
-            return ("活动文件名要在日期后面加一个短名", f"{rename(fixed)}（短名用拼音或英文，会出现在网址里，例如 fire-drill）")
-        if norm != stem:
-            return "文件名里有全角数字或符号（中文输入法打出来的）", rename(fixed)
-        return "文件名里的年、月、日之间要用英文减号 -", rename(fixed)
-    if fixed == name:
-        return f"文件名或位置不符合规则：{name} 要放在 bulletins/{name[:4]}/ 文件夹里", f"把它移到 bulletins/{name[:4]}/ 文件夹"
-    return "文件名或位置不符合规则，kepu 不知道它是月刊还是活动", NAMING_FIX
-
-
-def _fixed_name(stem: str) -> str | None:
-    """The correct file name for a stem like 2026年12月, 2026.12, 2026-12-12 消防 (None if it has no date)."""
-    m = CN_DATE.match(stem) or LOOSE_DATE.match(stem)
-    if not m:
-        return None
-    y, mo = int(m.group(1)), int(m.group(2))
-    if not 1 <= mo <= 12:
-        return None
-    if not m.group(3):
-        return f"{y:04d}-{mo:02d}.md"
-    rest = (m.group("rest") or "").strip()
-    if rest and SLUG.match(rest):
-        slug = rest
-    else:
-        from kepu.content.slugs import DEFAULT_SLUG, pinyin_slug
-
-        slug = pinyin_slug(rest) or DEFAULT_SLUG
-    return f"{y:04d}-{mo:02d}-{int(m.group(3)):02d}-{slug}.md"
 
 
 def _walk(folder: Path):
@@ -228,17 +118,6 @@ def _walk(folder: Path):
         for f in filenames:
             if not f.startswith("."):
                 yield Path(dirpath) / f
-
-
-def _valid_date(path, problems, y: int, m: int, d: int | None) -> date | None:
-    if not 1 <= m <= 12:
-        problems.error(path, 0, f"文件名里的月份 {m} 不存在", "月份是 01–12")
-        return None
-    try:
-        return date(y, m, d or 1)
-    except ValueError:
-        problems.error(path, 0, f"文件名里的日期 {y}-{m:02d}-{d:02d} 不存在", "检查这个月有几天")
-        return None
 
 
 def _next_day(day: date) -> str:
@@ -253,40 +132,15 @@ def _check_year(path, problems, folder_year: int, year: int) -> None:
                        f"把文件移到 bulletins/{year}/ 文件夹，或改正文件名里的年份")
 
 
-def _read_common(text: str, path, specs, what: str, problems: Problems, explain: dict | None = None):
-    """Front matter checked against the schema: (FrontMatter, converted values), or None."""
-    if not text.strip():
-        problems.error(path, 1, "文件是空的", f"用 {command('new')} 生成模板后再填写，或删除这个文件")
-        return None
-    before = len(problems.items)
-    fm = frontmatter.split(text, path, problems)
-    yaml_error = next((p for p in problems.items[before:] if p.message.startswith("front matter 格式错误")), None)
-    title = fm.fields.get("title")
-    if title and isinstance(title.raw, str) and (body_reader.MD_LINK.search(title.raw) or body_reader.MD_IMAGE.search(title.raw)):
-        problems.warning(path, title.line, "标题里的链接或图片不会生效，网页上会原样显示这些符号",
-                         "标题只写文字；把链接或图片写到正文里")
-    fields = fm.fields
-    if yaml_error:  # a block value (a "- item" list) cannot be recovered line by line: not the volunteer's second mistake
-        fields = {k: v for k, v in fields.items() if not (isinstance(v.raw, str) and not v.raw.strip())}
-    values = schema.convert(fields, specs, path, problems, what=what, explain=explain)
-    if fm.present:
-        if yaml_error:  # after the cause, and only for fields not written in the unreadable block
-            block = "\n".join(text.split("\n")[fm.start_line:fm.body_line - 2])
-            schema.check_required(fm.fields, specs, path, problems, max(yaml_error.line, fm.body_line - 1), lost=block)
-        else:
-            schema.check_required(fm.fields, specs, path, problems, fm.start_line)
-    return fm, values
-
-
 def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicResolver, problems,
                 links: list | None = None) -> Issue | None:
     year, month = int(m.group(1)), int(m.group(2))
-    if _valid_date(path, problems, year, month, None) is None:
+    if valid_date(path, problems, year, month, None) is None:
         return None
     if len(m.group(2)) != 2:
         problems.warning(path, 0, "月份要写两位数", f"把文件改名为 {year}-{month:02d}.md")
     _check_year(path, problems, folder_year, year)
-    read = _read_common(text, path, schema.ISSUE_FIELDS, "月刊", problems, explain={
+    read = read_front_matter(text, path, schema.ISSUE_FIELDS, "月刊", problems, explain={
         "date": (f"月刊的年月来自文件名（{year}-{month:02d}），front matter 里不用写 date",
                  "删掉这一行；要改年月就改文件名")})
     if read is None:
@@ -300,8 +154,8 @@ def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicR
             problems.error(path, 0, f"这期月刊早于 mkdocs.yml 里 extra.first_issue 设定的第 1 期（{fy}-{fmo:02d}）",
                            "改正 first_issue，或检查文件名里的年月")
     body = body_reader.read_body(fm.body, fm.body_line, split_panels=True)
-    _report_body(body, path, problems)
-    _report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)
+    report_body(body, path, problems)
+    report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)
     issue = Issue(year, month, number, values.get("title", f"{year}年{month}月"), path,
                   editors=tuple(values.get("editors", ())), summary=values.get("summary", ""), intro=body.intro)
     issue.intro_text, issue.intro_lead = sanitize.plain_text(body.intro), sanitize.lead(body.intro)
@@ -352,16 +206,16 @@ def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicR
 def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: date, problems,
                    links: list | None = None) -> Activity | None:
     y, mo, d, slug = int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)
-    when = _valid_date(path, problems, y, mo, d)
+    when = valid_date(path, problems, y, mo, d)
     if when is None:
         return None
     _check_year(path, problems, folder_year, y)
     real_slug = Path(path).name[len(Path(path).name) - len(slug) - 3:-3]
     if not SLUG.match(real_slug):
         problems.error(path, 0, f"文件名里的短名「{real_slug}」只能用小写英文字母、数字和连字符（-），它会出现在网址里",
-                       _slug_fix(real_slug, f"{y:04d}-{mo:02d}-{d:02d}"))
+                       slug_fix(real_slug, f"{y:04d}-{mo:02d}-{d:02d}"))
         slug = re.sub(r"[^a-z0-9]+", "-", real_slug.lower()).strip("-") or "activity"
-    read = _read_common(text, path, schema.ACTIVITY_FIELDS, "活动", problems, explain={
+    read = read_front_matter(text, path, schema.ACTIVITY_FIELDS, "活动", problems, explain={
         "date": (f"活动日期来自文件名（{when.isoformat()}），front matter 里不用写 date",
                  f"删掉这一行；要改日期就改文件名，例如 {when.isoformat()}-{slug}.md 改成 {_next_day(when)}-{slug}.md")})
     if read is None:
@@ -380,8 +234,8 @@ def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: d
                    partners=tuple(values.get("partners", ())), participants=values.get("participants"),
                    signup=values.get("signup", ""))
     body = body_reader.read_body(fm.body, fm.body_line, split_panels=False)
-    _report_body(body, path, problems)
-    _report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)
+    report_body(body, path, problems)
+    report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)
     act.body = fm.body.strip("\n")
     act.text, act.lead = sanitize.plain_text(act.body), sanitize.lead(act.body)
     act.body_chars = sanitize.count_chars(act.text)
@@ -398,32 +252,6 @@ def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: d
         problems.warning(path, fm.start_line, "活动已经结束，但没有填写参加人数 participants",
                          "在 front matter 里加一行 participants: 人数（年度统计要用）")
     return act
-
-
-PLACEHOLDER = "在这里写"  # the templates of `kepu new` start every value to fill with this
-
-
-def _report_placeholders(fields, text: str, first_line: int, path, problems: Problems) -> None:
-    for key, value in fields.items():
-        if isinstance(value.raw, str) and PLACEHOLDER in value.raw:
-            problems.warning(path, value.line, f"{key} 还是模板里的占位文字「{value.raw}」", "换成真实内容")
-    for n, line in enumerate(text.split("\n")):
-        if PLACEHOLDER in line or "第一块展板的标题" in line or "第二块展板的标题" in line:
-            problems.warning(path, first_line + n, "这一行还是模板里的占位文字", "换成真实内容，或删掉这一行")
-
-
-def _report_body(body: body_reader.Body, path, problems: Problems) -> None:
-    for line in body.h1_lines:
-        problems.warning(path, line, "正文里用了一级标题「# 」，网页标题已经来自 title", "删掉这一行，或改成「## 」")
-    for line in body.fullwidth_heading_lines:
-        problems.error(path, line, "标题用了全角井号「＃＃」", "切换到英文输入法，改成 ## 加空格")
-    for line in body.heading_link_lines:
-        problems.warning(path, line, "展板标题里的链接、图片或 HTML 标签不会生效，网页上会原样显示这些符号",
-                         "标题只写文字；把链接或图片移到标题下面的正文里")
-    for risk in body.risks:  # what kepu.core.sanitize removes when the page is built
-        problems.warning(path, risk.line, f"正文里有网站不能显示的内容：{risk.what}，生成网页时已去掉",
-                         "删掉它；链接只能用 http(s)、mailto 或 tel，图片请放进 bulletins/ 并用 ![说明](路径) 引用，"
-                         "表格、换行、上下标、<details> 等常用 HTML 可以保留")
 
 
 def _image(written: str | None, value, path: Path, problems: Problems) -> Image | None:
@@ -533,7 +361,7 @@ def _check_links(links, issues: list[Issue], activities: list[Activity], bulleti
         if not target or target.startswith("#") or REMOTE.match(target):
             continue
         if not sanitize.is_safe_url(target) or sanitize.is_remote(target):
-            continue  # kepu.core.sanitize removes it from the page, and _report_body warned at this line
+            continue  # kepu.core.sanitize removes it from the page, and report_body warned at this line
         if link.target in image_targets:
             continue  # a [id]: definition used by an image, checked as an image
         if link.kind == "reference" and re.search(r"[\u3400-\u9fff]", target) and not re.search(r"[./]", target):
@@ -629,8 +457,3 @@ def _unique(items, problems: Problems, message):
             seen[item.key] = item
     return list(seen.values())
 
-
-def count_chars(markdown: str) -> int:
-    """Reading length of Markdown (the screen's slides use it): the count of its plain
-    text, as the model's `body_chars`. Thin wrapper over kepu.core.sanitize."""
-    return sanitize.count_chars(sanitize.plain_text(markdown))

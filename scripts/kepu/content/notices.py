@@ -18,7 +18,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from kepu.content import schema
+from kepu.content.bulletin import read_front_matter, report_body, report_placeholders
 from kepu.content.model import Notice
+from kepu.content.names import ACTIVITY_NAME, COPY_PREFIX, COPY_SUFFIX, SLUG, fixed_name, valid_date
 from kepu.content.problems import Problems
 
 FOLDER = "notices"  # bulletins/notices/
@@ -52,7 +54,6 @@ def is_notice(rel_parts: tuple[str, ...]) -> bool:
 def read(path: Path, bulletins: Path, settings, now: datetime, problems: Problems, *,
          fix_encoding: bool = False) -> Notice | None:
     """One file under bulletins/notices/ (the loader calls this for each), checked; None if unusable."""
-    from kepu.content import loader
     from kepu.content.readers import body as body_reader
     from kepu.content.readers.source import read_source
 
@@ -73,7 +74,7 @@ def read(path: Path, bulletins: Path, settings, now: datetime, problems: Problem
     src = read_source(path, problems, fix_encoding=fix_encoding)
     if src is None:
         return None
-    read_ = loader._read_common(src.text, path, schema.NOTICE_FIELDS, "通知", problems, explain={
+    read_ = read_front_matter(src.text, path, schema.NOTICE_FIELDS, "通知", problems, explain={
         "date": ("通知什么时候显示写在 start 和 end 里，不用写 date", "删掉这一行，用 start: 和 end: 写开始和结束的时间"),
         "time": ("通知什么时候显示写在 start 和 end 里，不用写 time", "删掉这一行，写成 start: 2026-12-03 08:00 和 end: 2026-12-03 18:00")})
     if read_ is None:
@@ -83,7 +84,7 @@ def read(path: Path, bulletins: Path, settings, now: datetime, problems: Problem
     def line(key: str) -> int:  # `End:` is read as end (with an error): its line all the same
         return next((v.line for k, v in fm.fields.items() if k.strip().lower() == key), fm.start_line)
 
-    loader._report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)
+    report_placeholders(fm.fields, fm.body, fm.body_line, path, problems)
     ok = True
     level = values.get("level", schema.NOTICE_LEVELS[0])
     if level not in schema.NOTICE_LEVELS:
@@ -114,7 +115,7 @@ def read(path: Path, bulletins: Path, settings, now: datetime, problems: Problem
                          "已经结束，可以删除这个文件（在 GitHub 上打开文件，点「…」→「Delete file」）")
         return None
     body = body_reader.read_body(fm.body, fm.body_line, split_panels=False)
-    loader._report_body(body, path, problems)
+    report_body(body, path, problems)
     from kepu.core.urls import REMOTE
 
     for link in body.links:  # the banner is on every page: a relative link would work on none of them
@@ -158,29 +159,28 @@ def _slug(path: Path, problems: Problems) -> str | None:
     (停水) is fine here and becomes pinyin (tingshui): the name is never part of a lasting URL."""
     import unicodedata
 
-    from kepu.content import loader
     from kepu.content.slugs import pinyin_slug
 
     name = path.name
-    m = loader.ACTIVITY_NAME.match(name.lower())
+    m = ACTIVITY_NAME.match(name.lower())
     stem = unicodedata.normalize("NFKC", name[:-3]).strip()
-    copy = loader.COPY_SUFFIX.match(stem) or loader.COPY_PREFIX.match(stem)
-    if m and copy and not loader.SLUG.match(m.group(4)):
+    copy = COPY_SUFFIX.match(stem) or COPY_PREFIX.match(stem)
+    if m and copy and not SLUG.match(m.group(4)):
         problems.error(path, 0, f"「{name}」看起来是 Windows 复制文件时产生的副本",
                        f"把文件改名为 {copy.group('base').strip()}.md，或把内容合并到原来的通知里后删掉它")
         return None
     if not m:
-        fixed = loader._fixed_name(stem)
+        fixed = fixed_name(stem)
         if fixed and fixed.count("-") >= 3:
             problems.error(path, 0, "通知的文件名要写成「年-月-日-短名.md」，日期用数字和英文减号", f"把文件改名为 {fixed}")
         else:
             problems.error(path, 0, f"不明白通知的文件名「{name}」", NAME_FIX)
         return None
     y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if loader._valid_date(path, problems, y, mo, d) is None:
+    if valid_date(path, problems, y, mo, d) is None:
         return None
     written = name[len(name) - len(m.group(4)) - 3:-3]
-    short = written if loader.SLUG.match(written) else (pinyin_slug(written) or "tongzhi")
+    short = written if SLUG.match(written) else (pinyin_slug(written) or "tongzhi")
     return f"{y:04d}-{mo:02d}-{d:02d}-{short}"
 
 

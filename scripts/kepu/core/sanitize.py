@@ -525,3 +525,9 @@ def lead(markdown: str) -> str:
 def count_chars(text: str) -> int:
     """Reading length of plain text: Han characters plus Latin words/numbers."""
     return len(CJK_OR_WORD.findall(text))
+
+
+def display_width(text: str) -> float:
+    """Display width of plain text, as the screen and the posters lay it out:
+    Han and full-width characters 1, ASCII 1/2."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)

@@ -7,10 +7,10 @@ assets/generated/media/<key>-<width>.<ext>; the originals never are.
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
-from kepu.core import escape, urls
+from kepu.core import urls
+from kepu.core.templating import render
 from kepu.core.writer import Output
 from kepu.media.images import DEFAULT_WIDTH, ImageCache, Processed, Rendition, Stats
 from kepu.content.model import Image
@@ -69,19 +69,12 @@ class Media:
 
     def img(self, image: Image, page_url: str, *, alt: str = "", cls: str = "", lazy: bool = True,
             sizes: str = "100vw") -> str:
-        """A <picture>: WebP srcset, JPEG/PNG fallback srcset, explicit width/height
-        (no layout shift), lazy loading unless the image is near the top of the page.
-        The <picture> is `display: contents`, so page CSS styles the <img> as before."""
+        """A <picture> (theme/media/picture.html): WebP and JPEG/PNG srcsets, width/height,
+        lazy loading unless the image is near the top of the page."""
         pub = self.publish(image)
-        webp = self.srcset(image, page_url, "webp")
-        attrs = [f'src="{html.escape(urls.relative(page_url, pub.url))}"',
-                 f'srcset="{html.escape(self.srcset(image, page_url))}"', f'sizes="{html.escape(sizes)}"',
-                 f'alt="{escape.attr(alt or image.alt)}"', f'width="{pub.width}"', f'height="{pub.height}"']
-        attrs.append('loading="lazy" decoding="async"' if lazy else 'decoding="async"')
-        if cls:
-            attrs.append(f'class="{cls}"')
-        source = f'<source type="image/webp" srcset="{html.escape(webp)}" sizes="{html.escape(sizes)}">' if webp else ""
-        return f'<picture class="kp-pic">{source}<img {" ".join(attrs)}></picture>'
+        return render("media/picture.html", src=urls.relative(page_url, pub.url), srcset=self.srcset(image, page_url),
+                      webp=self.srcset(image, page_url, "webp"), sizes=sizes, alt=alt or image.alt,
+                      width=pub.width, height=pub.height, lazy=lazy, cls=cls)
 
     # ---- short films (宣传短片): published as they are, beside the images, named by content hash
 
@@ -109,14 +102,6 @@ class Media:
         return urls.relative(page_url, src), urls.relative(page_url, poster) if poster else ""
 
     def video(self, video, page_url: str, *, title: str = "") -> str:
-        """A <video> for a site page: controls, nothing downloaded before play (preload="none")."""
+        """A <video> for a site page (theme/media/video.html): controls, nothing downloaded before play."""
         src, poster = self.video_urls(video, page_url)
-        label = title or video.title
-        attrs = ['controls', 'preload="none"', 'playsinline', f'src="{html.escape(src)}"',
-                 'style="display:block;width:100%;max-width:40rem;height:auto;aspect-ratio:16/9;background:#000"']
-        if poster:
-            attrs.append(f'poster="{html.escape(poster)}"')
-        if label:
-            attrs.append(f'aria-label="{escape.attr(label)}"')
-        return (f'<video class="kp-video" {" ".join(attrs)}>'
-                f'<a href="{html.escape(src)}">下载短片</a></video>')
+        return render("media/video.html", src=src, poster=poster, label=title or video.title)

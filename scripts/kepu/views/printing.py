@@ -46,7 +46,7 @@ def paper(settings) -> str:
 
 
 def check_settings(site: Site, problems) -> None:
-    """The print feature's check (called from kepu.media.images.check_images): extra.print itself is
+    """The print feature's check (in kepu.checks.SITE_CHECKS): extra.print itself is
     checked with the rest of mkdocs.yml by kepu.content.config; a missing site_url (no QR codes) too."""
     check_fit(site, problems)
 
@@ -61,16 +61,15 @@ MIN_PHOTO = 30 + 5  # photos shrink to 30 mm tall (+ margin) before the text doe
 def panel_overflow(title: str, body: str, has_photos: bool) -> float:
     """Estimated text height (mm) that cannot fit on the sheet even with the photos
     and the text at their smallest: > 0 means the end will be cut off when printed."""
-    from kepu.core.sanitize import plain_text
-    from kepu.views.screen.slides import width
+    from kepu.core.sanitize import display_width, plain_text
 
-    title_lines = max(1, -(-int(width(title) * 13) // int(TEXT_WIDTH - 6.5)))
+    title_lines = max(1, -(-int(display_width(title) * 13) // int(TEXT_WIDTH - 6.5)))
     room = SHEET_ROOM - (title_lines * 13 * 1.25 + 11) - (MIN_PHOTO if has_photos else 0)
     need = 0.0
     for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)", body.strip()):
         text = plain_text(block)
         if text:
-            lines = -(-int(width(text) * MIN_FONT) // int(TEXT_WIDTH))
+            lines = -(-int(display_width(text) * MIN_FONT) // int(TEXT_WIDTH))
             need += lines * MIN_FONT * LINE + 0.55 * MIN_FONT
     return need - room
 
@@ -254,12 +253,11 @@ def _find_target(site: Site, key: str):
     return next((a for a in site.activities if a.key == key), None)
 
 
-def cli_main(args, today, print_problems) -> int:
-    from kepu.content.loader import load_site
+def cli_main(args, result, print_problems) -> int:
+    """`kepu print`; `result`: the site loaded and checked by kepu.checks.load_and_check."""
     from kepu.media.publish import Media
 
     root = Path(args.root).resolve()
-    result = load_site(root, today=today)
     if result.problems.errors:
         print_problems(result.problems)
         print("\n有错误，没有生成打印版。请按上面的提示修改后重新运行。", file=sys.stderr)

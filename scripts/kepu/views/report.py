@@ -112,6 +112,8 @@ class Report:
     issues: list[Issue]
     narrative: str | None  # the officer's Markdown, None when not written yet
     incomplete: list[Incomplete] = field(default_factory=list)
+    photos: dict[str, list[Image]] = field(default_factory=dict)  # held activity key -> photos_of(it)
+    pictures: dict[str, Image] = field(default_factory=dict)  # issue key -> its picture (issues with one)
 
     @property
     def community(self) -> str:
@@ -148,6 +150,11 @@ def photos_of(act: Activity) -> list[Image]:
     return seen
 
 
+def issue_picture(issue: Issue) -> Image | None:
+    """An issue's picture in the report: its cover, else its first photo."""
+    return issue.cover or next(iter([*issue.images, *(i for p in issue.panels for i in p.images)]), None)
+
+
 def build_report(site: Site, root: Path, period: Period) -> Report:
     s = stats.period_stats(site, period.start, period.end)
     if not s.held:
@@ -160,12 +167,14 @@ def build_report(site: Site, root: Path, period: Period) -> Report:
     issues = [i for i in site.issues if period.start.replace(day=1) <= date(i.year, i.month, 1) <= period.end]
     path = root / period.narrative
     narrative = _read_narrative(path, period) if path.is_file() else None
+    photos = {act.key: photos_of(act) for act in s.held}
     incomplete = []
     for act in s.held:
-        missing = (["参加人数"] if act.participants is None else []) + ([] if photos_of(act) else ["照片"])
+        missing = (["参加人数"] if act.participants is None else []) + ([] if photos[act.key] else ["照片"])
         if missing:
             incomplete.append(Incomplete(act, missing))
-    return Report(site, period, s, issues, narrative, incomplete)
+    pictures = {issue.key: picture for issue in issues if (picture := issue_picture(issue))}
+    return Report(site, period, s, issues, narrative, incomplete, photos, pictures)
 
 
 def _read_narrative(path: Path, period: Period) -> str:
@@ -189,12 +198,12 @@ def render_html(report: Report, media) -> str:
     site, s = report.site, report.stats
     months = []
     for issue in report.issues:
-        pics = [*([issue.cover] if issue.cover else []), *issue.images, *(i for p in issue.panels for i in p.images)]
+        picture = report.pictures.get(issue.key)
         thumb = None
-        if pics:
-            pub = media.publish(pics[0])
+        if picture:
+            pub = media.publish(picture)
             r = pub.fallback(THUMB_WIDTH)
-            thumb = {"src": urls.relative(PAGE_URL, pub.rendition_url(r)), "alt": pics[0].alt}
+            thumb = {"src": urls.relative(PAGE_URL, pub.rendition_url(r)), "alt": picture.alt}
         months.append({"month": cn_month(issue.year, issue.month), "label": issue_label(issue), "title": issue.title,
                        "thumb": thumb, "panels": [(site.topics[p.topic].name if p.topic in site.topics else p.topic, p.title)
                                                   for p in issue.panels]})
@@ -238,7 +247,7 @@ def photo_zip(report: Report, target: Path) -> int:
     tmp = target.with_name(target.name + ".tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:  # JPEGs do not compress
         for act in report.stats.held:
-            for n, img in enumerate(photos_of(act), 1):
+            for n, img in enumerate(report.photos[act.key], 1):
                 try:
                     data = img.source.read_bytes()
                     with PILImage.open(io.BytesIO(data)) as probe:
@@ -277,14 +286,13 @@ def narrative_template(report_stats: stats.YearStats, community: str, year: int)
 
 # ---------------------------------------------------------------- command line
 
-def cli_main(args, today, print_problems) -> int:
+def cli_main(args, result, print_problems) -> int:
+    """`kepu report`; `result`: the site loaded and checked by kepu.checks.load_and_check."""
     from kepu.views import printing
     from kepu.core.writer import Output
-    from kepu.content.loader import load_site
     from kepu.media.publish import Media
 
     root = Path(args.root).resolve()
-    result = load_site(root, today=today)
     if result.problems.errors:
         print_problems(result.problems, out=sys.stderr)
         print(f"\n内容有错误，报告里的数字可能不准。请先按上面的提示修改，再运行 {command('report')}。", file=sys.stderr)

@@ -176,8 +176,7 @@ def _thumbnail(image, width_px: int = 480) -> io.BytesIO | None:
 
 
 def write_docx(report, path: Path) -> None:
-    from kepu.views.report import photos_of
-
+    """The Word file of a kepu.views.report.Report: everything it shows is in the Report."""
     site, s, period = report.site, report.stats, report.period
     doc = Document()
     section = doc.sections[0]
@@ -245,8 +244,8 @@ def write_docx(report, path: Path) -> None:
         p = doc.add_paragraph()
         p.paragraph_format.keep_with_next = True
         _font(p.add_run(f"{cn_month(issue.year, issue.month)} · {issue_label(issue)}《{issue.title}》"), HEI, 12, True)
-        pics = [*([issue.cover] if issue.cover else []), *issue.images, *(i for pn in issue.panels for i in pn.images)]
-        thumb = _thumbnail(pics[0]) if pics else None
+        picture = report.pictures.get(issue.key)
+        thumb = _thumbnail(picture) if picture else None
         if thumb:
             doc.add_picture(thumb, width=Cm(3.2))
         for n, panel in enumerate(issue.panels, 1):
@@ -285,7 +284,7 @@ def write_docx(report, path: Path) -> None:
             cells[0].width, cells[1].width = Cm(3), Cm(13)
         doc.add_paragraph()
         _HtmlToDocx(doc).feed(paper_html(act.body))  # photos placed below, links as text
-        for img in photos_of(act)[:3]:
+        for img in report.photos[act.key][:3]:
             thumb = _thumbnail(img, 1200)
             if thumb:
                 doc.add_picture(thumb, width=Cm(7.5))

@@ -374,12 +374,8 @@ def generate(site: Site, out, media) -> None:
 
 # ---------------------------------------------------------------- command line
 
-def cli_main(args, today, print_problems) -> int:
-    from pathlib import Path
-
-    from kepu.content.loader import load_site
-
-    result = load_site(Path(args.root), today=today)
+def cli_main(args, result, print_problems) -> int:
+    """`kepu stats`; `result`: the site loaded and checked by kepu.checks.load_and_check."""
     site = result.site
     if result.problems.errors:
         print_problems(result.problems, out=sys.stderr)

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from kepu.core import urls
-from kepu.core.sanitize import plain_text
+from kepu.core.sanitize import count_chars, display_width, plain_text
 from kepu.views.pages.components import WEEKDAYS, issue_label, time_text
-from kepu.content.loader import count_chars
 from kepu.content.model import Activity, Image, Issue, Panel, Site, Video
 from kepu.views.screen.settings import ScreenSettings, parse
+from kepu.views.screen.slogans import EVERY, load_slogans
 
 # What fits legibly on one slide at 52 px (text column about 20 characters
 # wide, 5 lines; portrait 18 wide): measured in display width (Han = 1, ASCII = 1/2).
@@ -48,30 +48,26 @@ class Slide:
     @property
     def reading_chars(self) -> int:
         extra = 4 if self.kind == "upcoming" else 0  # the countdown "还有 N 天"
-        return count_chars(" ".join([self.kicker, self.title, self.text] + [f"{a} {b}" for a, b in self.facts])) + extra
-
-
-def width(text: str) -> float:
-    """Display width: Han and full-width characters 1, ASCII 1/2."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+        shown = " ".join([self.kicker, self.title, self.text] + [f"{a} {b}" for a, b in self.facts])
+        return count_chars(plain_text(shown)) + extra
 
 
 def shorten(text: str, limit: float) -> str:
     """Cut `text` to at most `limit` display width, with an ellipsis when cut.
     Prefers to stop after a whole sentence when that keeps most of the room."""
     text = text.strip()
-    if width(text) <= limit:
+    if display_width(text) <= limit:
         return text
     room = limit - 1
     out, w = [], 0.0
     for ch in text:
-        w += width(ch)
+        w += display_width(ch)
         if w > room:
             break
         out.append(ch)
     cut = "".join(out)
     ends = [i for i, ch in enumerate(cut) if ch in SENTENCE_END]
-    if ends and width(cut[: ends[-1] + 1]) >= 0.6 * room:
+    if ends and display_width(cut[: ends[-1] + 1]) >= 0.6 * room:
         cut = cut[: ends[-1] + 1]
     return cut.rstrip("，、：；,:; ") + "…"
 
@@ -88,7 +84,7 @@ def lead(markdown: str) -> str:
         text = plain_text(block)
         if not text:
             continue
-        if parts and width(" ".join(parts + [text])) > TEXT_MAX:
+        if parts and display_width(" ".join(parts + [text])) > TEXT_MAX:
             break
         parts.append(text)
     if not parts:  # only lists/headings: show them flattened
@@ -212,8 +208,6 @@ def urgent_data(site: Site) -> list[dict]:
 def with_slogans(slides: list[Slide], slogans) -> list[Slide]:
     """A slogan slide after every few content slides (the browser rotates the
     slogans through these places, so every slogan gets its turn)."""
-    from kepu.views.screen.slogans import EVERY
-
     if not slogans or not slides:
         return slides
     out: list[Slide] = []
@@ -237,8 +231,6 @@ def build_slides(site: Site, s: ScreenSettings | None = None, slogans=None) -> l
     """The slides in order. `slogans`: from bulletins/slogans.yml when not given."""
     s = s or parse(site.settings)
     if slogans is None:
-        from kepu.views.screen.slogans import load_slogans
-
         slogans = load_slogans(site.settings.root)
     # notices first: while one is active it opens every round (and is shown as soon as it starts)
     slides: list[Slide] = [notice_slide(site, n) for n in notices(site) if n.level != URGENT]
@@ -265,13 +257,13 @@ def build_slides(site: Site, s: ScreenSettings | None = None, slogans=None) -> l
 
 
 def check_panels(site: Site, problems) -> None:
-    """SITE_CHECKS entry: warn when a panel's opening paragraph cannot fit on the
+    """kepu.checks.SITE_CHECKS entry: warn when a panel's opening paragraph cannot fit on the
     lobby screen (only for the current and coming issues: the screen never
     shows older ones)."""
     for issue in site.shown_issues:
         for panel in issue.panels:
             opening = panel.lead
-            if width(opening) > TEXT_MAX:
+            if display_width(opening) > TEXT_MAX:
                 problems.warning(issue.source, panel.line,
-                                 f"展板「{panel.title}」的第一段有 {int(width(opening) + 0.5)} 字，大屏一页只能显示约 {TEXT_MAX} 字，会被截断",
+                                 f"展板「{panel.title}」的第一段有 {int(display_width(opening) + 0.5)} 字，大屏一页只能显示约 {TEXT_MAX} 字，会被截断",
                                  f"大屏显示每块展板的第一段：把第一段写成 {TEXT_MAX} 字以内的提要，详细内容放在后面（居民扫二维码看全文）")

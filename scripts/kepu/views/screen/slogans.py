@@ -14,7 +14,7 @@ from pathlib import Path
 from kepu.content.problems import Problems
 from kepu.content.readers import frontmatter
 from kepu.content.readers.source import read_source
-from kepu.views.screen.slides import width
+from kepu.core.sanitize import display_width
 
 FILE = Path("bulletins") / "slogans.yml"
 
@@ -72,7 +72,7 @@ def load_slogans(root: Path, problems: Problems | None = None) -> tuple[Slogan, 
         if not text:
             problems.warning(path, line, "这一条标语是空的", "删掉这一行，或在「- 」后面写上标语")
             continue
-        if width(text) > MAX_WIDTH:
+        if display_width(text) > MAX_WIDTH:
             problems.error(path, line, f"标语「{text}」有 {_count(text)} 字，大屏上放不下"
                            f"（大字一行最多 {PER_LINE} 字，最多两行）",
                            f"缩短到 {MAX_WIDTH} 字以内（英文字母和数字两个算一个字），或拆成两条标语")
@@ -82,10 +82,10 @@ def load_slogans(root: Path, problems: Problems | None = None) -> tuple[Slogan, 
 
 
 def _count(text: str) -> str:
-    w = width(text)
+    w = display_width(text)
     return str(int(w)) if w == int(w) else f"{w:.1f}"
 
 
 def check_slogans(site, problems) -> None:
-    """SITE_CHECKS entry: read bulletins/slogans.yml and report its problems."""
+    """kepu.checks.SITE_CHECKS entry: read bulletins/slogans.yml and report its problems."""
     load_slogans(site.settings.root, problems)
