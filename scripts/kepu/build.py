@@ -126,7 +126,9 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
         print("网站没有生成，原来的 site/ 保持不变。", file=sys.stderr)
         return 1
     from kepu.views import search_index  # site search: sharded index from the model, fetched on demand
+    from kepu.engine import unwrap
 
+    timings.extra["unwrap"] = unwrap.unwrap_site(tmp, root / "docs")[1]  # kepu's HTML blocks out of their comments
     t0 = time.perf_counter()
     search_index.write_index(tmp, result.site)
     timings.extra["search_index"] = time.perf_counter() - t0

@@ -180,6 +180,7 @@ class Preview:
     def _build_once(self) -> tuple[list[Problem], Path | None]:
         from kepu import engine
         from kepu.content import notices
+        from kepu.engine import unwrap
         from kepu.views import search_index
         from kepu.build import regenerate
 
@@ -194,6 +195,7 @@ class Preview:
             shutil.rmtree(folder, ignore_errors=True)
             return problems + [Problem("docs", 0, ERROR, "网站页面生成失败：docs/ 里手写的页面、overrides/ 或 mkdocs.yml 有问题",
                                        "看运行预览的窗口里的提示，改好保存后会自动重新生成")], None
+        unwrap.unwrap_site(folder, self.root / "docs")  # kepu's HTML blocks out of their comments, as `kepu build` does
         search_index.write_index(folder, result.site)
         notices.insert_banners(folder, result.site)  # urgent notices, as `kepu build` does
         return problems, folder

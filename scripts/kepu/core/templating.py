@@ -11,15 +11,18 @@ HTML that kepu made itself from sanitized Markdown (`markdown_html`), passed
 with `trusted()` so the one place that inserts HTML says so.
 
 `.md` templates (generated Markdown pages) are not HTML-autoescaped: they use
-the `text`/`attr`/`yaml` filters from `kepu.core.escape` explicitly.
+the `text`/`attr`/`yaml` filters from `kepu.core.escape` explicitly. kepu's own
+HTML blocks in them go through the `html_block` filter (see `html_block`).
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
+from markupsafe import escape as escape_markup
 
 from kepu.core import escape
 
@@ -53,6 +56,7 @@ def environment() -> jinja2.Environment:
     env.filters["attr"] = lambda value: Markup(escape.attr(value))
     env.filters["yaml"] = escape.yaml_str
     env.filters["script_json"] = lambda data: Markup(escape.script_json(data))  # inside <script type=application/json>
+    env.filters["html_block"] = _html_block_filter  # kepu's HTML block in a .md page: held in a comment
     env.globals["asset"] = lambda name: Markup(asset(name))  # inline a theme .css/.js file
     return env
 
@@ -66,6 +70,40 @@ def render(name: str, /, **context) -> str:
 def asset(name: str) -> str:
     """The text of a theme file (CSS/JS) for inlining into a self-contained page."""
     return (THEME / name).read_text(encoding="utf-8")
+
+
+# kepu's own HTML blocks in a generated Markdown page go through the engine (MkDocs or
+# Zensical) inside an HTML comment: Python-Markdown copies a comment as it is, without
+# running html.parser over every tag in it (most of the engine's time on kepu's pages).
+# kepu.engine.unwrap takes the comment marks off in the built pages. The HTML in between
+# never has `-->` or `--!>` (either would end the comment): kepu escapes `>` in every text
+# and attribute value; html_block() checks anyway.
+HTML_BLOCK_OPEN = "<!--kepu:html "
+HTML_BLOCK_CLOSE = " -->"
+# Only a block that starts with a block-level tag (for Python-Markdown) is held: the engine
+# puts such a block into the page without a <p> around it, exactly as it does a comment.
+_BLOCK_START = re.compile(r"</?(?:p|div|dl|ul|ol|section|nav|figure|table|details|form|h[1-6])[\s/>]")
+_COMMENT_END = re.compile(r"--!?>")
+
+
+def html_block(html: str) -> str:
+    """kepu's own HTML block (a whole block of a Markdown page, on lines of its own) held in
+    an HTML comment for the engine; leading/trailing whitespace stays outside. HTML that
+    could not be held safely (it would end the comment early, or is not a block) is
+    returned as it is: the engine then parses it, slower but the same page."""
+    html = str(html)
+    body = html.strip()
+    if not body or not _BLOCK_START.match(body) or _COMMENT_END.search(body):
+        return html
+    start = html.index(body)
+    return html[:start] + HTML_BLOCK_OPEN + body + HTML_BLOCK_CLOSE + html[start + len(body):]
+
+
+@jinja2.pass_eval_context
+def _html_block_filter(eval_ctx, value) -> Markup:
+    if eval_ctx.autoescape:  # in an .html template a plain string is text, not HTML
+        value = escape_markup(value)
+    return Markup(html_block(value))
 
 
 def trusted(html: str) -> Markup:
