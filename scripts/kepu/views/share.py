@@ -34,29 +34,38 @@ def image_for(media: Media, *images, colors: list[str] | None = None) -> str:
 
 def card_png(colors: list[str]) -> bytes:
     """A 500×500 card: the warm header colour, a cream 'display window' with one
-    coloured panel per topic colour (up to three), like the bulletin board itself."""
-    from PIL import Image, ImageDraw
+    coloured panel per topic colour (up to three), like the bulletin board itself.
+
+    Drawn as a palette image (the card has no anti-aliasing, so a handful of exact
+    colours): the same pixels as an RGB drawing, half the bytes, a tenth of the encoding time."""
+    from PIL import Image, ImageColor, ImageDraw
+
+    panels = (colors or ["#d17149", "#50a06e", "#567ae2"])[:3]
+    palette: dict[tuple, int] = {}
+
+    def ink(color: str) -> int:
+        return palette.setdefault(ImageColor.getrgb(color)[:3], len(palette))
 
     size = 500
-    im = Image.new("RGB", (size, size), "#b4411b")
+    im = Image.new("P", (size, size), ink("#b4411b"))
     d = ImageDraw.Draw(im)
-    d.rounded_rectangle((50, 70, 450, 430), radius=28, fill="#fffaf2")
-    d.rectangle((50, 70, 450, 120), fill="#8f3212")
-    d.rounded_rectangle((50, 70, 450, 130), radius=28, fill="#8f3212")
-    d.rectangle((50, 110, 450, 130), fill="#fffaf2")
-    panels = (colors or ["#d17149", "#50a06e", "#567ae2"])[:3]
+    d.rounded_rectangle((50, 70, 450, 430), radius=28, fill=ink("#fffaf2"))
+    d.rectangle((50, 70, 450, 120), fill=ink("#8f3212"))
+    d.rounded_rectangle((50, 70, 450, 130), radius=28, fill=ink("#8f3212"))
+    d.rectangle((50, 110, 450, 130), fill=ink("#fffaf2"))
     n = len(panels)
     gap, left, right = 20, 80, 420
     w = (right - left - gap * (n - 1)) // n
     for i, c in enumerate(panels):
         x = left + i * (w + gap)
-        d.rounded_rectangle((x, 150, x + w, 400), radius=12, fill="#ffffff", outline="#eadcc8", width=3)
-        d.rectangle((x, 150, x + w, 170), fill=c)
+        d.rounded_rectangle((x, 150, x + w, 400), radius=12, fill=ink("#ffffff"), outline=ink("#eadcc8"), width=3)
+        d.rectangle((x, 150, x + w, 170), fill=ink(c))
         for j in range(4):
             y = 200 + j * 45
-            d.rounded_rectangle((x + 16, y, x + w - 16 - (j % 2) * 24, y + 16), radius=8, fill="#eadcc8")
+            d.rounded_rectangle((x + 16, y, x + w - 16 - (j % 2) * 24, y + 16), radius=8, fill=ink("#eadcc8"))
+    im.putpalette([v for rgb in palette for v in rgb])
     buf = io.BytesIO()
-    im.save(buf, "PNG", optimize=True)
+    im.save(buf, "PNG", compress_level=6)  # level 9 is 4× the time for 8 % fewer bytes
     return buf.getvalue()
 
 
