@@ -35,7 +35,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from kepu.core.commands import command
 from kepu.core.writer import MANIFEST, is_generated_path
-from kepu.content.problems import ERROR, Problem
+from kepu.content.problems import ERROR, WARNING, Problem
 
 ASSETS = Path(__file__).resolve().parent / "preview"
 QUIET_SECONDS = 0.5  # a save counts as finished after this much quiet
@@ -186,7 +186,7 @@ class Preview:
 
         result, report = regenerate(self.root, today=self.today)  # prints the problems
         sys.stdout.flush()
-        problems = result.problems.sorted()
+        problems = [p for p in result.problems.sorted() if p.severity in (ERROR, WARNING)]  # 提示 lines only in the terminal
         if report is None:
             return problems, None
         folder = self.work / f"build-{self.build + 1}"
