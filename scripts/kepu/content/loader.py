@@ -41,6 +41,7 @@ SITE_CHECKS.append("kepu.media.images:check_images")  # photos: corrupt/too big/
 SITE_CHECKS.append("kepu.views.printing:check_settings")  # posters: text that will not fit on the sheet
 SITE_CHECKS.append("kepu.views.screen:check_panels")  # lobby screen: panel length (extra.screen is checked by the schema)
 SITE_CHECKS.append("kepu.views.screen:check_slogans")  # lobby screen: bulletins/slogans.yml
+SITE_CHECKS.append("kepu.content.synonyms:check_synonyms")  # site search: bulletins/search-synonyms.yml
 SITE_CHECKS.append("kepu.media.films:check_films")  # short films: MP4/H.264, size, length (ffprobe)
 SITE_CHECKS.append("kepu.content.limits:check_panels")  # robustness: panel size limit (file size etc. in read_source)
 
