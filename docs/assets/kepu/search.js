@@ -165,6 +165,7 @@
     }
     if (words.length > 1 && (title + ' ' + body).indexOf(phrase) >= 0) s += 30;
     if (doc.k === '展板' || doc.k === '活动') s += 5;
+    if (doc.k === '指南') s -= 10; // the volunteers' guide quotes residents' words as examples: after what residents look for
     return { score: s, via: via };
   }
 
