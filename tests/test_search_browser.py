@@ -1,6 +1,7 @@
 """Site search in a real browser, with the real search.js: nothing of the index on page
 load, /search/?q=… answers on load, and Chinese relevance over queries written from the
-example content (substrings of compounds, two words, digits and Latin)."""
+example content (substrings of compounds, two words, digits and Latin, and words residents
+type that the example writes otherwise: synonyms)."""
 from __future__ import annotations
 
 import re
@@ -10,6 +11,7 @@ from urllib.parse import quote
 import pytest
 from browser import browser, needs_chromium, serve_dir
 
+from kepu.views import search_index
 from kepu.views.search_index import normalize
 
 pytestmark = needs_chromium
@@ -66,9 +68,22 @@ QUERIES = {
     "3C认证": ["2026/11/#p2"],
     "燃气 讲座": ["2026/12/05-winter-gas-electric-safety/"],
     "科学实验营": ["2026/12/19-winter-science-camp/"],
+    # synonyms: neither the example nor the guide writes these words (kepu's table, scripts/kepu/data/search_synonyms.yml)
+    "心肌梗死": ["2025/12/#p4"],  # 心梗
+    "被动吸烟": ["2026/05/#p4"],  # 二手烟
+    "失智": ["2026/09/#p3"],  # 老年痴呆, 认知症, 阿尔茨海默
+    "脑中风": ["2025/12/#p4"],  # 脑卒中: a part of the word replaced
+    "垃圾分拣": ["2026/06/06-garbage-sorting-day/", "2026/06/#p1"],  # 垃圾分类
+    "退休金": ["2026/10/#p2", "2026/10/24-elder-fraud-talk/"],  # 养老钱, 养老金
+    "除颤仪": ["2026/07/11-first-aid-training/"],  # AED
+    "流行性感冒": ["2025/12/#p1", "2025/12/13-winter-health-clinic/"],  # 流感
+    "手机诈骗": ["2026/05/#p3", "topics/anti-fraud/"],  # 电信诈骗, 网络诈骗
+    "摔跤 老年人": ["2026/10/#p1", "2026/10/17-fall-prevention-clinic/"],  # 跌倒, 摔倒: each word its own synonyms
 }
+SYNONYM_QUERIES = [q for q in QUERIES if q in ("心肌梗死", "被动吸烟", "失智", "脑中风", "垃圾分拣", "退休金", "除颤仪",
+                                               "流行性感冒", "手机诈骗", "摔跤 老年人")]
 
-TOP = """q => kepuSearch.search(q, 20).then(r => r.results.slice(0, 5).map(x => ({u: x.doc.u, t: x.doc.t, x: x.doc.x, exact: x.exact})))"""
+TOP = """q => kepuSearch.search(q, 20).then(r => r.results.slice(0, 5).map(x => ({u: x.doc.u, t: x.doc.t, x: x.doc.x, exact: x.exact, via: x.via})))"""
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +162,8 @@ def test_search_page_without_javascript_says_so(served):
 
 def relevance(b, base: str):
     """Run every query of QUERIES on /search/ of the site at `base` (also used by tests/test_engines.py):
-    (hits in the top 3, first-five results containing every word, results shown, index bytes per query, misses)."""
+    (hits in the top 3, first-five results containing every word (or the synonym it was found by),
+    results shown, index bytes per query, misses)."""
     hits, contain, shown, sizes, misses = 0, 0, 0, [], []
     for q, expected in QUERIES.items():
         page = b.new_page()
@@ -165,7 +181,8 @@ def relevance(b, base: str):
         words = normalize(q).split()
         for r in top:
             shown += 1
-            contain += all(w in normalize(r["t"] + " " + r["x"]) for w in words)
+            text = normalize(r["t"] + " " + r["x"])
+            contain += all(w in text or any(v in text for v in r.get("via") or ()) for w in words)
         page.close()
     return hits, contain, shown, sizes, misses
 
@@ -177,6 +194,7 @@ def test_chinese_relevance_over_the_example(served):
     hits, contain, shown, sizes, misses = relevance(b, base)
     assert len(QUERIES) >= 30
     assert hits / len(QUERIES) >= 0.95, misses
+    assert not [m for m in misses if m[0] in SYNONYM_QUERIES], misses  # a word residents type finds what panels say
     assert contain / shown >= 0.90
     median = statistics.median(sizes)
     print(f"\n搜索 {len(QUERIES)} 个查询：前 3 命中 {hits}/{len(QUERIES)}，前 5 条含查询词 {contain}/{shown}，"
@@ -274,4 +292,94 @@ def test_hand_written_guide_pages_are_found_and_filtered_as_guide(served):
     assert hrefs and all("/guide/" in h for h in hrefs) and all(m.startswith("指南") for m in metas)
     assert any(h.endswith("/guide/preview/") or "/guide/preview/#" in h for h in hrefs[:3])
     assert page.input_value("#kp-search-kind") == "指南"
+    page.close()
+
+
+def test_synonyms_expand_in_the_browser_as_in_python(served):
+    """search.js's expand() is search_index.expand(), and what it fetches for a synonym query is
+    what search_index.fetch_plan (the bench's measure) says."""
+    base, b = served
+    page = b.new_page()
+    got = []
+    page.on("request", lambda r: got.append(r.url.split("/search/", 1)[1]) if "/search/" in r.url and r.url.endswith(".json") else None)
+    page.goto(base + "search/?q=" + quote("防诈"))
+    page.wait_for_function("!document.getElementById('kp-search-status').textContent.startsWith('正在')", timeout=15000)
+    meta = page.evaluate("fetch('../search/meta.json').then(r => r.json())")
+    words = [normalize(w) for w in ("防诈", "反诈", "防诈骗知识", "煤气中毒", "煤气灶", "急救", "急救电话", "AED", "除颤仪",
+                                    "老年痴呆症", "手机诈骗", "安全", "脑中风", "词", "")]
+    table = search_index.normalized_table(meta["syn"])
+    assert page.evaluate("([ws, t]) => ws.map(w => kepuSearch.expand(w, t))", [words, meta["syn"]]) == \
+        [search_index.expand(w, table) for w in words]
+    page.close()
+
+
+def test_synonym_queries_fetch_what_fetch_plan_says(served, built):
+    base, b = served
+    for q in ("防诈", "煤气", "摔跤 老年人", "急救"):
+        page = b.new_page()
+        got = []
+        page.on("request", lambda r, got=got: got.append(r.url.split("/search/", 1)[1]) if "/search/" in r.url and r.url.endswith(".json") else None)
+        page.goto(base + "search/?q=" + quote(q))
+        page.wait_for_function("!document.getElementById('kp-search-status').textContent.startsWith('正在')", timeout=15000)
+        assert sorted(got) == sorted(search_index.fetch_plan(built / "site" / "search", q)), q
+        page.close()
+
+
+def test_exact_matches_rank_above_synonyms_and_the_page_says_what_else_it_searched(served):
+    base, b = served
+    page = b.new_page(viewport={"width": 390, "height": 844})
+    page.goto(base + "search/?q=" + quote("防诈"))
+    page.wait_for_selector(".kp-search-results__item", timeout=15000)
+    status = page.locator("#kp-search-status")
+    also = status.locator(".kp-search-also")
+    assert also.inner_text().startswith("也搜索了：") and "反诈" in also.inner_text()
+    assert also.locator("a", has_text="反诈").get_attribute("href").endswith("/search/?q=" + quote("反诈"))
+    assert "包含「防诈」" not in status.inner_text()  # not every result holds 防诈
+    items = page.locator(".kp-search-results__item")
+    exact = [("防诈" in normalize(t)) for t in items.all_inner_texts()]
+    assert exact[0] and not exact[-1] and exact == sorted(exact, reverse=True)  # every exact match before any synonym's
+    first_synonym = items.nth(exact.index(False))
+    assert "反诈" in first_synonym.locator("mark").all_inner_texts() or "诈骗" in first_synonym.locator("mark").all_inner_texts()
+    # nothing holds 退休金: the page says so, then shows what 养老钱 and 养老金 find
+    page.goto(base + "search/?q=" + quote("退休金"))
+    page.wait_for_selector(".kp-search-results__item", timeout=15000)
+    text = page.locator("#kp-search-status").inner_text()
+    assert text.startswith("没有找到「退休金」") and "相近" in text and "也搜索了：养老金、养老钱" in text
+    assert page.locator(".kp-search-results__item mark").first.inner_text() in ("养老钱", "养老金")
+    # a word without synonyms reads as before
+    page.goto(base + "search/?q=" + quote("一氧化碳"))
+    page.wait_for_selector(".kp-search-results__item", timeout=15000)
+    assert "包含「一氧化碳」" in page.locator("#kp-search-status").inner_text()
+    assert page.locator("#kp-search-status .kp-search-also").count() == 0
+    page.close()
+
+
+def test_dropdown_says_what_else_it_searched(served):
+    base, b = served
+    page = b.new_page(viewport={"width": 390, "height": 844})
+    page.goto(base)
+    page.click("label[for='__search']")
+    page.fill("#kp-search-input", "垃圾分拣")
+    page.dispatch_event("#kp-search-input", "input")
+    page.wait_for_selector(".kp-search-drop__item a[href*='2026/06/']", timeout=15000)
+    status = page.locator(".kp-search-drop__status")
+    assert "没有找到「垃圾分拣」" in status.inner_text() and "也搜索了：垃圾分类" in status.inner_text()
+    page.keyboard.press("ArrowDown")  # arrows go to the results, not the synonym links
+    assert "kp-search-drop__link" in page.evaluate("document.activeElement.className")
+    page.close()
+
+
+def test_search_wording_names_everything_that_is_searchable(served):
+    base, b = served
+    page = b.new_page(viewport={"width": 390, "height": 844})
+    page.goto(base + "search/")
+    label = page.locator(".kp-search-page__label")
+    assert label.inner_text() == "搜索本站全部内容"
+    assert page.locator("#kp-search-input").get_attribute("aria-label") == "搜索本站全部内容"
+    page.wait_for_function("document.getElementById('kp-search-status').textContent.includes('指南')", timeout=15000)
+    # one line at phone width even with a large system font (text 1.5 times as big)
+    page.add_style_tag(content="html { font-size: 150% !important; }")
+    lines = label.evaluate("e => { const r = document.createRange(); r.selectNodeContents(e); "
+                           "return new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size; }")
+    assert lines == 1 and page.evaluate("document.documentElement.scrollWidth") <= 390
     page.close()

@@ -184,3 +184,99 @@ def test_bytes_per_query_do_not_grow_with_the_corpus(tmp_path):
     # the costliest query already fetches its 20 documents in one year; a second year adds little
     assert big.max_gz[2] <= 1.3 * small.max_gz[2], (small.max_gz, big.max_gz)
     assert big.median_gz <= 40 * 1024 and big.max_gz[2] <= 60 * 1024  # 10 years: median 19 KB, max 24 KB
+
+
+# ---- synonyms (kepu.content.synonyms + search_index.expand; search.js expand() is compared in the browser tests)
+
+def _table(*rows):
+    return search_index.normalized_table([list(map(list, r)) for r in rows])
+
+
+def test_kepus_synonym_table_reads_cleanly_and_is_small():
+    import gzip
+
+    from kepu.content.problems import Problems
+    from kepu.content.synonyms import DEFAULTS, builtin, read_groups
+
+    problems = Problems(DEFAULTS.parent)
+    groups = read_groups(DEFAULTS, problems)
+    assert not problems.items, [p.format() for p in problems.items]
+    assert groups == builtin() and len(groups) >= 30
+    table = search_index.synonym_table(groups)
+    raw = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode()
+    assert len(gzip.compress(raw)) < 1500  # part of meta.json, fetched with every first search of a page
+    words = [w for row in search_index.normalized_table(table) for part in row for w in part]
+    assert all(len(w) >= 2 and keys(w) for w in words)
+
+
+def test_expand_finds_the_words_residents_type_for_what_panels_say():
+    from kepu.content.synonyms import builtin
+
+    table = search_index.normalized_table(search_index.synonym_table(builtin()))
+    ex = lambda w: search_index.expand(normalize(w), table)  # noqa: E731
+    assert {"反诈", "诈骗"} <= set(ex("防诈"))
+    assert {"防诈", "诈骗"} <= set(ex("反诈"))  # 防诈 also finds every 防诈骗
+    assert "垃圾分类" in ex("垃圾分拣") and "垃圾分拣" in ex("垃圾分类")
+    assert {"心肺复苏", "aed"} <= set(ex("急救")) and "急救" not in ex("心肺复苏")  # also: one way only
+    assert "卒中" in ex("中风") and "中风" in ex("卒中")
+    assert {"认知症", "阿尔茨海默"} <= set(ex("老年痴呆"))
+    assert {"燃气", "天然气"} <= set(ex("煤气"))
+    assert "一氧化碳" in ex("煤气中毒")  # the longest word of the table wins over 煤气
+    assert {"电信诈骗", "网络诈骗"} <= set(ex("手机诈骗"))
+    assert "燃气灶" in ex("煤气灶") and "脑卒中" in ex("脑中风")  # a part of a longer word is replaced
+    assert ex("急救电话") == []  # `also` only for the whole word: no 心肺复苏电话
+    assert ex("安全") == [] and ex("诈骗") == []
+
+
+def test_expand_never_returns_what_can_find_nothing_more():
+    table = _table([["甲乙", "丙丁", "丙丁戊", "甲乙己"], ["庚辛"]], [["壬癸", "子丑"]])
+    assert search_index.expand("甲乙", table) == ["丙丁", "庚辛"]  # 丙丁戊 holds 丙丁; 甲乙己 holds the word
+    assert search_index.expand("甲乙子", table) == ["丙丁子", "丙丁戊子", "甲乙己子"]  # `also` not for a part
+    assert search_index.expand("壬癸甲乙", table) == ["子丑甲乙", "壬癸丙丁"]  # each part in turn
+    many = _table([[f"词{i:02d}" for i in range(20)]])
+    assert len(search_index.expand("词00", many)) == search_index.MAX_ALTS
+    assert search_index.expand("", table) == [] and search_index.expand("甲乙", []) == []
+    # the table is spelt as written in meta.json, matched normalized
+    assert search_index.expand("aed", _table([["AED", "除颤仪"]])) == ["除颤仪"]
+    assert search_index.expand("除颤仪", _table([["AED", "除颤仪"]])) == ["aed"]
+
+
+def test_meta_json_carries_the_table_and_exact_matches_are_fetched_first(built):
+    folder = built / "site" / "search"
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    assert ["反诈", "防诈", "反诈骗", "防诈骗", "防骗"] in [row[0] for row in meta["syn"]]
+    _, docs, _ = load_index(built / "site")
+    shards, order, also = search_index.candidates(folder, meta, "防诈")
+    shown = [docs[i] for i in order]
+    exact = [("防诈" in normalize(d["t"] + " " + d["x"])) for d in shown]
+    assert exact[0] and sum(exact) < len(exact) and exact == sorted(exact, reverse=True)  # exact first, then synonyms
+    assert "反诈" in also and any("反诈" in d["t"] for d in shown)
+    _, order, also = search_index.candidates(folder, meta, "电瓶车")  # not in the example: only synonyms
+    assert also == ["电动自行车"] and "2026/06/#p2" in [docs[i]["u"] for i in order[:3]]
+    assert search_index.candidates(folder, meta, "安全")[2] == []
+
+
+def test_a_community_adds_synonyms_in_bulletins_and_mistakes_get_path_line_messages(site):
+    from kepu.content.synonyms import FILE, builtin, load_synonyms
+
+    site.write("bulletins/2026/2026-11.md", "---\ntitle: 社区\n---\n## 【安全】液化气钢瓶\n\n钢瓶要直立放。\n")
+    site.write(str(FILE), "# 同义词\n- words: [煤气罐, 液化气钢瓶]\n- words: [老年大学]\n  also: [老年学校]\n")
+    assert site.problems() == []
+    groups = load_synonyms(site.root)
+    assert groups[:len(builtin())] == builtin() and [g.words for g in groups[len(builtin()):]] == [("煤气罐", "液化气钢瓶"), ("老年大学",)]
+    files = search_index.build_files(site.load().site)
+    meta = json.loads(files["meta.json"])
+    assert [["煤气罐", "液化气钢瓶"]] in meta["syn"] and [["老年大学"], ["老年学校"]] in meta["syn"]
+    site.write(str(FILE), "- words: [煤气罐]\n- word: [甲乙, 丙丁]\n- words: [骗, 诈骗]\n- words: [液化 气, 钢瓶]\n"
+                          "- 煤气罐\n- words：[老年大学, 老年学校]\n")
+    got = "\n".join(site.problems())
+    assert "bulletins/search-synonyms.yml:1: 错误: 这一组只有一个词「煤气罐」" in got
+    assert "bulletins/search-synonyms.yml:2: 错误: 同义词里没有「word」这个键 — 你是不是想写「words」？" in got
+    assert "bulletins/search-synonyms.yml:3: 错误: 「骗」太短" in got
+    assert "bulletins/search-synonyms.yml:4: 错误: 「液化 气」中间有空格" in got
+    assert "bulletins/search-synonyms.yml:5: 错误: 每组同义词应写成「- words: [词甲, 词乙]」" in got
+    assert "bulletins/search-synonyms.yml:6: " in got  # the full-width colon: reported, and repaired
+    assert [g.words for g in load_synonyms(site.root)[len(builtin()):]] == [("老年大学", "老年学校")]
+    site.write(str(FILE), "words: [甲乙, 丙丁]\n")
+    assert site.errors() == ["bulletins/search-synonyms.yml:1: 错误: search-synonyms.yml 应该是一个列表，每组同义词以「- words: 」开头 — "
+                             "每组一段，例如：\n- words: [煤气, 燃气, 天然气]"]

@@ -31,7 +31,7 @@ def table_rows(text: str, name: str) -> list[list[str]]:
 def fields_of(name: str):
     return {"issue": schema.ISSUE, "activity": schema.ACTIVITY, "topic": schema.TOPIC, "extra": schema.EXTRA,
             "community": schema.EXTRA["community"].schema, "screen": schema.EXTRA["screen"].schema,
-            "print": schema.EXTRA["print"].schema, "notice": schema.NOTICE}[name]
+            "print": schema.EXTRA["print"].schema, "notice": schema.NOTICE, "synonyms": schema.SYNONYM}[name]
 
 
 @pytest.mark.parametrize("name", sorted(schema.GUIDE_TABLES))
@@ -43,7 +43,7 @@ def test_guide_table_is_the_schema(name):
     assert [r[0] for r in rows] == [f"`{f.name}`" for f in fields]
     for row, field in zip(rows, fields):
         assert row[2] == field.describe()
-        if name in ("issue", "activity", "topic", "notice"):
+        if name in ("issue", "activity", "topic", "notice", "synonyms"):
             assert row[1] == field.need
         else:
             shown = "" if field.default is None or isinstance(field, schema.Section) else default_text(field.default)

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from kepu.core import sanitize
-from kepu.content import limits, notices, schema
+from kepu.content import limits, notices, schema, synonyms
 from kepu.content.bulletin import read_front_matter, report_body, report_placeholders
 from kepu.core.commands import command
 from kepu.content.config import Settings, load_settings
@@ -106,6 +106,7 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
     activities.sort(key=lambda a: (a.date, a.start.isoformat() if a.start else "", a.slug))
     site = Site(settings, topics, issues, activities, today, notices=notices.finish(found_notices, problems))
     limits.check_panels(site, problems)  # robustness: panel size limit (file size etc. in read_source)
+    synonyms.check_synonyms(site, problems)  # site search: bulletins/search-synonyms.yml
     return LoadResult(site, problems)
 
 

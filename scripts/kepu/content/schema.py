@@ -1,6 +1,6 @@
 """What a volunteer may write, declared once: the single source of truth.
 
-Every key of an issue's or an activity's front matter, of `bulletins/topics.yml`
+Every key of an issue's or an activity's front matter, of `bulletins/topics.yml`, of `bulletins/search-synonyms.yml`
 and of `mkdocs.yml` (`site_name`, `site_url`, `extra:` with community, screen,
 print, …) is one declaration here, made of the field kinds in `kepu.content.fields`.
 The checks (`Schema.read`), the `kepu new` templates (`Schema.template`) and
@@ -100,6 +100,18 @@ TOPIC_FIELDS = (
     Text("description", "说明", "一句话介绍这个专题", allow_empty=True, default=""),
 )
 TOPIC = Schema("专题", TOPIC_FIELDS, add_fix="在这个专题里加一行")
+
+# ---------------------------------------------------------------------------
+# bulletins/search-synonyms.yml (optional): a list of these (kepu.content.synonyms)
+# ---------------------------------------------------------------------------
+
+SYNONYM_FIELDS = (
+    TextList("words", "同义词", "意思相同的几个词，多个用逗号分开；搜其中任何一个，也会找到写着其他几个的内容",
+             required=True, example="[煤气, 燃气]"),
+    TextList("also", "也搜", "搜 words 里的词时也搜这些词（反过来不搜），例如 急救 也搜 心肺复苏",
+             allow_empty=True, default=()),
+)
+SYNONYM = Schema("同义词", SYNONYM_FIELDS, add_fix="在这一组里加一行")
 
 # ---------------------------------------------------------------------------
 # mkdocs.yml
@@ -218,6 +230,7 @@ GUIDE_TABLES = {
     "screen": ("screen.md", lambda: EXTRA["screen"].schema.table(defaults=True)),
     "print": ("print.md", lambda: EXTRA["print"].schema.table(defaults=True)),
     "notice": ("notices.md", lambda: NOTICE.table()),
+    "synonyms": ("search.md", lambda: SYNONYM.table()),
 }
 TABLE_BLOCK = re.compile(r"(<!-- kepu:fields (\w+) -->\n).*?(\n<!-- /kepu:fields -->)", re.S)
 

@@ -15,6 +15,14 @@ document text, so 氧化碳 finds 一氧化碳 and 一氧化碳 never finds a pa
 has 一. No dictionary (no jieba), no word that can be split wrongly.
 Filters are keys too (`k:展板`, `y:2026`, `p:<专题>`), ANDed like words.
 
+Synonyms (kepu.content.synonyms: kepu's table and bulletins/search-synonyms.yml) widen a
+query in the browser, not the index: meta.json carries the table (~1 KB gzip), and each
+word of a query also matches its alternatives (expand(): 防诈 → 反诈, 诈骗; 煤气中毒 → 燃气中毒,
+一氧化碳 …), each one more shard or two. Index-time expansion would copy the postings of every
+synonym into the others' keys (a bigger index for every query) and could no longer tell an
+exact match from a synonym's; here exact matches are ranked and fetched first, and the page
+says what else it searched for ("也搜索了：反诈").
+
 Documents: every panel, activity, issue and topic from the model, and every
 hand-written page of docs/ (guide, about …) from its finished HTML, one
 document per `##` section, typed 指南 or 说明.
@@ -26,7 +34,7 @@ meta.json never mixes two builds):
              each delta a little-endian base-32 varint written with DIGITS (a digit >= 32 means
              "more digits follow"): a delta below 32 is one character.
   d<N>.json  document N (newest first): {u: url, t: title, k: kind, d: date, m: meta line, p: [topics], x: text}
-and search/meta.json: {v: version, shards, docs}.
+and search/meta.json: {v: version, shards, docs, syn: [[words], [also]] (normalized; also optional)}.
 """
 from __future__ import annotations
 
@@ -55,6 +63,7 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 KINDS = {"panel": "展板", "activity": "活动", "issue": "月刊", "topic": "专题"}
 GUIDE, NOTE = "指南", "说明"  # hand-written pages: docs/guide/… and the others (about …)
 FILTERS = {"kind": "k:", "year": "y:", "topic": "p:"}  # filter keys: never a text key (":" is not in RUN)
+MAX_ALTS = 8  # alternatives of one query word at most (each costs a shard or two): search.js MAX_ALTS
 
 
 @dataclass(frozen=True)
@@ -311,9 +320,61 @@ def dumps(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def build_files(site, pages: list[dict] = ()) -> dict[str, bytes]:
+def synonym_table(groups) -> list[list[list[str]]]:
+    """Pure: the synonym groups (kepu.content.synonyms.Group) as meta.json carries them:
+    [[words], [also]] ([words] alone without also), spelt as written (the page shows
+    "也搜索了：AED"); both sides match on normalized_table(). Repeated groups dropped."""
+    out, seen = [], set()
+    for g in groups:
+        row = [list(g.words), list(g.also)] if g.also else [list(g.words)]
+        key = json.dumps(normalized_table([row]), ensure_ascii=False)
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out
+
+
+def normalized_table(table) -> list:
+    """Pure: meta.json's synonym table normalized like the text (search.js does the same on load)."""
+    return [[[normalize(w) for w in part] for part in row] for row in table]
+
+
+def expand(word: str, table) -> list[str]:
+    """Pure: what else a normalized query word searches for (search.js expand() is the same).
+    The word is read left to right, taking at each place the longest word of the table
+    (防诈骗知识 → 防诈骗 + 知识); each such part is replaced in turn by the other words of
+    its groups (反诈知识, 防骗知识 …). When the whole word is a word of a group, that group's
+    `also` words are searched too. Left out: anything holding the word itself or another
+    alternative (it can find nothing more), and words without a key; at most MAX_ALTS."""
+    groups: dict[str, list] = {}
+    for row in table:
+        for t in row[0]:
+            groups.setdefault(t, []).append(row)
+    longest = max(map(len, groups), default=0)
+    alts: list[str] = []
+    i = 0
+    while i < len(word):
+        t = next((word[i:i + n] for n in range(min(longest, len(word) - i), 1, -1) if word[i:i + n] in groups), None)
+        if t is None:
+            i += 1
+            continue
+        for row in groups[t]:
+            alts += [word[:i] + x + word[i + len(t):] for x in row[0] if x != t]
+            if t == word and len(row) > 1:
+                alts += row[1]
+        i += len(t)
+    alts = [a for a in dict.fromkeys(alts) if word not in a and _query_keys(a)]
+    return [a for a in alts if not any(b != a and b in a for b in alts)][:MAX_ALTS]
+
+
+def build_files(site, pages: list[dict] = (), synonyms=None) -> dict[str, bytes]:
     """Pure: relative path (under search/) -> bytes of every index file.
-    `pages`: documents of hand-written pages (page_entries), after the model's."""
+    `pages`: documents of hand-written pages (page_entries), after the model's.
+    `synonyms`: groups for meta.json (default: kepu's and the site's, content.synonyms)."""
+    if synonyms is None:
+        from kepu.content.synonyms import load_synonyms
+
+        synonyms = load_synonyms(site.settings.root)
     docs = model_entries(site) + list(pages)
     post = {k: encode(v) for k, v in postings(docs).items()}
     total = sum(len(k.encode()) + len(v) + 6 for k, v in post.items())
@@ -333,7 +394,7 @@ def build_files(site, pages: list[dict] = ()) -> dict[str, bytes]:
         h.update(name.encode() + b"\0" + body[name])
     version = h.hexdigest()
     files = {f"{version}/{name}": data for name, data in body.items()}
-    files[META] = dumps({"v": version, "shards": shards, "docs": len(docs)})
+    files[META] = dumps({"v": version, "shards": shards, "docs": len(docs), "syn": synonym_table(synonyms)})
     return files
 
 
@@ -361,36 +422,72 @@ def write_index(site_dir: Path, site) -> Written:
 
 def fetch_plan(folder: Path, query: str, limit: int = BATCH, filters: dict | None = None) -> list[str]:
     """The index files (relative to search/) that search.js fetches for `query` in a fresh
-    browser: meta.json, the shard of every key (and filter key), and the documents of the
-    first `limit` candidates (all keys in the title first, then newest). A port of
-    search.js's search(), tested against it."""
+    browser: meta.json, the shard of every key of every word and of its synonyms (expand),
+    and of every filter key, and the documents of the first `limit` candidates (exact
+    matches first, then all keys in the title, then newest). A port of search.js's
+    search(), tested against it."""
     folder = Path(folder)
     meta = json.loads((folder / META).read_text(encoding="utf-8"))
+    ranked = candidates(folder, meta, query, filters)
+    if ranked is None:
+        return [META]
+    shards, ids, _ = ranked
+    return [META] + [f"{meta['v']}/s{s}.json" for s in shards] + [f"{meta['v']}/d{i}.json" for i in ids[:limit]]
+
+
+def candidates(folder: Path, meta: dict, query: str, filters: dict | None = None):
+    """(shards fetched, candidate ids in fetch order, alternatives that found something) or None
+    for a query without keys: search.js's search() up to the fetching of documents."""
     words = list(dict.fromkeys(w for w in re.split(r"[\s\u3000]+", normalize(query)) if w))
-    all_keys = list(dict.fromkeys(k for w in words for k in _query_keys(w)))
-    plan = [META]
-    if not all_keys:
-        return plan
+    table = normalized_table(meta.get("syn", []))
+    variants = [[w] + expand(w, table) for w in words]
+    if not any(_query_keys(w) for w in words):
+        return None
     fkeys = [FILTERS[name] + str(v) for name, v in (filters or {}).items() if v]
-    shards = list(dict.fromkeys(shard_of(k, meta["shards"]) for k in all_keys + fkeys))
-    plan += [f"{meta['v']}/s{s}.json" for s in shards]
+    all_keys = list(dict.fromkeys([k for vs in variants for v in vs for k in _query_keys(v)] + fkeys))
+    shards = list(dict.fromkeys(shard_of(k, meta["shards"]) for k in all_keys))
     loaded = {s: json.loads((folder / meta["v"] / f"s{s}.json").read_text(encoding="utf-8")) for s in shards}
-    cand: dict[int, int] | None = None
-    for k in all_keys + fkeys:
-        lst = loaded[shard_of(k, meta["shards"])].get(k)
-        if lst is None:
-            cand = {}
-            break
-        nxt = {}
-        for v in decode(lst):
-            if cand is None:
-                nxt[v >> 1] = v & 1 if k not in fkeys else 1
-            elif (v >> 1) in cand:
-                nxt[v >> 1] = cand[v >> 1] & (v & 1) if k not in fkeys else cand[v >> 1]
-        cand = nxt
-    ids = sorted(cand or {}, key=lambda i: (-cand[i], i))[:limit]
-    plan += [f"{meta['v']}/d{i}.json" for i in ids]
-    return plan
+    post = lambda k: loaded[shard_of(k, meta["shards"])].get(k)  # noqa: E731
+
+    def matches(keys_):  # id -> 1 when every key is in the title
+        out = None
+        for k in keys_:
+            lst = post(k)
+            if lst is None:
+                return {}
+            nxt = {}
+            for v in decode(lst):
+                if out is None:
+                    nxt[v >> 1] = v & 1
+                elif (v >> 1) in out:
+                    nxt[v >> 1] = out[v >> 1] & (v & 1)
+            out = nxt
+        return out or {}
+
+    cand: dict[int, list[int]] | None = None  # id -> [exact, title]
+    per_alt = []
+    for vs in variants:
+        if not _query_keys(vs[0]):  # no key (punctuation only): checked on the text
+            per_alt.append([])
+            continue
+        sets = [matches(_query_keys(v)) for v in vs]
+        per_alt.append(sets)
+        word: dict[int, list[int]] = {i: [1, t] for i, t in sets[0].items()}
+        for m in sets[1:]:
+            for i, t in m.items():
+                if i not in word:
+                    word[i] = [0, t]
+                elif not word[i][0]:
+                    word[i][1] |= t
+        cand = word if cand is None else {i: [cand[i][0] & e, cand[i][1] & t] for i, (e, t) in word.items() if i in cand}
+    cand = cand or {}
+    for k in fkeys:
+        ids = {v >> 1 for v in decode(post(k) or "")}
+        cand = {i: c for i, c in cand.items() if i in ids}
+    order = sorted(cand, key=lambda i: (-cand[i][0], -cand[i][1], i))
+    also = [v for vs, sets in zip(variants, per_alt) if sets for v, m in zip(vs[1:], sets[1:])
+            if any(i in cand and i not in sets[0] for i in m)]
+    return shards, order, list(dict.fromkeys(also))
 
 
 def _query_keys(word: str) -> list[str]:

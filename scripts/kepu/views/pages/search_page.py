@@ -17,7 +17,7 @@ from kepu.core.templating import render
 def generate(site: Site, out, media) -> None:
     url = urls.SEARCH
     out.page(urls.source_of(url), page(
-        "search.md", front_matter=front_matter("搜索", hide=("navigation", "toc"), description="搜索社区科普橱窗的展板、活动和专题"),
+        "search.md", front_matter=front_matter("搜索", hide=("navigation", "toc"), description="搜索社区科普橱窗的全部内容：展板、活动、月刊、专题和指南"),
         filters=filters(site), archive=urls.relative(url, urls.ARCHIVE), topics=urls.relative(url, urls.TOPICS)))
 
 
