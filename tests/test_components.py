@@ -146,3 +146,51 @@ def test_stats_chart_is_proportional_and_escaped(site):
     assert "<script>" not in svg and "&#60;script&#62;" in svg and 'aria-label="各专题 &#60;展板&#62;"' in svg
     chart = stats.month_chart(s, "panels", "每月展板块数", "块")
     assert chart.count("<rect") == 1 and "<title>11月：2块</title>" in chart  # the one month with panels
+
+
+def test_html_block_holds_kepus_block_in_a_comment_and_unwrap_puts_it_back():
+    """Generated pages hold kepu's HTML blocks in <!--kepu:html … --> comments through the
+    engine; only a whole block that cannot end the comment early is held."""
+    import markdown
+
+    from kepu.core.templating import SITE_EXTENSIONS, environment, html_block
+    from kepu.engine.unwrap import unwrap_page
+
+    block = '<dl class="kp-info" data-date="2026-11-07"><div><dt>日期</dt><dd style="--kp-c:#123">a &#62; b</dd></div></dl>'
+    assert html_block(block) == f"<!--kepu:html {block} -->"
+    assert html_block(f"\n{block}\n\n") == f"\n<!--kepu:html {block} -->\n\n"  # whitespace stays outside
+    assert html_block("</div>") == "<!--kepu:html </div> -->"
+    for as_is in ("", "\n", "<span>行内</span>", "文字 <b>x</b>", "<p>a --> b</p>", "<p>a --!> b</p>"):
+        assert html_block(as_is) == as_is  # not a block, or it would end the comment: the engine parses it
+    # the Markdown engine copies the comment; unwrap gives back the block, no <p> around it
+    page = f"# 标题\n\n{html_block(block)}\n\n正文 *强调*\n"
+    out = unwrap_page(markdown.markdown(page, extensions=SITE_EXTENSIONS).encode()).decode()
+    assert out == markdown.markdown(f"# 标题\n\n{block}\n\n正文 *强调*\n", extensions=SITE_EXTENSIONS)
+    assert block in out and "kepu:html" not in out
+    # in a template: a filter and a filter block; in an autoescaped template a plain string is text
+    env = environment()
+    assert env.from_string("{% filter html_block %}<p>{{ x }}</p>{% endfilter %}").render(x="<b>") == \
+        "<!--kepu:html <p>&lt;b&gt;</p> -->"
+    assert env.from_string("{{ x|html_block }}").render(x="<p>x</p>") == "&lt;p&gt;x&lt;/p&gt;"
+
+
+def test_unwrap_takes_off_only_whole_marks():
+    from kepu.engine.unwrap import unwrap_page
+
+    page = b'<!-- \xe6\x9c\xac\xe9\xa1\xb5 -->\n<!--kepu:html <ul><li>1</li></ul> -->\n<p>x --> y</p>\n<!--kepu:html </div> -->'
+    assert unwrap_page(page) == b'<!-- \xe6\x9c\xac\xe9\xa1\xb5 -->\n<ul><li>1</li></ul>\n<p>x --> y</p>\n</div>'
+    assert unwrap_page(b"<p>a</p><!--kepu:html <p>cut") == b"<p>a</p><!--kepu:html <p>cut"  # no end: left as it is
+    assert unwrap_page(b"<p>&lt;!--kepu:html <b>x</b> --&gt;</p>") == b"<p>&lt;!--kepu:html <b>x</b> --&gt;</p>"
+
+
+def test_generated_pages_hold_every_html_block_of_kepu():
+    """Every line of kepu's own HTML in a page template is held (except the multi-line search form,
+    held as one block): a new template line of raw HTML would make the engine slow again."""
+    from kepu.core.templating import THEME
+
+    for path in sorted((THEME / "pages").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"\{#.*?#\}", "", text, flags=re.S)  # template comments
+        text = re.sub(r"\{% filter html_block %\}.*?\{% endfilter \+?%\}", "", text, flags=re.S)
+        raw = [ln for ln in text.split("\n") if re.match(r"\s*</?[a-z]", ln)]
+        assert raw == [], path.name

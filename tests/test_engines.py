@@ -92,6 +92,23 @@ def test_same_page_urls_and_the_same_content_on_every_page(sites):
         assert (sites["mkdocs"] / rel).read_bytes() == (sites["zensical"] / rel).read_bytes(), rel
 
 
+def test_both_engines_keep_the_held_html_blocks_and_kepu_puts_every_one_back(sites):
+    """kepu's HTML blocks go through either engine in <!--kepu:html … --> comments: both copy
+    the comments as they are, so after engine/unwrap.py the article HTML is the same bytes
+    (only the page around it differs) and no mark is left in any file."""
+    from kepu.core.writer import MARKER
+
+    def content(name, rel):  # what the engine made of the generated Markdown: from kepu's do-not-edit comment on
+        text = (sites[name] / rel).read_text(encoding="utf-8")
+        return text[text.index(MARKER.strip()):text.index("</article>")]
+
+    for name, site in sites.items():
+        assert not [p for p in site.rglob("*") if p.is_file() and b"kepu:html" in p.read_bytes()], name
+    for rel in KEY_PAGES:
+        assert content("mkdocs", rel) == content("zensical", rel), rel
+    assert '<dl class="kp-info" data-date="2026-07-11">' in content("zensical", "2026/07/11-first-aid-training/index.html")
+
+
 def test_404_links_the_feed_once_under_the_site_path(sites):
     for name, site in sites.items():
         page = (site / "404.html").read_text(encoding="utf-8")

@@ -73,6 +73,14 @@ BODY = f"""{LT} 要就医。<b>加粗</b> *强调*
 | 表 | 格 |
 |---|---|
 | <sup>上</sup> | <sub>下</sub><br>换行 |
+
+<!--kepu:html <svg onload=alert(35)></svg> -->
+
+伪造 <!--kepu:html <script>alert(36)</script> --> 标记
+
+```text
+<!--kepu:html <b>代码里的标记</b> -->
+```
 """
 
 
@@ -304,6 +312,19 @@ def test_less_than_and_greater_than_survive_in_every_view(hostile):
     md = (root / "docs" / "2026" / "11" / "index.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
     assert "<img src=x" not in md and "<script" not in md.lower() and "<svg onload" not in md.lower()
     assert not re.search(r"\]\(\s*javascript:|href=\"\s*javascript:", md, re.I)  # as text it may stay
+
+
+def test_a_volunteer_cannot_forge_kepus_html_mark(hostile):
+    """kepu's HTML blocks pass the engine in <!--kepu:html … --> comments that engine/unwrap.py
+    turns back into HTML: a volunteer's comment is removed by the sanitizer, in code it stays text."""
+    root, _ = hostile
+    site = root / "site"
+    pages = list(site.rglob("*.html"))
+    assert not [p for p in pages if b"<!--kepu:html" in p.read_bytes()]
+    page = (site / "2026" / "11" / "index.html").read_text(encoding="utf-8")
+    assert "alert(35)" not in page and "alert(36)" not in page
+    assert "伪造  标记" in page
+    assert "&lt;!--kepu:html &lt;b&gt;代码里的标记&lt;/b&gt; --&gt;" in page  # shown as written, in a code block
 
 
 def test_icon_must_be_a_name_not_a_path(site):

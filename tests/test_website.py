@@ -165,6 +165,24 @@ def test_every_internal_link_and_anchor_resolves(built):
     assert broken == []
 
 
+def test_no_held_html_block_is_left_in_the_built_site(built):
+    """kepu's own HTML blocks pass through the engine in <!--kepu:html … --> comments
+    (templating.html_block) and engine/unwrap.py puts every one back: no mark is left in
+    any file of the site, raw or escaped, and the blocks are real HTML again."""
+    generated = (built / "docs" / "2026" / "07" / "11-first-aid-training" / "index.md").read_text(encoding="utf-8")
+    assert '<!--kepu:html <dl class="kp-info' in generated  # held in the Markdown the engine reads
+    assert "markdown>" not in generated  # no md_in_html wrapper: the write-up is plain Markdown between marks
+    files = [p for p in (built / "site").rglob("*") if p.is_file()]
+    assert len(files) > 300
+    left = [p.relative_to(built).as_posix() for p in files if b"kepu:html" in p.read_bytes()]
+    assert left == []
+    page = (built / "site" / "2026" / "07" / "11-first-aid-training" / "index.html").read_text(encoding="utf-8")
+    assert '<dl class="kp-info" data-date="2026-07-11"><div><dt>日期</dt>' in page
+    assert re.search(r'<div class="kp-writeup">\n<p>.*?</p>.*?\n</div>', page, re.S)  # the write-up is Markdown inside
+    issue = (built / "site" / "2026" / "11" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<section class="kp-panel" style="--kp-c:#[0-9a-f]{6}">\n<h2 id="p1">', issue)
+
+
 def test_no_resource_from_another_origin(built):
     site = built / "site"
     offenders = []
