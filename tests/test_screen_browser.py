@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -304,11 +305,36 @@ def run(page, ms: int) -> None:
         page.wait_for_load_state()
 
 
+def settled(page, action, timeout: float = 60) -> None:
+    """Do `action`, then wait until every request it started (real network time) has
+    finished, however slow a loaded machine is, and let the page handle the answers."""
+    inflight: set = set()
+
+    def start(request):
+        inflight.add(request)
+
+    def done(request):
+        inflight.discard(request)
+    page.on("request", start)
+    page.on("requestfinished", done)
+    page.on("requestfailed", done)
+    try:
+        action()
+        page.wait_for_timeout(50)
+        deadline = time.monotonic() + timeout
+        while inflight:
+            assert time.monotonic() < deadline, [r.url for r in inflight]
+            page.wait_for_timeout(50)
+        page.wait_for_timeout(150)  # the promise handlers after the last answer
+    finally:
+        for event, handler in (("request", start), ("requestfinished", done), ("requestfailed", done)):
+            page.remove_listener(event, handler)
+
+
 def poll_once(page, t0: int, k: int) -> None:
     """Run the paused clock to just after the k-th poll of a page loaded at t0
-    (ms), then let the fetches (real network time) finish."""
-    run(page, t0 + k * POLL + 100 - page.evaluate("Date.now()"))
-    page.wait_for_timeout(400)
+    (ms), then let the fetches finish."""
+    settled(page, lambda: run(page, t0 + k * POLL + 100 - page.evaluate("Date.now()")))
 
 
 def t_ms(dt: datetime) -> int:
@@ -446,9 +472,8 @@ def test_nightly_reload_whose_page_then_answers_500_keeps_showing_slides(browser
     page.goto(f"{built['origin']}/screen/?night=off")
     page.wait_for_selector(".slide.on .title")
     page.evaluate("document.documentElement.setAttribute('data-old-page', '')")
-    run(page, 60_100)  # 04:00:00.1: the nightly reload has fetched the page; let the fetch finish
-    page.wait_for_timeout(500)
-    assert page.evaluate("document.documentElement.hasAttribute('data-old-page')") is False  # really reloaded
+    settled(page, lambda: run(page, 60_100))  # 04:00:00.1: the nightly reload fetches the page
+    page.wait_for_function("!document.documentElement.hasAttribute('data-old-page')", timeout=60_000)  # really reloaded
     keeps_showing_slides(page, build)
     assert answers == [200, 200]  # the reload itself made no second request
     assert "night=off" in page.url
@@ -599,8 +624,9 @@ def note(slug, level, start_s, end_s, title, text):
                   DAY + timedelta(seconds=end_s), level, f"<p>{text}</p>", text)
 
 
+GAS_TEXT = "请勿使用明火，不要开关电器和燃气灶，听从工作人员指挥；闻到燃气味请立即拨打 0571-12345678 报修。"  # 56 of 60
 NOTICES = (
-    note("gas", "紧急", 60, 300, "3号楼燃气泄漏抢修", "请勿使用明火，不要开关电器，听从工作人员指挥。"),
+    note("gas", "紧急", 60, 300, "3号楼燃气泄漏抢修，请勿靠近", GAS_TEXT),
     note("water", "重要", 120, 600, "明天停水", "因管道检修，12月1日 8:00—18:00 停水，请提前储水。"),
     note("lift", "提示", 180, 185, "电梯保养", "2号楼电梯今天下午保养。"),
 )
@@ -614,9 +640,13 @@ def noticed(built, tmp_path_factory):
 
 
 def band(page):
+    """The 紧急 band as shown (None when hidden); `cut` lists its notices whose text does not fit (clipped lines)."""
     return page.evaluate("""() => { const b = document.getElementById('urgent'); if (b.hidden) return null;
-      const r = b.getBoundingClientRect(), s = document.querySelector('.slide.on').getBoundingClientRect();
-      return {text: b.innerText, box: [r.left, r.top, r.right, r.bottom], slideTop: s.top,
+      const r = b.getBoundingClientRect(), s = document.querySelector('.slide.on');
+      return {text: b.innerText, box: [r.left, r.top, r.right, r.bottom], slideTop: s ? s.getBoundingClientRect().top : null,
+              shown: b.offsetParent !== null && r.height > 0,
+              cut: [...b.querySelectorAll('p')].filter(p => p.scrollHeight - p.clientHeight > parseFloat(getComputedStyle(p).lineHeight) / 2
+                     || p.scrollWidth > p.clientWidth + 1).map(p => p.innerText),
               size: parseFloat(getComputedStyle(b).fontSize), color: getComputedStyle(b).color,
               bg: getComputedStyle(b).backgroundColor}; }""")
 
@@ -636,7 +666,8 @@ def test_notices_appear_at_start_and_go_at_end_without_reload(browser, noticed, 
     assert band(page) is None and not key(page).startswith("notice-")
     until(page, DAY + timedelta(seconds=60.1))  # 紧急 starts: the band is there at once
     b = band(page)
-    assert b and "紧急通知" in b["text"] and "3号楼燃气泄漏抢修" in b["text"] and "请勿使用明火" in b["text"]
+    assert b and "紧急通知" in b["text"] and "3号楼燃气泄漏抢修" in b["text"] and GAS_TEXT in b["text"]
+    assert b["shown"] and b["cut"] == []  # the whole notice, wrapped, in both orientations
     assert inside(b["box"], (0.05 * w, 0.05 * h, 0.95 * w, 0.95 * h)) and b["box"][3] <= b["slideTop"] + 0.5
     assert b["size"] >= 48 and contrast(b["color"], b["bg"]) >= 7
     until(page, DAY + timedelta(seconds=120.1))  # 重要 starts: its slide comes at once
@@ -659,6 +690,47 @@ def test_notices_appear_at_start_and_go_at_end_without_reload(browser, noticed, 
         assert key(page) not in ("notice-water", "notice-lift")
         run(page, 61_000)
     assert loads == [] and errors == []
+    page.context.close()
+
+
+NIGHT_GAS = Notice(Path("bulletins/notices/gas-night.md"), "gas-night", "3号楼燃气泄漏抢修，请勿靠近",
+                   datetime(2026, 11, 29, 23, 0, tzinfo=CST), datetime(2026, 11, 30, 2, 0, tzinfo=CST), "紧急",
+                   f"<p>{GAS_TEXT}</p>", GAS_TEXT)
+
+
+@pytest.fixture(scope="module")
+def night_noticed(built, tmp_path_factory):
+    docs, slides = variant(built, tmp_path_factory, "night-noticed", notices=(NIGHT_GAS,))
+    with serve_dir(docs) as base:
+        yield {"origin": base.rstrip("/"), "slides": slides}
+
+
+NIGHT_CLOCK = """() => { const r = document.querySelector('#night .nclock').getBoundingClientRect();
+  return [r.left, r.top, r.right, r.bottom]; }"""
+
+
+@pytest.mark.parametrize("w,h", [(1920, 1080), (1080, 1920)])
+def test_urgent_notice_stays_readable_at_night(browser, night_noticed, w, h):
+    """A gas leak at 23:00: the night screen stays dark and dim, but the band is there, whole and
+    readable, and the wandering clock never covers it; when the notice ends only the clock is left."""
+    night = "document.documentElement.classList.contains('night')"
+    page = open_screen(browser, night_noticed, w=w, h=h, at=datetime(2026, 11, 29, 21, 59, 30, tzinfo=CST))
+    assert band(page) is None
+    until(page, datetime(2026, 11, 29, 23, 0, 30, tzinfo=CST))
+    assert page.evaluate(night) and not page.locator("#slides").is_visible() and not page.locator("#chrome").is_visible()
+    for _ in range(6):  # the clock moves every minute; the band stays
+        b = band(page)
+        assert b and b["shown"] and b["cut"] == [] and GAS_TEXT in b["text"] and "3号楼燃气泄漏抢修" in b["text"], b
+        assert inside(b["box"], (0.05 * w, 0.05 * h, 0.95 * w, 0.95 * h)), b
+        assert b["size"] >= 48 and contrast(b["color"], b["bg"]) >= 7, b
+        assert lum(b["color"]) < 0.7 and lum(b["bg"]) < 0.03, b  # dimmed: no white, no bright red at night
+        clock = page.evaluate(NIGHT_CLOCK)
+        assert page.locator("#night .nclock").is_visible() and inside(clock, (0, 0, w, h)), clock
+        assert clock[1] >= b["box"][3] or clock[3] <= b["box"][1], (clock, b["box"])  # not on the band
+        run(page, 60_000)
+    until(page, datetime(2026, 11, 30, 2, 0, 30, tzinfo=CST))  # the notice ends: the plain night screen
+    assert page.evaluate(night) and band(page) is None and not page.locator("#stage").is_visible()
+    assert page.locator("#night .nclock").is_visible()
     page.context.close()
 
 

@@ -211,14 +211,10 @@
     $('#chrome .date').textContent = day;
     var sh = SHIFT[Math.floor(now / 600000) % SHIFT.length];
     var tf = 'translate(' + sh[0] + 'px,' + sh[1] + 'px)';
-    if ($('#chrome').style.transform !== tf) { $('#chrome').style.transform = tf; $('#progress').style.transform = tf; }
-    var n = isNight(p);
-    if (n) {
-      var nc = $('#night .nclock'), k = Math.floor(now / MINUTE);
-      nc.innerHTML = hm + '<small>' + day + '</small>';
-      nc.style.left = (8 + (k * 7) % 55) + 'vw';
-      nc.style.top = (8 + (k * 11) % 55) + 'vh';
+    if ($('#chrome').style.transform !== tf) {
+      $('#chrome').style.transform = tf; $('#progress').style.transform = tf; $('#urgent').style.transform = tf;
     }
+    var n = isNight(p);
     if (n !== nightOn) {
       nightOn = n;
       root.classList.toggle('night', n);
@@ -230,8 +226,23 @@
         show(step(cur, 1), now);
       }
     }
+    if (n) {  // after the switch: the clock is laid out only at night
+      $('#night .nclock').innerHTML = hm + '<small>' + day + '</small>';
+      placeNightClock(now);
+    }
     at('minute', now - now % MINUTE + MINUTE);
   };
+
+  // the dim night clock moves every minute (burn-in), inside the safe area and below a 紧急 band
+  // (which stays at night); one layout read a minute, only at night
+  function placeNightClock(now) {
+    var nc = $('#night .nclock'), k = Math.floor(now / MINUTE);
+    var W = innerWidth / 100, H = innerHeight / 100, top = 6, band = $('#urgent');
+    if (!band.hidden) top = band.getBoundingClientRect().bottom / H + 3;
+    var r = nc.getBoundingClientRect(), spanX = 94 - 6 - r.width / W, spanY = 94 - top - r.height / H;
+    nc.style.left = (6 + (k * 7) % Math.max(1, Math.floor(spanX))) + 'vw';
+    nc.style.top = (top + (k * 11) % Math.max(1, Math.floor(spanY))) + 'vh';
+  }
 
   // ---- notices: 紧急 as a band on top of every slide, the others as slides of their own;
   // each appears at its start and goes at its end (one timer at the next boundary)
@@ -243,10 +254,12 @@
       bandKeys = keys;
       var band = $('#urgent');
       band.innerHTML = on.map(function (n) {
-        return '<p><b>紧急通知</b> <span class="ut">' + esc(n.title) + '</span> ' + esc(n.text) + '</p>';
+        var sep = /[。！？；：，.!?;:,]$/.test(n.title) ? ' ' : '：';  // where the title ends and the text begins
+        return '<p><b>紧急通知</b> <span class="ut">' + esc(n.title) + sep + '</span>' + esc(n.text) + '</p>';
       }).join('');
       band.hidden = !on.length;
       root.classList.toggle('urgent', on.length > 0);
+      if (nightOn) placeNightClock(now);
     }
     var jump = -1, leave = false;
     slides.forEach(function (s, i) {
