@@ -104,9 +104,9 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
     _check_links(links, issues, activities, bulletins, problems)
     issues.sort(key=lambda i: (i.year, i.month))
     activities.sort(key=lambda a: (a.date, a.start.isoformat() if a.start else "", a.slug))
-    site = Site(settings, topics, issues, activities, today, notices=notices.finish(found_notices, problems))
+    site = Site(settings, topics, issues, activities, today, notices=notices.finish(found_notices, problems),
+                synonyms=synonyms.load_synonyms(root, problems))  # site search: bulletins/search-synonyms.yml
     limits.check_panels(site, problems)  # robustness: panel size limit (file size etc. in read_source)
-    synonyms.check_synonyms(site, problems)  # site search: bulletins/search-synonyms.yml
     return LoadResult(site, problems)
 
 

@@ -139,6 +139,7 @@ class Site:
     activities: list[Activity]  # oldest first
     today: date
     notices: tuple[Notice, ...] = ()  # not yet ended at build time, by start (紧急 first on the same start)
+    synonyms: tuple = ()  # search synonym groups (kepu.content.synonyms.Group): kepu's, then bulletins/search-synonyms.yml
 
     def issue(self, year: int, month: int) -> Issue | None:
         return next((i for i in self.issues if (i.year, i.month) == (year, month)), None)

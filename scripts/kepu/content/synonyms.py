@@ -119,9 +119,3 @@ def _checked(words: list[str], line: int, path: Path, problems: Problems) -> lis
         out.append(w)
     return out
 
-
-def check_synonyms(site, problems) -> None:
-    """SITE_CHECKS entry: read bulletins/search-synonyms.yml and report its problems."""
-    path = Path(site.settings.root) / FILE
-    if path.is_file():
-        read_groups(path, problems)

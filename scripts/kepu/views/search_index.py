@@ -370,11 +370,9 @@ def expand(word: str, table) -> list[str]:
 def build_files(site, pages: list[dict] = (), synonyms=None) -> dict[str, bytes]:
     """Pure: relative path (under search/) -> bytes of every index file.
     `pages`: documents of hand-written pages (page_entries), after the model's.
-    `synonyms`: groups for meta.json (default: kepu's and the site's, content.synonyms)."""
+    `synonyms`: groups for meta.json (default: the model's, read and checked at load)."""
     if synonyms is None:
-        from kepu.content.synonyms import load_synonyms
-
-        synonyms = load_synonyms(site.settings.root)
+        synonyms = site.synonyms
     docs = model_entries(site) + list(pages)
     post = {k: encode(v) for k, v in postings(docs).items()}
     total = sum(len(k.encode()) + len(v) + 6 for k, v in post.items())
