@@ -43,12 +43,11 @@ def unwrap_site(site_dir: Path, docs_dir: Path | None = None) -> tuple[int, floa
     changed = 0
     site_dir = os.fspath(site_dir)
     for dirpath, _dirs, files in os.walk(site_dir):
+        static = os.path.join(docs_dir, os.path.relpath(dirpath, site_dir)) if docs_dir is not None else None
         for name in files:
-            if not name.endswith(".html"):
-                continue
+            if not name.endswith(".html") or (static is not None and os.path.isfile(os.path.join(static, name))):
+                continue  # not a page, or a static file of docs/ (not rendered by the engine)
             path = os.path.join(dirpath, name)
-            if docs_dir is not None and os.path.isfile(os.path.join(docs_dir, os.path.relpath(path, site_dir))):
-                continue  # a static file of docs/, not a page the engine rendered
             with open(path, "rb") as f:
                 data = f.read()
             if OPEN in data:
