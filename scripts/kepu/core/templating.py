@@ -15,6 +15,7 @@ the `text`/`attr`/`yaml` filters from `kepu.core.escape` explicitly.
 """
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -76,9 +77,22 @@ def trusted(html: str) -> Markup:
 def markdown_html(markdown_text: str, first_line: int = 1) -> str:
     """A volunteer's Markdown -> sanitized HTML with the website's extensions
     (admonitions, attribute lists, tables, footnotes ...), for posters and slides."""
-    import markdown as md
-
     from kepu.core import sanitize
 
     cleaned = sanitize.clean(markdown_text, first_line).text
-    return md.markdown(cleaned, extensions=SITE_EXTENSIONS, output_format="html")
+    # reset() clears what one document leaves behind (references, footnotes, stashed HTML)
+    return _markdown().reset().convert(cleaned)
+
+
+_local = threading.local()  # one Markdown per thread (kepu serve builds in a thread of its own)
+
+
+def _markdown():
+    """This thread's Markdown converter: making one (loading every extension) costs
+    more than most conversions, so it is made once and reset between documents."""
+    converter = getattr(_local, "markdown", None)
+    if converter is None:
+        import markdown as md
+
+        converter = _local.markdown = md.Markdown(extensions=SITE_EXTENSIONS, output_format="html")
+    return converter
