@@ -47,6 +47,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the theme is part of kepu: no stat() of the template on every render
     )
     # escape.text output is safe HTML (every <>&"' is a character reference) and safe
     # Markdown, so it is Markup: the same filter works in .md and autoescaped templates
