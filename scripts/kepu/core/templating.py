@@ -17,6 +17,7 @@ HTML blocks in them go through the `html_block` filter (see `html_block`).
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,6 +50,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the theme is part of kepu: no stat() of the template on every render
     )
     # escape.text output is safe HTML (every <>&"' is a character reference) and safe
     # Markdown, so it is Markup: the same filter works in .md and autoescaped templates
@@ -114,9 +116,22 @@ def trusted(html: str) -> Markup:
 def markdown_html(markdown_text: str, first_line: int = 1) -> str:
     """A volunteer's Markdown -> sanitized HTML with the website's extensions
     (admonitions, attribute lists, tables, footnotes ...), for posters and slides."""
-    import markdown as md
-
     from kepu.core import sanitize
 
     cleaned = sanitize.clean(markdown_text, first_line).text
-    return md.markdown(cleaned, extensions=SITE_EXTENSIONS, output_format="html")
+    # reset() clears what one document leaves behind (references, footnotes, stashed HTML)
+    return _markdown().reset().convert(cleaned)
+
+
+_local = threading.local()  # one Markdown per thread (kepu serve builds in a thread of its own)
+
+
+def _markdown():
+    """This thread's Markdown converter: making one (loading every extension) costs
+    more than most conversions, so it is made once and reset between documents."""
+    converter = getattr(_local, "markdown", None)
+    if converter is None:
+        import markdown as md
+
+        converter = _local.markdown = md.Markdown(extensions=SITE_EXTENSIONS, output_format="html")
+    return converter

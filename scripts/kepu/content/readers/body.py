@@ -139,6 +139,7 @@ class Found:
     line: int  # 0-based line in the text (of the destination)
 
 
+NEWLINE = re.compile("\n")
 LINK_KINDS = {"link": "inline", "ref-def": "reference", "html-link": "html"}
 
 
@@ -147,7 +148,7 @@ def scan(text: str) -> list[Found]:
     generator both use this, so what the check accepted is exactly what is rewritten."""
     masked = mask_code(text)
     md_view = mask_tag_attributes(masked)  # Markdown inside an HTML attribute is not Markdown
-    newlines = [i for i, c in enumerate(masked) if c == "\n"]
+    newlines = [m.start() for m in NEWLINE.finditer(masked)]
 
     def line(pos: int) -> int:
         return bisect.bisect_left(newlines, pos)

@@ -9,9 +9,25 @@ from kepu.content.model import Activity, Site
 
 
 def related(site: Site, act: Activity, limit: int = 4) -> list[Activity]:
-    others = [a for a in site.activities if a is not act and set(a.topics) & set(act.topics)]
+    by_topic = _by_topic(site)  # only the activities that share a topic, not all of them for each page
+    positions = sorted({i for t in set(act.topics) for i in by_topic.get(t, ())})
+    others = [site.activities[i] for i in positions if site.activities[i] is not act]
     others.sort(key=lambda a: abs((a.date - act.date).days))
     return sorted(others[:limit], key=lambda a: a.date, reverse=True)
+
+
+_topic_index: tuple = (None, {})  # (site, {topic id: positions in site.activities}) of the last site seen
+
+
+def _by_topic(site: Site) -> dict[str, list[int]]:
+    global _topic_index
+    if _topic_index[0] is not site:
+        index: dict[str, list[int]] = {}
+        for i, a in enumerate(site.activities):
+            for t in set(a.topics):
+                index.setdefault(t, []).append(i)
+        _topic_index = (site, index)
+    return _topic_index[1]
 
 
 def render_activity(site: Site, act: Activity, media) -> str:
