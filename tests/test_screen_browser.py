@@ -772,7 +772,7 @@ def test_slogans_fit_in_two_lines_and_take_turns(browser, sloganed, w, h):
             assert m["lines"] <= 2, m
             assert inside(m["box"], (0.05 * w, 0.05 * h, 0.95 * w, 0.95 * h)), m
             assert m["size"] >= 78 and contrast(m["color"], m["bg"]) >= 7
-        next_slide(page)
+        page.keyboard.press("ArrowRight")  # layout only (no images): the cross-fade need not finish
     assert shown[:4] == [SLOGANS[0], SLOGANS[1], SLOGANS[2], SLOGANS[0]]  # every slogan gets its turn
     page.context.close()
 
@@ -905,8 +905,9 @@ def test_six_hours_on_a_slow_cpu_stay_flat_and_quiet(browser, built, capsys):
 
 
 @needs_ffmpeg
-def test_hundred_film_plays_keep_heap_and_dom_flat(browser, built, tmp_path_factory, capsys):
-    """Video slides do not leak decoders, elements or listeners (a 0.3 s film, 100 plays)."""
+def test_repeated_film_plays_keep_heap_and_dom_flat(browser, built, tmp_path_factory, capsys):
+    """Video slides do not leak decoders, elements or listeners (a 0.3 s film, 40 plays in real time:
+    elements, listeners and <video> elements must stay exactly equal, so one leak a play shows)."""
     root = tmp_path_factory.mktemp("film-loop")
     shutil.copytree(built["root"] / "bulletins", root / "bulletins")
     shutil.copy(built["root"] / "mkdocs.yml", root / "mkdocs.yml")
@@ -941,7 +942,7 @@ def test_hundred_film_plays_keep_heap_and_dom_flat(browser, built, tmp_path_fact
         go_to(page, film)
         before = measure()
         page.wait_for_function(f"document.documentElement.dataset.slide !== '{film}'", timeout=5000)
-        plays(100)
+        plays(PLAYS)
         go_to(page, film)
         after = measure()
         count = page.evaluate("window.__plays")
@@ -949,11 +950,12 @@ def test_hundred_film_plays_keep_heap_and_dom_flat(browser, built, tmp_path_fact
             print(f"\n[screen films] {count} plays: heap {before[0] / 1e6:.2f} -> {after[0] / 1e6:.2f} MB, "
                   f"document nodes {before[1]} -> {after[1]}, listeners {before[2]:.0f} -> {after[2]:.0f}, "
                   f"<video> elements {before[3]} -> {after[3]}")
-        assert count >= 111
-        assert after[0] - before[0] < 1_000_000
+        assert count >= 10 + 1 + PLAYS
+        assert after[0] - before[0] < 10_000 * PLAYS  # 10 kB a play
         assert after[1] == before[1] and after[2] <= before[2] and after[3] == before[3] == 1
         page.context.close()
 
 
+PLAYS = 40
 NODES = ("(() => { let n = 0; const w = document.createTreeWalker(document, NodeFilter.SHOW_ALL);"
          " while (w.nextNode()) n++; return n; })()")

@@ -246,7 +246,7 @@
 
   // ---- notices: 紧急 as a band on top of every slide, the others as slides of their own;
   // each appears at its start and goes at its end (one timer at the next boundary)
-  var bandKeys = null, wasActive = {};
+  var bandKeys = null, wasActive = {}, PHONE = /\d[\d-]{5,18}\d/g;  // a phone number is not split over two lines
   jobs.notices = function (now) {
     var on = D.urgent.filter(function (n) { return active(n, now); });
     var keys = on.map(function (n) { return n.key; }).join(' ');
@@ -255,7 +255,7 @@
       var band = $('#urgent');
       band.innerHTML = on.map(function (n) {
         var sep = /[。！？；：，.!?;:,]$/.test(n.title) ? ' ' : '：';  // where the title ends and the text begins
-        return '<p><b>紧急通知</b> <span class="ut">' + esc(n.title) + sep + '</span>' + esc(n.text) + '</p>';
+        return '<p><b>紧急通知</b> <span class="ut">' + esc(n.title) + sep + '</span>' + esc(n.text).replace(PHONE, '<span class="nb">$&</span>') + '</p>';
       }).join('');
       band.hidden = !on.length;
       root.classList.toggle('urgent', on.length > 0);
