@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -103,6 +103,8 @@ class Preview:
         self.last_event = 0.0
         self.events = threading.Condition()
         self.seen: dict[str, str | None] = {}  # content fingerprint of each file an event named
+        self.sources: dict[Path, Sources] = {}  # what each kept build was made from (incremental builds)
+        self.last_changed: set[str] | None = None
 
     # ---- status (server threads read, worker writes)
 
@@ -190,18 +192,95 @@ class Preview:
             return problems, None
         folder = self.work / f"build-{self.build + 1}"
         shutil.rmtree(folder, ignore_errors=True)
-        if not engine.build(self.engine, self.root, folder, site=result.site):
+        state = Sources(sources_state(self.root), banner_key(result.site))
+        previous, changed = self.plan(state)
+        self.last_changed = changed  # what the last engine build rendered again (None: everything)
+        if not engine.build(self.engine, self.root, folder, site=result.site, previous=previous, changed=changed):
             shutil.rmtree(folder, ignore_errors=True)
             return problems + [Problem("docs", 0, ERROR, "网站页面生成失败：docs/ 里手写的页面、overrides/ 或 mkdocs.yml 有问题",
                                        "看运行预览的窗口里的提示，改好保存后会自动重新生成")], None
+        # The steps after the engine, exactly as `kepu build`. In an incremental build the folder is
+        # made of hard links to the previous one: a step must replace a file it changes (write a
+        # temporary file, os.replace), or change only pages the engine has just rendered (new files).
         search_index.write_index(folder, result.site)
         notices.insert_banners(folder, result.site)  # urgent notices, as `kepu build` does
+        self.sources[folder] = state
         return problems, folder
+
+    def plan(self, state: "Sources") -> tuple[Path | None, set[str] | None]:
+        """(previous build, changed docs-relative paths) for an incremental engine build from the
+        last good build, or (None, None) for a full one."""
+        if self.engine != "mkdocs" or self.current is None or self.current not in self.sources:
+            return None, None
+        changed = incremental_changes(self.sources[self.current], state)
+        return (self.current, changed) if changed is not None else (None, None)
 
     def _remove_stale(self, keep: tuple[Path | None, ...]) -> None:
         for child in self.work.iterdir() if self.work.is_dir() else ():
             if child not in keep and child.name.startswith("build-"):
                 shutil.rmtree(child, ignore_errors=True)  # a file still open on Windows: removed next time
+        for folder in list(self.sources):
+            if folder not in keep:
+                del self.sources[folder]
+
+
+# ------------------------------------------------------------------ incremental engine builds
+
+@dataclass(frozen=True)
+class Sources:
+    """What an engine build was made from: every file of docs/, mkdocs.yml and overrides/
+    (root-relative path -> fingerprint), and the urgent-notice banner put into every page."""
+    files: dict
+    banner: str | None
+
+
+def sources_state(root: Path) -> dict[str, tuple]:
+    """Root-relative path -> fingerprint of each file the engine reads. kepu's generated files
+    are replaced atomically (new inode, new mtime) whenever their bytes change, so their stat is
+    their fingerprint; the volunteer's own files (hand-written pages, mkdocs.yml, overrides/)
+    are few and small and are fingerprinted by content, whatever their editor does to mtimes."""
+    state: dict[str, tuple] = {}
+    for top in ("docs", "overrides"):
+        for dirpath, dirs, files in os.walk(root / top):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                if name.startswith("."):
+                    continue  # the writer's manifest and temporary files; MkDocs skips them too
+                path = os.path.join(dirpath, name)
+                rel = Path(path).relative_to(root).as_posix()
+                state[rel] = _stat(path) if top == "docs" and is_generated_path(rel[5:]) else (fingerprint(Path(path)),)
+    state["mkdocs.yml"] = (fingerprint(root / "mkdocs.yml"),)
+    return state
+
+
+def _stat(path: str) -> tuple:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (None,)
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def banner_key(site) -> str | None:
+    """The banner `notices.insert_banners` puts into every page (None: pages keep the empty marker)."""
+    from kepu.content import notices
+
+    if site is None or not site.notices:
+        return None
+    return notices.banner(site, notices.build_now(site.settings, site.today))
+
+
+def incremental_changes(old: Sources, new: Sources) -> set[str] | None:
+    """Pure: the docs-relative paths of kepu's generated files that changed between two builds'
+    sources, when only those need rendering again; None when a full engine build is needed: a file
+    added or removed (the nav and every page's links), mkdocs.yml, overrides/, a hand-written page
+    or asset (its title, its links), or the notice banner (it is in every page)."""
+    if old.banner != new.banner or old.files.keys() != new.files.keys():
+        return None
+    changed = {rel for rel, fp in new.files.items() if old.files[rel] != fp}
+    if any(not rel.startswith("docs/") or not is_generated_path(rel[5:]) for rel in changed):
+        return None
+    return {rel[5:] for rel in changed}
 
 
 def fingerprint(path: Path) -> str | None:

@@ -74,16 +74,22 @@ def resolve(name: str | None, settings=None) -> str:
     return chosen
 
 
-def build(name: str, root: Path, site_dir: Path, *, strict: bool = True, site=None) -> bool:
+def build(name: str, root: Path, site_dir: Path, *, strict: bool = True, site=None, previous: Path | None = None,
+          changed: set[str] | None = None) -> bool:
     """Build the generated docs/ of `root` into `site_dir` with engine `name`. Problems are
-    printed in Chinese; returns False when the site could not be built."""
+    printed in Chinese; returns False when the site could not be built.
+    `previous`, `changed` (kepu serve): `previous` is a build of the same docs/ except the files in
+    `changed` (docs-relative); an engine that can (MkDocs) renders only those pages again, the
+    others (Zensical) make a full build."""
     if name == "zensical":
         from kepu.engine import zensical as impl
-    elif name == "mkdocs":
+
+        return impl.build(Path(root), Path(site_dir), strict=strict, site=site)
+    if name == "mkdocs":
         from kepu.engine import mkdocs as impl
-    else:
-        raise EngineMissing(unknown_message(name))
-    return impl.build(Path(root), Path(site_dir), strict=strict, site=site)
+
+        return impl.build(Path(root), Path(site_dir), strict=strict, site=site, previous=previous, changed=changed)
+    raise EngineMissing(unknown_message(name))
 
 
 def version(name: str) -> str:
