@@ -89,11 +89,20 @@ def test_added_activity_is_a_full_build(preview, tmp_path):
     assert_same_as_full_build(preview, tmp_path, "added")
 
 
-def test_deleted_activity_is_a_full_build(preview, tmp_path):
+def test_added_then_deleted_starts_from_the_build_before(preview, tmp_path):
+    """The build before the last one has the same files again: it is brought up to date."""
     (preview.root / "bulletins/2026/2026-11-14-fire-drill-two.md").unlink()
     rebuild(preview)
-    assert preview.last_changed is None
+    assert preview.last_changed is not None
     assert not (preview.current / "2026/11/14-fire-drill-two").exists()
+    assert_same_as_full_build(preview, tmp_path, "deleted-again")
+
+
+def test_deleted_activity_is_a_full_build(preview, tmp_path):
+    (preview.root / "bulletins/2026/2026-10-24-elder-fraud-talk.md").unlink()
+    rebuild(preview)
+    assert preview.last_changed is None
+    assert not (preview.current / "2026/10/24-elder-fraud-talk").exists()
     assert_same_as_full_build(preview, tmp_path, "deleted")
 
 

@@ -105,6 +105,7 @@ class Preview:
         self.seen: dict[str, str | None] = {}  # content fingerprint of each file an event named
         self.sources: dict[Path, Sources] = {}  # what each kept build was made from (incremental builds)
         self.last_changed: set[str] | None = None
+        self.parsed: dict = {}  # load_site's cache: front matter parsed once per file content
 
     # ---- status (server threads read, worker writes)
 
@@ -185,7 +186,7 @@ class Preview:
         from kepu.views import search_index
         from kepu.build import regenerate
 
-        result, report = regenerate(self.root, today=self.today)  # prints the problems
+        result, report = regenerate(self.root, today=self.today, cache=self.parsed)  # prints the problems
         sys.stdout.flush()
         problems = result.problems.sorted()
         if report is None:
@@ -193,27 +194,41 @@ class Preview:
         folder = self.work / f"build-{self.build + 1}"
         shutil.rmtree(folder, ignore_errors=True)
         state = Sources(sources_state(self.root), banner_key(result.site))
-        previous, changed = self.plan(state)
-        self.last_changed = changed  # what the last engine build rendered again (None: everything)
-        if not engine.build(self.engine, self.root, folder, site=result.site, previous=previous, changed=changed):
+        changed = self.prepare(folder, state)
+        self.last_changed = changed  # what the engine made again (None: everything)
+        if not engine.build(self.engine, self.root, folder, site=result.site, changed=changed):
             shutil.rmtree(folder, ignore_errors=True)
             return problems + [Problem("docs", 0, ERROR, "网站页面生成失败：docs/ 里手写的页面、overrides/ 或 mkdocs.yml 有问题",
                                        "看运行预览的窗口里的提示，改好保存后会自动重新生成")], None
-        # The steps after the engine, exactly as `kepu build`. In an incremental build the folder is
-        # made of hard links to the previous one: a step must replace a file it changes (write a
-        # temporary file, os.replace), or change only pages the engine has just rendered (new files).
+        # The steps after the engine, exactly as `kepu build` does them. The folder may share files with
+        # the last good build through hard links: a step must replace a file it changes (write a
+        # temporary file, os.replace), or change only pages the engine has just made (new files).
         search_index.write_index(folder, result.site)
         notices.insert_banners(folder, result.site)  # urgent notices, as `kepu build` does
         self.sources[folder] = state
         return problems, folder
 
-    def plan(self, state: "Sources") -> tuple[Path | None, set[str] | None]:
-        """(previous build, changed docs-relative paths) for an incremental engine build from the
-        last good build, or (None, None) for a full one."""
-        if self.engine != "mkdocs" or self.current is None or self.current not in self.sources:
-            return None, None
-        changed = incremental_changes(self.sources[self.current], state)
-        return (self.current, changed) if changed is not None else (None, None)
+    def prepare(self, folder: Path, state: "Sources") -> set[str] | None:
+        """Start the new build `folder` from an older one when the engine can then make only the
+        changed files again; returns those (docs-relative), or None for a full build. The older
+        build is the one before the last good build (moved here: it is no longer shown), else a
+        copy of the last good build made of hard links."""
+        if self.engine != "mkdocs":
+            return None  # Zensical makes everything every time
+        for base in [f for f in self.sources if f != self.current] + [self.current]:
+            changed = incremental_changes(self.sources[base], state) if base in self.sources else None
+            if changed is None or not base.is_dir():
+                continue
+            if base == self.current:
+                link_tree(base, folder)
+                return changed
+            del self.sources[base]
+            try:
+                os.replace(base, folder)
+            except OSError:  # Windows: a file in it still open
+                continue
+            return changed
+        return None
 
     def _remove_stale(self, keep: tuple[Path | None, ...]) -> None:
         for child in self.work.iterdir() if self.work.is_dir() else ():
@@ -232,6 +247,19 @@ class Sources:
     (root-relative path -> fingerprint), and the urgent-notice banner put into every page."""
     files: dict
     banner: str | None
+
+
+def link_tree(src: Path, dst: Path) -> None:
+    """`dst` as a copy of folder `src` made of hard links (a plain copy where links are not possible)."""
+    for dirpath, _dirs, files in os.walk(src):
+        rel = os.path.relpath(dirpath, src)
+        target = dst if rel == "." else dst / rel
+        target.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                os.link(os.path.join(dirpath, name), target / name)
+            except OSError:
+                shutil.copy2(os.path.join(dirpath, name), target / name)
 
 
 def sources_state(root: Path) -> dict[str, tuple]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -51,7 +52,45 @@ class LoadResult:
     problems: Problems
 
 
-def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = False) -> LoadResult:
+def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = False,
+              cache: dict | None = None) -> LoadResult:
+    """`cache`: a dict kept between calls by a long-lived process (kepu serve): each file's front
+    matter is parsed once per content and reused (its problems reported again); only the files
+    of the last call are kept."""
+    if cache is None:
+        return _load_site(root, today=today, fix_encoding=fix_encoding)
+    used: dict = {}
+    token = _PARSED.set((cache, used))
+    try:
+        return _load_site(root, today=today, fix_encoding=fix_encoding)
+    finally:
+        _PARSED.reset(token)
+        cache.clear()
+        cache.update(used)
+
+
+_PARSED: ContextVar[tuple[dict, dict] | None] = ContextVar("kepu_parsed_front_matter", default=None)
+
+
+def _split(text: str, path, problems: Problems) -> frontmatter.FrontMatter:
+    """frontmatter.split, from load_site's cache when it has this file with this text."""
+    caches = _PARSED.get()
+    if caches is None:
+        return frontmatter.split(text, path, problems)
+    cache, used = caches
+    key = (str(path), text)
+    hit = cache.get(key) or used.get(key)
+    if hit is None:
+        before = len(problems.items)
+        fm = frontmatter.split(text, path, problems)
+        hit = (fm, tuple(problems.items[before:]))
+    else:
+        problems.items.extend(hit[1])
+    used[key] = hit
+    return hit[0]
+
+
+def _load_site(root: Path, *, today: date | None = None, fix_encoding: bool = False) -> LoadResult:
     root = root.resolve()
     problems = Problems(root)
     settings = load_settings(root, problems)
@@ -259,7 +298,7 @@ def _read_common(text: str, path, specs, what: str, problems: Problems, explain:
         problems.error(path, 1, "文件是空的", f"用 {command('new')} 生成模板后再填写，或删除这个文件")
         return None
     before = len(problems.items)
-    fm = frontmatter.split(text, path, problems)
+    fm = _split(text, path, problems)
     yaml_error = next((p for p in problems.items[before:] if p.message.startswith("front matter 格式错误")), None)
     title = fm.fields.get("title")
     if title and isinstance(title.raw, str) and (body_reader.MD_LINK.search(title.raw) or body_reader.MD_IMAGE.search(title.raw)):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -19,18 +18,16 @@ MKDOCS_SUMMARY = re.compile(r"^Aborted with \d+ warnings? in strict mode!?$")
 LOG_NAME = "mkdocs-warnings.log"
 
 
-def build(root: Path, site_dir: Path, *, strict: bool = True, site=None, previous: Path | None = None,
-          changed: set[str] | None = None) -> bool:
-    """`previous` and `changed` (docs-relative paths, forward slashes): see `run_mkdocs`."""
-    return run_mkdocs(root, site_dir, strict=strict, site=site, previous=previous, changed=changed)
+def build(root: Path, site_dir: Path, *, strict: bool = True, site=None, changed: set[str] | None = None) -> bool:
+    """`changed` (docs-relative paths, forward slashes): see `run_mkdocs`."""
+    return run_mkdocs(root, site_dir, strict=strict, site=site, changed=changed)
 
 
-def run_mkdocs(root: Path, site_dir: Path, *, strict: bool = True, site=None, previous: Path | None = None,
-               changed: set[str] | None = None) -> bool:
-    """A full MkDocs build into `site_dir`; or, with `previous` (a build of the same docs/ except the
-    files in `changed`, with the same docs files, mkdocs.yml and theme), an incremental one: the
-    previous build hard-linked into `site_dir` and only the changed pages rendered again (see
-    `_incremental`). The caller decides when the conditions hold (kepu serve)."""
+def run_mkdocs(root: Path, site_dir: Path, *, strict: bool = True, site=None, changed: set[str] | None = None) -> bool:
+    """A full MkDocs build into `site_dir`; or, with `changed`, an incremental one: `site_dir` already
+    holds a build of the same docs/ except the files in `changed`, with the same docs files,
+    mkdocs.yml and theme (the caller, kepu serve, makes sure), and only those are made again (see
+    `_incremental`)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -46,10 +43,8 @@ def run_mkdocs(root: Path, site_dir: Path, *, strict: bool = True, site=None, pr
     ok = True
     try:
         cfg = load_config(str(root / "mkdocs.yml"), strict=strict, site_dir=str(site_dir))
-        if previous is None or changed is None or not _incremental(cfg, Path(previous), set(changed)):
-            if previous is not None:
-                shutil.rmtree(site_dir, ignore_errors=True)  # a half-linked folder from _incremental
-            mkdocs_build(cfg)
+        if changed is None or not _incremental(cfg, set(changed)):
+            mkdocs_build(cfg)  # it empties site_dir first
     except (Abort, ConfigurationError) as exc:
         collected.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
         ok = False
@@ -82,20 +77,6 @@ def report_mkdocs_messages(root: Path, messages: list[str], site) -> list[str]:
     return report(root, broken, unknown, site, "mkdocs", LOG_NAME)
 
 
-def link_tree(src: Path, dst: Path) -> None:
-    """`dst` as a copy of folder `src` made of hard links (a plain copy where links are not possible).
-    Whatever is then written into `dst` must replace files (unlink first), never write into them."""
-    for dirpath, _dirs, files in os.walk(src):
-        rel = os.path.relpath(dirpath, src)
-        target = dst if rel == "." else dst / rel
-        target.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            try:
-                os.link(os.path.join(dirpath, name), target / name)
-            except OSError:
-                shutil.copy2(os.path.join(dirpath, name), target / name)
-
-
 def _unlink(path: str | os.PathLike) -> None:
     try:
         os.unlink(path)
@@ -103,15 +84,16 @@ def _unlink(path: str | os.PathLike) -> None:
         pass
 
 
-def _incremental(config, previous: Path, changed: set[str]) -> bool:
+def _incremental(config, changed: set[str]) -> bool:
     """MkDocs' own `build()` (mkdocs.commands.build, MkDocs 1.6) step by step, except that only the
-    pages in `changed` are read and rendered; every other page keeps the previous build's HTML,
+    pages in `changed` are read and rendered; every other page keeps the HTML already in site_dir,
     which is exactly what a full build makes as long as the set of docs files, mkdocs.yml and the
     theme are unchanged (MkDocs renders a page from its own source, the file list and the nav; kepu
     uses no plugins). Nav pages are always read, so every page's nav has their titles; a changed
     nav page without a title in mkdocs.yml (its title comes from its content and is in every page's
     nav) needs a full build: returns False then, before writing anything. Theme templates (404.html,
-    sitemap.xml) are rendered every time. Every file written replaces the hard link that was there."""
+    sitemap.xml) are rendered every time. Every file written replaces the one that was there (unlink,
+    then write: site_dir may share files with another build through hard links)."""
     from mkdocs import utils
     from mkdocs.commands import build as mb
     from mkdocs.exceptions import Abort, BuildError
@@ -137,7 +119,6 @@ def _incremental(config, previous: Path, changed: set[str]) -> bool:
     if config.strict:
         logger.addHandler(warnings)
     try:
-        link_tree(previous, Path(config.site_dir))
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
         for file in files.documentation_pages(inclusion=inclusion):

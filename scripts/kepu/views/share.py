@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from functools import lru_cache
 
 from kepu.media.publish import Media
 
@@ -34,7 +35,13 @@ def image_for(media: Media, *images, colors: list[str] | None = None) -> str:
 
 def card_png(colors: list[str]) -> bytes:
     """A 500×500 card: the warm header colour, a cream 'display window' with one
-    coloured panel per topic colour (up to three), like the bulletin board itself."""
+    coloured panel per topic colour (up to three), like the bulletin board itself.
+    Remembered per set of colours: `kepu serve` makes every page again on each save."""
+    return _card_png(tuple(colors))
+
+
+@lru_cache(maxsize=1024)
+def _card_png(colors: tuple[str, ...]) -> bytes:
     from PIL import Image, ImageDraw
 
     size = 500
@@ -44,7 +51,7 @@ def card_png(colors: list[str]) -> bytes:
     d.rectangle((50, 70, 450, 120), fill="#8f3212")
     d.rounded_rectangle((50, 70, 450, 130), radius=28, fill="#8f3212")
     d.rectangle((50, 110, 450, 130), fill="#fffaf2")
-    panels = (colors or ["#d17149", "#50a06e", "#567ae2"])[:3]
+    panels = (list(colors) or ["#d17149", "#50a06e", "#567ae2"])[:3]
     n = len(panels)
     gap, left, right = 20, 80, 420
     w = (right - left - gap * (n - 1)) // n
