@@ -140,3 +140,27 @@ def test_what_needs_a_full_build():
     assert incremental_changes(base, Sources({**gen, "docs/2026/11/08-y.md": (1, 1, 9)}, None)) is None  # added
     assert incremental_changes(base, Sources({k: v for k, v in gen.items() if k != "docs/index.md"}, None)) is None
     assert incremental_changes(base, Sources(gen, "<div>停水</div>")) is None  # the notice banner is on every page
+
+
+def test_load_cache_gives_the_same_model_and_problems(tmp_path):
+    """load_site(cache=…) reuses parsed front matter; its problems are reported again, and an
+    edited file is parsed again."""
+    from kepu.content.loader import load_site
+
+    root = copy_site(tmp_path / "site")
+    bad = root / ACTIVITY
+    bad.write_text(bad.read_text(encoding="utf-8").replace("title: ", "title：", 1), encoding="utf-8")
+
+    def shown(result):
+        return [p.format() for p in result.problems.sorted()], [a.title for a in result.site.activities]
+
+    cache: dict = {}
+    plain = shown(load_site(root, today=TODAY))
+    assert any("2026-11-07-fire-drill.md" in line for line in plain[0])
+    assert shown(load_site(root, today=TODAY, cache=cache)) == plain
+    assert cache
+    assert shown(load_site(root, today=TODAY, cache=cache)) == plain  # from the cache: same problems again
+    bad.write_text(bad.read_text(encoding="utf-8").replace("title：", "title: ", 1), encoding="utf-8")
+    fixed = shown(load_site(root, today=TODAY, cache=cache))
+    assert fixed == shown(load_site(root, today=TODAY))
+    assert not any("2026-11-07-fire-drill.md" in line for line in fixed[0])

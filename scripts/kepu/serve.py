@@ -2,8 +2,16 @@
 
 One worker thread rebuilds: kepu regenerates the generated area of docs/,
 the site engine (MkDocs, or Zensical with --engine zensical) builds into a
-fresh folder under .kepu-cache/preview/, then the
-site search index is written, exactly as `kepu build` does. A file
+new folder under .kepu-cache/preview/, then the
+site search index is written, exactly as `kepu build` does. The process
+lives long, so what does not change between saves is kept: parsed front
+matter (load_site's cache), and the builds themselves: with MkDocs the new
+folder starts from an older build (the one before the last good build, else
+hard links to the last good one) and only the generated pages whose files
+changed are rendered again; anything that can change every page (a file
+added or removed, mkdocs.yml, overrides/, a hand-written page, the notice
+banner) makes a full build (see `incremental_changes`). Either way the folder
+is byte for byte what `kepu build` makes (tests/test_serve_incremental.py). A file
 watcher (bulletins/, mkdocs.yml, hand-written docs/ and overrides/; never
 kepu's own outputs) waits for 0.5 s of quiet before starting a rebuild;
 changes made during a rebuild coalesce into at most one more.

@@ -91,7 +91,8 @@ def _incremental(config, changed: set[str]) -> bool:
     theme are unchanged (MkDocs renders a page from its own source, the file list and the nav; kepu
     uses no plugins). Nav pages are always read, so every page's nav has their titles; a changed
     nav page without a title in mkdocs.yml (its title comes from its content and is in every page's
-    nav) needs a full build: returns False then, before writing anything. Theme templates (404.html,
+    nav) needs a full build, and so do anchor links checked as warnings: returns False then,
+    before writing anything. Theme templates (404.html,
     sitemap.xml) are rendered every time. Every file written replaces the one that was there (unlink,
     then write: site_dir may share files with another build through hard links)."""
     from mkdocs import utils
@@ -112,6 +113,8 @@ def _incremental(config, changed: set[str]) -> bool:
     for uri in changed:
         if uri in in_nav and not _title_from_config(in_nav[uri]):
             return False
+    if config.validation.links.anchors >= logging.WARNING:
+        return False  # a page not rendered again may link to an anchor of a changed one (MkDocs' default: info)
     inclusion = InclusionLevel.is_included
     warnings = utils.CountHandler()
     warnings.setLevel(logging.WARNING)
