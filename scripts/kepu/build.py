@@ -62,11 +62,11 @@ def print_problems(problems, out=None) -> None:
 
 
 def regenerate(root: Path, *, today: date | None = None, strict: bool = False,
-               timings: Timings | None = None) -> tuple[LoadResult, WriteReport | None]:
-    """Check and, only if it passes, write the generated area of docs/."""
+               timings: Timings | None = None, cache: dict | None = None) -> tuple[LoadResult, WriteReport | None]:
+    """Check and, only if it passes, write the generated area of docs/. `cache`: see load_site (kepu serve)."""
     timings = timings or Timings()
     t0 = time.perf_counter()
-    result = load_and_check(root, today=today)
+    result = load_and_check(root, today=today, cache=cache)
     timings.check = time.perf_counter() - t0
     print_problems(result.problems)
     if result.problems.errors or (strict and result.problems.warnings):

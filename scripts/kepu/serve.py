@@ -2,8 +2,16 @@
 
 One worker thread rebuilds: kepu regenerates the generated area of docs/,
 the site engine (MkDocs, or Zensical with --engine zensical) builds into a
-fresh folder under .kepu-cache/preview/, then the
-site search index is written, exactly as `kepu build` does. A file
+new folder under .kepu-cache/preview/, then the
+site search index is written, exactly as `kepu build` does. The process
+lives long, so what does not change between saves is kept: parsed front
+matter (load_site's cache), and the builds themselves: with MkDocs the new
+folder starts from an older build (the one before the last good build, else
+hard links to the last good one) and only the generated pages whose files
+changed are rendered again; anything that can change every page (a file
+added or removed, mkdocs.yml, overrides/, a hand-written page, the notice
+banner) makes a full build (see `incremental_changes`). Either way the folder
+is byte for byte what `kepu build` makes (tests/test_serve_incremental.py). A file
 watcher (bulletins/, mkdocs.yml, hand-written docs/ and overrides/; never
 kepu's own outputs) waits for 0.5 s of quiet before starting a rebuild;
 changes made during a rebuild coalesce into at most one more.
@@ -26,7 +34,7 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -103,6 +111,9 @@ class Preview:
         self.last_event = 0.0
         self.events = threading.Condition()
         self.seen: dict[str, str | None] = {}  # content fingerprint of each file an event named
+        self.sources: dict[Path, Sources] = {}  # what each kept build was made from (incremental builds)
+        self.last_changed: set[str] | None = None
+        self.parsed: dict = {}  # load_site's cache: front matter parsed once per file content
 
     # ---- status (server threads read, worker writes)
 
@@ -184,26 +195,130 @@ class Preview:
         from kepu.views import search_index
         from kepu.build import regenerate
 
-        result, report = regenerate(self.root, today=self.today)  # prints the problems
+        result, report = regenerate(self.root, today=self.today, cache=self.parsed)  # prints the problems
         sys.stdout.flush()
         problems = [p for p in result.problems.sorted() if p.severity in (ERROR, WARNING)]  # 提示 lines only in the terminal
         if report is None:
             return problems, None
         folder = self.work / f"build-{self.build + 1}"
         shutil.rmtree(folder, ignore_errors=True)
-        if not engine.build(self.engine, self.root, folder, site=result.site):
+        state = Sources(sources_state(self.root), banner_key(result.site))
+        changed = self.prepare(folder, state)
+        self.last_changed = changed  # what the engine made again (None: everything)
+        if not engine.build(self.engine, self.root, folder, site=result.site, changed=changed):
             shutil.rmtree(folder, ignore_errors=True)
             return problems + [Problem("docs", 0, ERROR, "网站页面生成失败：docs/ 里手写的页面、overrides/ 或 mkdocs.yml 有问题",
                                        "看运行预览的窗口里的提示，改好保存后会自动重新生成")], None
+        # The steps after the engine, exactly as `kepu build` does them. The folder may share files with
+        # the last good build through hard links: a step must replace a file it changes (write a
+        # temporary file, os.replace), or change only pages the engine has just made (new files).
         unwrap.unwrap_site(folder, self.root / "docs")  # kepu's HTML blocks out of their comments, as `kepu build` does
         search_index.write_index(folder, result.site)
         notices.insert_banners(folder, result.site)  # urgent notices, as `kepu build` does
+        self.sources[folder] = state
         return problems, folder
+
+    def prepare(self, folder: Path, state: "Sources") -> set[str] | None:
+        """Start the new build `folder` from an older one when the engine can then make only the
+        changed files again; returns those (docs-relative), or None for a full build. The older
+        build is the one before the last good build (moved here: it is no longer shown), else a
+        copy of the last good build made of hard links."""
+        if self.engine != "mkdocs":
+            return None  # Zensical makes everything every time
+        for base in [f for f in self.sources if f != self.current] + [self.current]:
+            changed = incremental_changes(self.sources[base], state) if base in self.sources else None
+            if changed is None or not base.is_dir():
+                continue
+            if base == self.current:
+                link_tree(base, folder)
+                return changed
+            del self.sources[base]
+            try:
+                os.replace(base, folder)
+            except OSError:  # Windows: a file in it still open
+                continue
+            return changed
+        return None
 
     def _remove_stale(self, keep: tuple[Path | None, ...]) -> None:
         for child in self.work.iterdir() if self.work.is_dir() else ():
             if child not in keep and child.name.startswith("build-"):
                 shutil.rmtree(child, ignore_errors=True)  # a file still open on Windows: removed next time
+        for folder in list(self.sources):
+            if folder not in keep:
+                del self.sources[folder]
+
+
+# ------------------------------------------------------------------ incremental engine builds
+
+@dataclass(frozen=True)
+class Sources:
+    """What an engine build was made from: every file of docs/, mkdocs.yml and overrides/
+    (root-relative path -> fingerprint), and the urgent-notice banner put into every page."""
+    files: dict
+    banner: str | None
+
+
+def link_tree(src: Path, dst: Path) -> None:
+    """`dst` as a copy of folder `src` made of hard links (a plain copy where links are not possible)."""
+    for dirpath, _dirs, files in os.walk(src):
+        rel = os.path.relpath(dirpath, src)
+        target = dst if rel == "." else dst / rel
+        target.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                os.link(os.path.join(dirpath, name), target / name)
+            except OSError:
+                shutil.copy2(os.path.join(dirpath, name), target / name)
+
+
+def sources_state(root: Path) -> dict[str, tuple]:
+    """Root-relative path -> fingerprint of each file the engine reads. kepu's generated files
+    are replaced atomically (new inode, new mtime) whenever their bytes change, so their stat is
+    their fingerprint; the volunteer's own files (hand-written pages, mkdocs.yml, overrides/)
+    are few and small and are fingerprinted by content, whatever their editor does to mtimes."""
+    state: dict[str, tuple] = {}
+    for top in ("docs", "overrides"):
+        for dirpath, dirs, files in os.walk(root / top):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                if name.startswith("."):
+                    continue  # the writer's manifest and temporary files; MkDocs skips them too
+                path = os.path.join(dirpath, name)
+                rel = Path(path).relative_to(root).as_posix()
+                state[rel] = _stat(path) if top == "docs" and is_generated_path(rel[5:]) else (fingerprint(Path(path)),)
+    state["mkdocs.yml"] = (fingerprint(root / "mkdocs.yml"),)
+    return state
+
+
+def _stat(path: str) -> tuple:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (None,)
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def banner_key(site) -> str | None:
+    """The banner `notices.insert_banners` puts into every page (None: pages keep the empty marker)."""
+    from kepu.content import notices
+
+    if site is None or not site.notices:
+        return None
+    return notices.banner(site, notices.build_now(site.settings, site.today))
+
+
+def incremental_changes(old: Sources, new: Sources) -> set[str] | None:
+    """Pure: the docs-relative paths of kepu's generated files that changed between two builds'
+    sources, when only those need rendering again; None when a full engine build is needed: a file
+    added or removed (the nav and every page's links), mkdocs.yml, overrides/, a hand-written page
+    or asset (its title, its links), or the notice banner (it is in every page)."""
+    if old.banner != new.banner or old.files.keys() != new.files.keys():
+        return None
+    changed = {rel for rel, fp in new.files.items() if old.files[rel] != fp}
+    if any(not rel.startswith("docs/") or not is_generated_path(rel[5:]) for rel in changed):
+        return None
+    return {rel[5:] for rel in changed}
 
 
 def fingerprint(path: Path) -> str | None:

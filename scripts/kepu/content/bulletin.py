@@ -3,11 +3,34 @@ understood: its front matter checked against the schema, the template placeholde
 left in it, and what its body holds that the site cannot show."""
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from kepu.content import schema
 from kepu.content.problems import Problems
 from kepu.content.readers import body as body_reader
 from kepu.content.readers import frontmatter
 from kepu.core.commands import command
+
+# kepu serve's cache of parsed front matter (set by loader.load_site(cache=…) for one load)
+PARSED: ContextVar[tuple[dict, dict] | None] = ContextVar("kepu_parsed_front_matter", default=None)
+
+
+def split(text: str, path, problems: Problems) -> frontmatter.FrontMatter:
+    """frontmatter.split, from load_site's cache when it has this file with this text."""
+    caches = PARSED.get()
+    if caches is None:
+        return frontmatter.split(text, path, problems)
+    cache, used = caches
+    key = (str(path), text)
+    hit = cache.get(key) or used.get(key)
+    if hit is None:
+        before = len(problems.items)
+        fm = frontmatter.split(text, path, problems)
+        hit = (fm, tuple(problems.items[before:]))
+    else:
+        problems.items.extend(hit[1])
+    used[key] = hit
+    return hit[0]
 
 
 def read_front_matter(text: str, path, specs, what: str, problems: Problems, explain: dict | None = None):
@@ -16,7 +39,7 @@ def read_front_matter(text: str, path, specs, what: str, problems: Problems, exp
         problems.error(path, 1, "文件是空的", f"用 {command('new')} 生成模板后再填写，或删除这个文件")
         return None
     before = len(problems.items)
-    fm = frontmatter.split(text, path, problems)
+    fm = split(text, path, problems)
     yaml_error = next((p for p in problems.items[before:] if p.message.startswith("front matter 格式错误")), None)
     title = fm.fields.get("title")
     if title and isinstance(title.raw, str) and (body_reader.MD_LINK.search(title.raw) or body_reader.MD_IMAGE.search(title.raw)):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kepu.core import sanitize
 from kepu.content import limits, notices, schema, synonyms
+from kepu.content import bulletin
 from kepu.content.bulletin import read_front_matter, report_body, report_placeholders
 from kepu.core.commands import command
 from kepu.content.config import Settings, load_settings
@@ -39,7 +40,25 @@ class LoadResult:
     problems: Problems
 
 
-def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = False) -> LoadResult:
+def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = False,
+              cache: dict | None = None) -> LoadResult:
+    """`cache`: a dict kept between calls by a long-lived process (kepu serve): each file's front
+    matter is parsed once per content and reused (its problems reported again); only the files
+    of the last call are kept."""
+    if cache is None:
+        return _load_site(root, today=today, fix_encoding=fix_encoding)
+    used: dict = {}
+    token = bulletin.PARSED.set((cache, used))
+    try:
+        return _load_site(root, today=today, fix_encoding=fix_encoding)
+    finally:
+        bulletin.PARSED.reset(token)
+        cache.clear()
+        cache.update(used)
+
+
+
+def _load_site(root: Path, *, today: date | None = None, fix_encoding: bool = False) -> LoadResult:
     root = root.resolve()
     problems = Problems(root)
     settings = load_settings(root, problems)

@@ -113,6 +113,7 @@ def trusted(html: str) -> Markup:
     return Markup(html)
 
 
+@lru_cache(maxsize=4096)  # pure; `kepu serve` makes every poster again on each save
 def markdown_html(markdown_text: str, first_line: int = 1) -> str:
     """A volunteer's Markdown -> sanitized HTML with the website's extensions
     (admonitions, attribute lists, tables, footnotes ...), for posters and slides."""

@@ -74,16 +74,26 @@ def resolve(name: str | None, settings=None) -> str:
     return chosen
 
 
-def build(name: str, root: Path, site_dir: Path, *, strict: bool = True, site=None) -> bool:
+def build(name: str, root: Path, site_dir: Path, *, strict: bool = True, site=None,
+          changed: set[str] | None = None) -> bool:
     """Build the generated docs/ of `root` into `site_dir` with engine `name`. Problems are
-    printed in Chinese; returns False when the site could not be built."""
+    printed in Chinese; returns False when the site could not be built.
+    `changed` (kepu serve): `site_dir` already holds a build of the same docs/ except these files
+    (docs-relative); an engine that can (MkDocs) makes only them again, the others (Zensical) make
+    a full build (into an emptied site_dir)."""
     if name == "zensical":
         from kepu.engine import zensical as impl
-    elif name == "mkdocs":
+
+        if changed is not None:
+            import shutil
+
+            shutil.rmtree(site_dir, ignore_errors=True)
+        return impl.build(Path(root), Path(site_dir), strict=strict, site=site)
+    if name == "mkdocs":
         from kepu.engine import mkdocs as impl
-    else:
-        raise EngineMissing(unknown_message(name))
-    return impl.build(Path(root), Path(site_dir), strict=strict, site=site)
+
+        return impl.build(Path(root), Path(site_dir), strict=strict, site=site, changed=changed)
+    raise EngineMissing(unknown_message(name))
 
 
 def version(name: str) -> str:

@@ -18,11 +18,16 @@ MKDOCS_SUMMARY = re.compile(r"^Aborted with \d+ warnings? in strict mode!?$")
 LOG_NAME = "mkdocs-warnings.log"
 
 
-def build(root: Path, site_dir: Path, *, strict: bool = True, site=None) -> bool:
-    return run_mkdocs(root, site_dir, strict=strict, site=site)
+def build(root: Path, site_dir: Path, *, strict: bool = True, site=None, changed: set[str] | None = None) -> bool:
+    """`changed` (docs-relative paths, forward slashes): see `run_mkdocs`."""
+    return run_mkdocs(root, site_dir, strict=strict, site=site, changed=changed)
 
 
-def run_mkdocs(root: Path, site_dir: Path, *, strict: bool = True, site=None) -> bool:
+def run_mkdocs(root: Path, site_dir: Path, *, strict: bool = True, site=None, changed: set[str] | None = None) -> bool:
+    """A full MkDocs build into `site_dir`; or, with `changed`, an incremental one: `site_dir` already
+    holds a build of the same docs/ except the files in `changed`, with the same docs files,
+    mkdocs.yml and theme (the caller, kepu serve, makes sure), and only those are made again (see
+    `_incremental`)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -38,7 +43,8 @@ def run_mkdocs(root: Path, site_dir: Path, *, strict: bool = True, site=None) ->
     ok = True
     try:
         cfg = load_config(str(root / "mkdocs.yml"), strict=strict, site_dir=str(site_dir))
-        mkdocs_build(cfg)
+        if changed is None or not _incremental(cfg, set(changed)):
+            mkdocs_build(cfg)  # it empties site_dir first
     except (Abort, ConfigurationError) as exc:
         collected.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
         ok = False
@@ -69,6 +75,97 @@ def report_mkdocs_messages(root: Path, messages: list[str], site) -> list[str]:
         elif not MKDOCS_SUMMARY.match(msg.strip()):
             unknown.append(msg)
     return report(root, broken, unknown, site, "mkdocs", LOG_NAME)
+
+
+def _unlink(path: str | os.PathLike) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _incremental(config, changed: set[str]) -> bool:
+    """MkDocs' own `build()` (mkdocs.commands.build, MkDocs 1.6) step by step, except that only the
+    pages in `changed` are read and rendered; every other page keeps the HTML already in site_dir,
+    which is exactly what a full build makes as long as the set of docs files, mkdocs.yml and the
+    theme are unchanged (MkDocs renders a page from its own source, the file list and the nav; kepu
+    uses no plugins). Nav pages are always read, so every page's nav has their titles; a changed
+    nav page without a title in mkdocs.yml (its title comes from its content and is in every page's
+    nav) needs a full build, and so do anchor links checked as warnings: returns False then,
+    before writing anything. Theme templates (404.html,
+    sitemap.xml) are rendered every time. Every file written replaces the one that was there (unlink,
+    then write: site_dir may share files with another build through hard links)."""
+    from mkdocs import utils
+    from mkdocs.commands import build as mb
+    from mkdocs.exceptions import Abort, BuildError
+    from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    set_exclusions(files, config)
+    nav = get_navigation(files, config)
+    nav = config.plugins.on_nav(nav, config=config, files=files)
+    in_nav = {page.file.src_uri: page for page in nav.pages}
+    for uri in changed:
+        if uri in in_nav and not _title_from_config(in_nav[uri]):
+            return False
+    if config.validation.links.anchors >= logging.WARNING:
+        return False  # a page not rendered again may link to an anchor of a changed one (MkDocs' default: info)
+    inclusion = InclusionLevel.is_included
+    warnings = utils.CountHandler()
+    warnings.setLevel(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    if config.strict:
+        logger.addHandler(warnings)
+    try:
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        for file in files.documentation_pages(inclusion=inclusion):
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, config)
+            if file.src_uri in changed or file.src_uri in in_nav:
+                mb._populate_page(file.page, config, files)
+        env = config.plugins.on_env(env, config=config, files=files)
+        for file in files:  # Files.copy_static_files, for the changed ones
+            if file.is_documentation_page() or not inclusion(file.inclusion):
+                continue
+            if file.src_uri in changed or file.abs_src_path is None or not os.path.exists(file.abs_dest_path):
+                _unlink(file.abs_dest_path)
+                file.copy_file()
+        for template in config.theme.static_templates:
+            path = os.path.join(config.site_dir, template)
+            _unlink(path)
+            _unlink(path + ".gz")
+            mb._build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            _unlink(os.path.join(config.site_dir, template))
+            mb._build_extra_template(template, files, config, nav)
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        for file in doc_files:
+            if file.src_uri in changed:
+                _unlink(file.abs_dest_path)
+                mb._build_page(file.page, config, doc_files, nav, env, excluded=file.inclusion.is_excluded())
+        for file in doc_files:
+            if file.src_uri in changed:
+                file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+        config.plugins.on_post_build(config=config)
+    except BuildError as exc:
+        log = logging.getLogger("mkdocs")
+        log.error(str(exc))
+        raise Abort("Aborted with a BuildError!") from exc
+    finally:
+        logger.removeHandler(warnings)
+    if counts := warnings.get_counts():
+        raise Abort(f"Aborted with {', '.join(f'{v} {k.lower()}s' for k, v in counts)} in strict mode!")
+    return True
+
+
+def _title_from_config(page) -> bool:
+    return "title" in vars(page)  # MkDocs keeps a title given in the nav as the instance's own attribute
 
 
 _source_of = source_of  # the name build.py used to have

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from functools import lru_cache
 
 from kepu.media.publish import Media
 
@@ -37,10 +38,16 @@ def card_png(colors: list[str]) -> bytes:
     coloured panel per topic colour (up to three), like the bulletin board itself.
 
     Drawn as a palette image (the card has no anti-aliasing, so a handful of exact
-    colours): the same pixels as an RGB drawing, half the bytes, a tenth of the encoding time."""
+    colours): the same pixels as an RGB drawing, half the bytes, a tenth of the encoding time.
+    Remembered per set of colours: `kepu serve` makes every page again on each save."""
+    return _card_png(tuple(colors))
+
+
+@lru_cache(maxsize=1024)
+def _card_png(colors: tuple[str, ...]) -> bytes:
     from PIL import Image, ImageColor, ImageDraw
 
-    panels = (colors or ["#d17149", "#50a06e", "#567ae2"])[:3]
+    panels = (list(colors) or ["#d17149", "#50a06e", "#567ae2"])[:3]
     palette: dict[tuple, int] = {}
 
     def ink(color: str) -> int:

@@ -1,0 +1,166 @@
+"""`kepu serve` rebuilds incrementally: the next preview starts from the last good one and the
+engine renders only the generated pages that changed. The result must be exactly what a full
+build of the same content makes (same files, same bytes)."""
+from __future__ import annotations
+
+import filecmp
+import os
+from pathlib import Path
+
+import pytest
+from conftest import TODAY
+from sitecopy import copy_site
+
+from kepu.build import build
+from kepu.serve import Preview, Sources, incremental_changes
+
+ACTIVITY = "bulletins/2026/2026-11-07-fire-drill.md"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    out = {}
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            path = Path(dirpath) / name
+            out[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return out
+
+
+def assert_same_as_full_build(preview: Preview, tmp_path: Path, label: str) -> None:
+    full = tmp_path / f"full-{label}"
+    assert build(preview.root, today=TODAY, site_dir=full) == 0
+    ours, theirs = tree(preview.current), tree(full)
+    assert sorted(ours) == sorted(theirs), label
+    differ = sorted(rel for rel in ours if ours[rel] != theirs[rel])
+    assert differ == [], label
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    root = copy_site(tmp_path_factory.mktemp("serve-site"))
+    work = root / ".kepu-cache" / "preview" / "test"
+    work.mkdir(parents=True)
+    preview = Preview(root, work, TODAY)
+    preview.rebuild()
+    assert preview.build == 1 and preview.last_changed is None  # the first build is a full one
+    return preview
+
+
+def rebuild(preview: Preview) -> None:
+    before = preview.build
+    preview.rebuild()
+    assert preview.build == before + 1, [p.format() for p in preview.problems]
+
+
+def test_edited_activity_renders_only_what_changed(preview, tmp_path):
+    previous = preview.current
+    edit(preview.root, ACTIVITY, "\n---\n", "\n---\n\n增量预览测试句子。\n")
+    rebuild(preview)
+    changed = preview.last_changed
+    assert changed and "2026/11/07-fire-drill/index.md" in changed
+    assert len(changed) < 20, sorted(changed)  # not every page
+    assert "增量预览测试句子" in (preview.current / "2026/11/07-fire-drill/index.html").read_text(encoding="utf-8")
+    assert previous.is_dir() and "增量预览测试句子" not in (previous / "2026/11/07-fire-drill/index.html").read_text(
+        encoding="utf-8")  # the last good build is untouched: hard links were replaced, never written into
+    assert_same_as_full_build(preview, tmp_path, "edited")
+
+
+def test_edited_topics_yml(preview, tmp_path):
+    edit(preview.root, "bulletins/topics.yml", "description: 消防、燃气", "description: 防火、消防、燃气")
+    rebuild(preview)
+    assert preview.last_changed  # incremental
+    assert_same_as_full_build(preview, tmp_path, "topics")
+
+
+def test_added_activity_is_a_full_build(preview, tmp_path):
+    src = preview.root / ACTIVITY
+    new = src.with_name("2026-11-14-fire-drill-two.md")
+    new.write_text(src.read_text(encoding="utf-8").replace("title: ", "title: 第二次", 1), encoding="utf-8")
+    rebuild(preview)
+    assert preview.last_changed is None
+    assert (preview.current / "2026/11/14-fire-drill-two/index.html").is_file()
+    assert_same_as_full_build(preview, tmp_path, "added")
+
+
+def test_added_then_deleted_starts_from_the_build_before(preview, tmp_path):
+    """The build before the last one has the same files again: it is brought up to date."""
+    (preview.root / "bulletins/2026/2026-11-14-fire-drill-two.md").unlink()
+    rebuild(preview)
+    assert preview.last_changed is not None
+    assert not (preview.current / "2026/11/14-fire-drill-two").exists()
+    assert_same_as_full_build(preview, tmp_path, "deleted-again")
+
+
+def test_deleted_activity_is_a_full_build(preview, tmp_path):
+    (preview.root / "bulletins/2026/2026-10-24-elder-fraud-talk.md").unlink()
+    rebuild(preview)
+    assert preview.last_changed is None
+    assert not (preview.current / "2026/10/24-elder-fraud-talk").exists()
+    assert_same_as_full_build(preview, tmp_path, "deleted")
+
+
+def test_hand_written_page_is_a_full_build(preview, tmp_path):
+    page = next(p for p in sorted((preview.root / "docs" / "about").glob("*.md")))
+    page.write_text(page.read_text(encoding="utf-8") + "\n手写页面的新段落。\n", encoding="utf-8")
+    rebuild(preview)
+    assert preview.last_changed is None
+    assert_same_as_full_build(preview, tmp_path, "handwritten")
+
+
+def test_mkdocs_yml_is_a_full_build(preview, tmp_path):
+    edit(preview.root, "mkdocs.yml", "site_name: ", "site_name: 新名字")
+    rebuild(preview)
+    assert preview.last_changed is None
+    assert "新名字" in (preview.current / "2026/10/index.html").read_text(encoding="utf-8")
+    assert_same_as_full_build(preview, tmp_path, "mkdocs-yml")
+
+
+def test_edit_after_full_build_is_incremental_again(preview, tmp_path):
+    edit(preview.root, ACTIVITY, "增量预览测试句子", "增量预览第二次修改")
+    rebuild(preview)
+    assert preview.last_changed
+    assert_same_as_full_build(preview, tmp_path, "again")
+
+
+def test_what_needs_a_full_build():
+    gen = {"docs/2026/11/07-x.md": (1, 1, 1), "docs/index.md": (1, 1, 2), "docs/about/index.md": ("h",),
+           "mkdocs.yml": ("m",), "overrides/main.html": ("o",)}
+    base = Sources(gen, None)
+    assert incremental_changes(base, Sources(dict(gen), None)) == set()
+    assert incremental_changes(base, Sources({**gen, "docs/2026/11/07-x.md": (2, 2, 3)}, None)) == {"2026/11/07-x.md"}
+    for rel in ("docs/about/index.md", "mkdocs.yml", "overrides/main.html"):
+        assert incremental_changes(base, Sources({**gen, rel: ("changed",)}, None)) is None, rel
+    assert incremental_changes(base, Sources({**gen, "docs/2026/11/08-y.md": (1, 1, 9)}, None)) is None  # added
+    assert incremental_changes(base, Sources({k: v for k, v in gen.items() if k != "docs/index.md"}, None)) is None
+    assert incremental_changes(base, Sources(gen, "<div>停水</div>")) is None  # the notice banner is on every page
+
+
+def test_load_cache_gives_the_same_model_and_problems(tmp_path):
+    """load_site(cache=…) reuses parsed front matter; its problems are reported again, and an
+    edited file is parsed again."""
+    from kepu.content.loader import load_site
+
+    root = copy_site(tmp_path / "site")
+    bad = root / ACTIVITY
+    bad.write_text(bad.read_text(encoding="utf-8").replace("title: ", "title：", 1), encoding="utf-8")
+
+    def shown(result):
+        return [p.format() for p in result.problems.sorted()], [a.title for a in result.site.activities]
+
+    cache: dict = {}
+    plain = shown(load_site(root, today=TODAY))
+    assert any("2026-11-07-fire-drill.md" in line for line in plain[0])
+    assert shown(load_site(root, today=TODAY, cache=cache)) == plain
+    assert cache
+    assert shown(load_site(root, today=TODAY, cache=cache)) == plain  # from the cache: same problems again
+    bad.write_text(bad.read_text(encoding="utf-8").replace("title：", "title: ", 1), encoding="utf-8")
+    fixed = shown(load_site(root, today=TODAY, cache=cache))
+    assert fixed == shown(load_site(root, today=TODAY))
+    assert not any("2026-11-07-fire-drill.md" in line for line in fixed[0])
