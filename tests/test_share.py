@@ -85,6 +85,18 @@ def test_share_card_is_a_small_png():
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) < 300_000
 
 
+def test_share_card_draws_the_topic_colours_in_a_few_exact_colours():
+    import io
+
+    from PIL import Image
+
+    im = Image.open(io.BytesIO(card_png(["#123456", "#abcdef", "#50a06e"])))
+    assert im.size == (500, 500) and im.mode == "P"  # a palette image: cheap to encode, small file
+    colours = {c for _, c in im.convert("RGB").getcolors(256)}
+    assert {(0x12, 0x34, 0x56), (0xab, 0xcd, 0xef), (0x50, 0xa0, 0x6e), (0xb4, 0x41, 0x1b), (0xff, 0xfa, 0xf2)} <= colours
+    assert len(colours) == 8  # no anti-aliasing: only the drawn colours
+
+
 @pytest.mark.parametrize("text, links", [
     ("社区居委会 0571-8800 0000", ["tel:057188000000"]),
     ("文明实践站电话：0571-86120378（工作日9:00—17:00）", ["tel:057186120378"]),

@@ -140,6 +140,7 @@ class Found:
 
 
 NEWLINE = re.compile("\n")
+NOT_NEWLINE = re.compile("[^\n]")
 LINK_KINDS = {"link": "inline", "ref-def": "reference", "html-link": "html"}
 
 
@@ -167,10 +168,13 @@ def scan(text: str) -> list[Found]:
     found: list[Found] = []
 
     def blank(source: str) -> str:  # hide what was found, so a link's parser does not see an image's ](
-        chars = list(source)
-        for f in found:
-            chars[f.start:f.end] = re.sub(r"[^\n]", " ", source[f.start:f.end])
-        return "".join(chars)
+        parts, last = [], 0
+        for start, end in sorted((f.start, f.end) for f in found):
+            start = max(start, last)  # found spans may overlap
+            if end > start:
+                parts += [source[last:start], NOT_NEWLINE.sub(" ", source[start:end])]
+                last = end
+        return "".join(parts) + source[last:]
 
     for m in MD_IMAGE.finditer(md_view):
         found.append(Found("image", m.start(), m.end(), *dest_span(m), destination(m), text[slice(*m.span("text"))],
@@ -228,7 +232,7 @@ def ref_id(m: re.Match) -> str:
 
 def blank_code_spans(line: str) -> str:
     """The line with `code spans` blanked out (same length), so their content is not parsed."""
-    return CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+    return CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line
 
 
 def reference_definitions(text: str) -> dict[str, str]:
