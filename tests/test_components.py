@@ -160,7 +160,7 @@ def test_html_block_holds_kepus_block_in_a_comment_and_unwrap_puts_it_back():
     assert html_block(block) == f"<!--kepu:html {block} -->"
     assert html_block(f"\n{block}\n\n") == f"\n<!--kepu:html {block} -->\n\n"  # whitespace stays outside
     assert html_block("</div>") == "<!--kepu:html </div> -->"
-    for as_is in ("", "\n", "<span>行内</span>", "文字 <b>x</b>", "<p>a --> b</p>", "<p>a --!> b</p>"):
+    for as_is in ("", "\n", "<span>行内</span>", "文字 <b>x</b>", "<p>a --> b</p>", "<p>a --!> b</p>", "<p>a -- > b</p>"):
         assert html_block(as_is) == as_is  # not a block, or it would end the comment: the engine parses it
     # the Markdown engine copies the comment; unwrap gives back the block, no <p> around it
     page = f"# 标题\n\n{html_block(block)}\n\n正文 *强调*\n"

@@ -78,14 +78,14 @@ def asset(name: str) -> str:
 # Zensical) inside an HTML comment: Python-Markdown copies a comment as it is, without
 # running html.parser over every tag in it (most of the engine's time on kepu's pages).
 # kepu.engine.unwrap takes the comment marks off in the built pages. The HTML in between
-# never has `-->` or `--!>` (either would end the comment): kepu escapes `>` in every text
-# and attribute value; html_block() checks anyway.
+# never has `-->`, `--!>` or `-- >` (each ends a comment for a browser or a Python HTML
+# parser): kepu escapes `>` in every text and attribute value; html_block() checks anyway.
 HTML_BLOCK_OPEN = "<!--kepu:html "
 HTML_BLOCK_CLOSE = " -->"
 # Only a block that starts with a block-level tag (for Python-Markdown) is held: the engine
 # puts such a block into the page without a <p> around it, exactly as it does a comment.
 _BLOCK_START = re.compile(r"</?(?:p|div|dl|ul|ol|section|nav|figure|table|details|form|h[1-6])[\s/>]")
-_COMMENT_END = re.compile(r"--!?>")
+_COMMENT_END = re.compile(r"--[\s!]*>")
 
 
 def html_block(html: str) -> str:
