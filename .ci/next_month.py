@@ -4,8 +4,14 @@ Copies the repository (the files git would commit) to a temp folder, adds the
 next month's issue and two activities there the way a volunteer does (`kepu new
 issue` / `kepu new activity`, then filling in the templates; one activity is
 already held and has a phone photo, the other is announced), checks the content,
-and runs the test suite in the copy (pytest arguments are passed on; .ci/run
-leaves out the slow browser tests).
+and runs the tests that can see that content in the copy (pytest arguments are
+passed on; .ci/run leaves out the slow browser tests).
+
+Which tests can see it: tests/test_live_content.py reads the live bulletins/ on
+the real day, and checks statically that no other test does; every other test
+builds the frozen example or its own sites with a fixed TODAY, so in the copy it
+would only repeat the main run. The copy runs test_live_content.py and every test
+file that reads the repository at all (mentions REPO), to be safe.
 
 Run with the project's .venv Python after `python3 tasks.py test` (it needs
 Pillow for the photo): `.venv/bin/python .ci/next_month.py [pytest args]`.
@@ -109,6 +115,14 @@ def add_next_month(root: Path, env: dict) -> list[str]:
             f"bulletins/{announced:%Y}/{announced.isoformat()}-{slug}.md"]
 
 
+def tests_seeing_the_repository(root: Path) -> list[str]:
+    """Test files that read the repository (REPO), test_live_content.py first."""
+    files = sorted((root / "tests").glob("test_*.py"))
+    picked = [f for f in files if f.name == "test_live_content.py" or re.search(r"\bREPO\b", f.read_text(encoding="utf-8"))]
+    picked.sort(key=lambda f: f.name != "test_live_content.py")
+    return [f.relative_to(root).as_posix() for f in picked]
+
+
 def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="kepu-next-month-") as tmp:
         root = Path(tmp)
@@ -122,7 +136,10 @@ def main(argv: list[str]) -> int:
         if mine:  # the filled-in files are what a careful volunteer commits: not even a warning
             sys.exit("新加的文件有问题：\n" + "\n".join(mine))
         print("在副本里运行测试（加了下个月的月刊和两场活动）…", flush=True)
-        return subprocess.call([sys.executable, "tasks.py", "test", *argv], cwd=root, env=env)
+        ignored = {a.split("=", 1)[1] for a in argv if a.startswith("--ignore=")}  # pytest would still run named files
+        paths = [] if any(not a.startswith("-") for a in argv) else [
+            t for t in tests_seeing_the_repository(root) if t not in ignored]
+        return subprocess.call([sys.executable, "tasks.py", "test", *paths, *argv], cwd=root, env=env)
 
 
 if __name__ == "__main__":

@@ -31,3 +31,10 @@ def copy_theme_and_pages(dest: Path) -> None:
             target = dest / "docs" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, target)
+
+
+def copy_built(built: Path, dest: Path) -> Path:
+    """A changeable copy of an already built site (the conftest `built` fixture): the same
+    files a fresh copy_site + build would leave, without building the example again."""
+    shutil.copytree(built, dest, symlinks=True, dirs_exist_ok=True)
+    return dest

@@ -50,8 +50,8 @@ LIVE = re.compile(r'\.today\(\)|datetime\.now\(|datetime\.today\(|REPO\s*/\s*"(b
 
 
 def test_no_other_test_reads_the_live_content_or_the_real_date():
-    """The suite must stay green when volunteers add content: .ci/run proves it for the
-    tests that build sites without a browser; this keeps the others honest too."""
+    """The suite must stay green when volunteers add content. .ci/run's next-month copy runs
+    this file and the tests that read the repository; this check is why the others need not run there."""
     here = Path(__file__).resolve()
     found = [f"{path.relative_to(REPO).as_posix()}:{n}: {line.strip()}"
              for path in sorted((REPO / "tests").rglob("*.py")) if path != here

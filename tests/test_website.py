@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
-from sitecopy import copy_site
+from sitecopy import copy_built
 
 from kepu.build import build
 from kepu.content.loader import load_site
@@ -17,11 +17,9 @@ TODAY = date(2026, 11, 29)
 
 
 @pytest.fixture(scope="module")
-def own(tmp_path_factory):
-    """A copy of the example site that the tests below may change (and restore)."""
-    root = copy_site(tmp_path_factory.mktemp("site"))
-    assert build(root, today=TODAY) == 0
-    return root
+def own(built, tmp_path_factory):
+    """A copy of the built example site that the tests below may change (and restore)."""
+    return copy_built(built, tmp_path_factory.mktemp("site"))
 
 
 def page(root: Path, url: str) -> str:
