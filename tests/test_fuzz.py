@@ -442,7 +442,7 @@ def test_fuzz_check_fails_with_path_and_line_or_build_succeeds(tmp_path):
         # the hostile inputs that kepu refuses: a sample that must be refused (a regression lets them through)
         refused = {c["name"] for (n, c), root in zip(numbered, sites) if results[str(root)]["errors"]}
         for name in ("yaml-alias-bomb-issue", "yaml-recursive-alias-activity", "yaml-flow-nesting-500",
-                     "markdown-quote-500-issue", "markdown-list-indent-300-activity", "panel-over-limit",
+                     "markdown-quote-500-issue", "markdown-list-indent-300-activity", "markdown-emphasis-2000-issue", "panel-over-limit",
                      "file-20mb", "fifo", "directory-named-md", "link-outside", "link-outside-file", "sparse-10gb",
                      "escape-\\r-title", "escape-\\ud800-location", "mkdocs-extra-alias-bomb", "mkdocs-extra-recursive", "mkdocs-extra-alias-chain",
                      "mkdocs-control", "topics-alias", "topics-bomb", "topics-deep", "mkdocs-tag-apply",
@@ -489,6 +489,15 @@ def test_pasted_control_characters_are_removed_with_a_warning_at_their_line(site
     assert any(w.startswith("bulletins/2026/2026-11.md:8: 警告: 这一行有看不见的控制字符（U+0008 退格符、U+000B 垂直制表符）")
                for w in site.warnings())
     assert result.site.issues[0].panels[0].title == "流感疫苗要趁早"
+
+
+def test_a_long_run_of_stars_inside_a_line_is_refused_at_its_line_but_a_rule_is_fine(site):
+    site.write("bulletins/2026/2026-11.md", GOOD_ISSUE.replace("流感疫苗要趁早\n", "流感疫苗要趁早\n\n" + "*" * 60 + "注意" + "*" * 60 + "\n\n" + "*" * 80 + "\n", 1))
+    result = site.load()
+    errors = [e for e in site.errors() if "一长串 * 号（60 个）" in e]
+    assert len(errors) == 1 and errors[0].startswith("bulletins/2026/2026-11.md:"), site.errors()
+    assert "***" in errors[0]  # says how to write a rule instead
+    assert not any("（80 个）" in e for e in site.errors())  # a line of only stars is a rule
 
 
 def test_yaml_refusals_name_the_line_and_say_what_to_do(site):

@@ -11,6 +11,7 @@ import re
 MAX_FILE_BYTES = 200_000  # per text file (bulletins, topics.yml, mkdocs.yml)
 MAX_PANEL_CHARS = 5_000  # per panel of a monthly issue
 MAX_NESTING = 50  # quote (>) and list levels on one Markdown line; brackets in YAML
+MAX_EMPHASIS_RUN = 50  # * or _ in a row inside a line (each three are a bold-italic level)
 MAX_YAML_ITEMS = 20_000  # values in one YAML document
 MAX_YAML_EXPANDED = 100_000  # values after following aliases (mkdocs.yml only allows them)
 MAX_REPORTED_LINES = 5  # control characters: report this many lines of one file, then summarise
@@ -107,6 +108,27 @@ def check_markdown_nesting(text: str, path, problems) -> str:
     for n in deep:
         lines[n] = lines[n][nesting(lines[n])[1]:]
     return "\n".join(lines)
+
+
+EMPHASIS_RUN = re.compile(r"\*{%d,}|_{%d,}" % (MAX_EMPHASIS_RUN + 1, MAX_EMPHASIS_RUN + 1))
+
+
+def check_emphasis_runs(text: str, path, problems) -> str:
+    """A long run of * or _ inside a line opens hundreds of nested bold/italic levels,
+    which exhausts the Markdown engine's recursion: report the line and show the
+    characters as they are (escaped) in memory. A line of only * or _ is a rule: fine."""
+    lines = text.split("\n")
+    found = False
+    for n, line in enumerate(lines):
+        if len(line) <= MAX_EMPHASIS_RUN or not EMPHASIS_RUN.search(line) or not line.strip(" *_"):
+            continue
+        if not found:
+            run = EMPHASIS_RUN.search(line).group()
+            problems.error(path, n + 1, f"这一行有一长串 {run[0]} 号（{len(run)} 个），会被当成几百层加粗和斜体，网站无法排版",
+                           f"删掉多余的 {run[0]} 号：加粗写成 **文字**；要一条分隔线，单独一行写 ***")
+            found = True
+        lines[n] = EMPHASIS_RUN.sub(lambda m: "".join("\\" + c for c in m.group()), line)
+    return "\n".join(lines) if found else text
 
 
 def check_panels(site, problems) -> None:

@@ -78,6 +78,7 @@ def read_source(path: Path, problems: Problems, *, fix_encoding: bool = False,
     text = limits.clean_controls(text, path, problems, strict=strict_controls)
     if path.suffix.lower() == ".md":
         text = limits.check_markdown_nesting(text, path, problems)
+        text = limits.check_emphasis_runs(text, path, problems)
     return SourceText(path, text, encoding)
 
 
