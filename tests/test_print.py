@@ -177,6 +177,31 @@ def test_panel_text_renders_like_the_site_without_images_or_links(site, monkeypa
     sheets = page[page.index("<main>"):page.index("</main>")]
     assert "详见燃气公司。" in sheets and "example.com" not in sheets and "onclick" not in sheets
     assert page.count("<img ") == 1 and 'class="pics pics--1"' in page  # the photo once, above the text
-    assert page.count('<script id="qr-draw"></script>') == 1 and page.index('id="qr-draw"') > page.index("</main>")
+    # the script is not inlined: ONE shared file, loaded once after the sheets by a relative URL
+    script, data = printing.qr_script_file()
+    assert data == b'<script id="qr-draw"></script>'.removeprefix(b"<script>").removesuffix(b"</script>").strip() + b"\n"
+    assert out.files[script] == data and 'id="qr-draw"' not in page
+    assert page.count(f'<script src="../../../{script}"></script>') == 1
+    assert page.index(f'<script src="../../../{script}">') > page.index("</main>")
     record = out.files["2026/11/09-fire-drill/print/index.html"].decode("utf-8")
-    assert record.count('<script id="qr-draw"></script>') == 1
+    assert record.count(f'<script src="../../../../{script}"></script>') == 1
+
+
+def test_built_print_pages_load_one_shared_qr_script(built):
+    """Every print page of the built site loads the same QR script file by a relative URL (works
+    under a sub-path and from file://) instead of inlining ~28 KB, and that file is in site/."""
+    from kepu.media import qr
+
+    rel, data = printing.qr_script_file()
+    site_dir = built / "site"
+    assert (site_dir / rel).read_bytes() == data and b"qrcode" in data
+    pages = [p for p in sorted(site_dir.glob("[0-9]*/**/print/index.html"))
+             if re.fullmatch(r"\d{4}/\d{2}/(\d{2}-[^/]+/)?print/index.html", p.relative_to(site_dir).as_posix())]
+    assert len(pages) > 10
+    inline = qr.browser_script()
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        srcs = re.findall(r'<script src="([^"]+)"></script>', page)
+        assert len(srcs) == 1 and not srcs[0].startswith(("/", "http:", "https:")), path
+        assert (path.parent / srcs[0]).resolve() == (site_dir / rel).resolve(), path
+        assert inline not in page and "qrcode-generator" not in page and len(page) < len(data), path

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import shutil
 import subprocess
@@ -117,7 +118,10 @@ def test_print_pages_hold_placeholders_and_the_script_once_and_no_code_is_comput
         placeholders = re.findall(r'<div class="qr" data-qr="(https://[^"]+)"><small>[^<]+</small></div>', page)
         assert placeholders, rel
         assert "<svg" not in page, rel  # no server-made QR code
-        assert page.count(qr.browser_script()) == 1 and page.index(qr.browser_script()) > page.index("</main>")
+        script = printing.qr_script_file()[0]  # one shared file, loaded once after the sheets
+        tag = f'<script src="{posixpath.relpath(script, posixpath.dirname(rel))}"></script>'
+        assert page.count(tag) == 1 and page.index(tag) > page.index("</main>") and "qrcode" not in page, rel
+    assert out.files[printing.qr_script_file()[0]] == printing.qr_script_file()[1]
     generate_all(model)
     assert made  # the site pages and the lobby screen keep their (few) codes made in the build
 

@@ -1,7 +1,8 @@
 """Printable posters for the physical 科普橱窗, and one-page activity records.
 
-The generator writes self-contained HTML pages (inline CSS and JS from
-theme/print/, inline QR SVGs, images from the published renditions) into the
+The generator writes HTML pages (inline CSS and JS from theme/print/, images
+from the published renditions, QR codes drawn in the browser by ONE shared
+script, assets/generated/print/qr-<hash>.js, linked relatively) into the
 generated area:
 
 - /<YYYY>/<MM>/print/            one panel per sheet, A4 or A3 portrait (extra.print.paper)
@@ -13,6 +14,7 @@ panel (`@page { size: A4|A3; margin: 0 }`, fixed-size sheets). `kepu print
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -33,6 +35,7 @@ from kepu.core.templating import markdown_html, render, trusted
 
 e = html_text
 PAPERS = {"A4": (210, 297), "A3": (297, 420)}
+QR_SCRIPT_DIR = "assets/generated/print/"  # the shared QR drawing script (qr_script_file)
 MD_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\([^)]*\)")
 
 
@@ -196,10 +199,25 @@ def _page(site: Site, page_url: str, title: str, size: str, web_url: str, note: 
     return {"title": title, "size": size, "w": w, "h": h, "scale": w / 210,  # A3 is A4 scaled by √2
             "back": urls.relative(page_url, web_url), "note": note,
             "share": {"title": title, "description": note, "image": src},
-            "qr_script": trusted(qr.browser_script())}
+            "qr_script": trusted(f'<script src="{e(urls.relative(page_url, qr_script_file()[0]))}"></script>')}
+
+
+def qr_script_file() -> tuple[str, bytes]:
+    """The QR drawing script (kepu.media.qr.browser_script without its <script> tags) as ONE
+    file that every print page loads by a relative URL, instead of ~28 KB inlined into each of
+    the ~700 pages of a ten-year site. Named by its content, so a browser never keeps a stale copy."""
+    code = qr.browser_script().strip().removeprefix("<script>").removesuffix("</script>").strip()
+    data = (code + "\n").encode("utf-8")
+    return f"{QR_SCRIPT_DIR}qr-{hashlib.sha256(data).hexdigest()[:12]}.js", data
+
+
+def add_qr_script(out: Output) -> None:
+    out.add(*qr_script_file())
 
 
 def generate(site: Site, out: Output, media) -> None:
+    if any(issue.panels for issue in site.issues) or site.activities:
+        add_qr_script(out)
     for issue in site.issues:
         if issue.panels:
             out.text(urls.source_of(issue_print_url(issue)).replace("index.md", "index.html"),
@@ -279,6 +297,7 @@ def cli_main(args, result, print_problems) -> int:
     html_text = render_issue(site, target, media) if is_issue else render_activity(site, target, media)
     rel_html = urls.source_of(page_url).replace("index.md", "index.html")
     out.text(rel_html, html_text)
+    add_qr_script(out)  # the page loads it from ../../../assets/generated/print/, written beside it below
     want_pdf = args.pdf or bool(args.output and args.output.lower().endswith(".pdf"))
     folder = root / "build" / "print" / target.key
     if want_pdf and not args.output:
