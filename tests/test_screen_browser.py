@@ -132,9 +132,15 @@ def key(page) -> str:
     return page.evaluate("document.documentElement.dataset.slide")
 
 
+SETTLED = """() => document.getAnimations().every(a => a.playState !== 'running')
+  && [...document.querySelectorAll('.slide.on img')].every(i => i.complete)"""
+
+
 def next_slide(page):
+    """The next slide, once the 0.6 s cross-fade (real time) has finished and its images are in,
+    however slow the machine."""
     page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(750)  # the 0.6 s cross-fade runs on real time
+    page.wait_for_function(SETTLED, timeout=60_000)
 
 
 def test_long_panel_warned_by_checker(built):
@@ -174,7 +180,7 @@ def decode_qr(png: bytes, scale: float = 1.0) -> list[str]:
 @pytest.mark.parametrize("w,h,scale", [(1920, 1080, 0.5), (1080, 1920, 0.5)])
 def test_qr_codes_decode_to_the_right_pages(browser, built, w, h, scale):
     page = open_screen(browser, built, w=w, h=h)
-    page.wait_for_timeout(700)
+    page.wait_for_function(SETTLED, timeout=60_000)  # the first fade-in
     for s in built["slides"]:
         assert key(page) == s.key
         assert decode_qr(page.screenshot(), scale) == [s.qr_url], s.key
@@ -223,7 +229,7 @@ def inside(box, area, tol=0.5) -> bool:
 @pytest.mark.parametrize("w,h,strict", [(1920, 1080, True), (1080, 1920, True), (1280, 720, False), (800, 480, False)])
 def test_legible_inside_safe_area_without_overflow(browser, built, w, h, strict):
     page = open_screen(browser, built, w=w, h=h)
-    page.wait_for_timeout(700)
+    page.wait_for_function(SETTLED, timeout=60_000)  # the first fade-in
     safe = (0.05 * w, 0.05 * h, 0.95 * w, 0.95 * h)
     report = []
     for s in built["slides"]:
