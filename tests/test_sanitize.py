@@ -74,7 +74,12 @@ class Audit(HTMLParser):
 
 
 def rendered(md: str) -> str:
-    return markdown.markdown(f'<section class="kp-panel" markdown>\n\n{md}\n\n</section>', extensions=EXTENSIONS)
+    """A panel body as on its page: Markdown between kepu's held <section> marks, then unwrapped."""
+    from kepu.core.templating import html_block
+    from kepu.engine.unwrap import unwrap_page
+
+    page = html_block('<section class="kp-panel">') + f"\n{md}\n\n" + html_block("</section>") + "\n"
+    return unwrap_page(markdown.markdown(page, extensions=EXTENSIONS).encode()).decode()
 
 
 @pytest.mark.parametrize("attack", ATTACKS)

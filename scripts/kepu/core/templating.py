@@ -92,7 +92,11 @@ def html_block(html: str) -> str:
     """kepu's own HTML block (a whole block of a Markdown page, on lines of its own) held in
     an HTML comment for the engine; leading/trailing whitespace stays outside. HTML that
     could not be held safely (it would end the comment early, or is not a block) is
-    returned as it is: the engine then parses it, slower but the same page."""
+    returned as it is: the engine then parses it, slower but the same page.
+
+    In a template: `{{ html|html_block }}` or `{% filter html_block %}…{% endfilter +%}`, the
+    mark on lines of its own. The next line may follow directly (the engine starts a new
+    block after a comment either way); a blank line after the mark adds one to the HTML."""
     html = str(html)
     body = html.strip()
     if not body or not _BLOCK_START.match(body) or _COMMENT_END.search(body):
