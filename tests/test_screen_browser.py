@@ -21,7 +21,7 @@ from conftest import EXAMPLE, MKDOCS_YML
 from PIL import Image as PILImage
 
 from kepu.core.writer import Output, write
-from kepu.content.loader import load_site
+from kepu.checks import load_and_check
 from kepu.content.model import Notice
 from kepu.media.publish import Media
 from kepu.views.screen import build_slides, generate
@@ -98,7 +98,7 @@ def built(tmp_path_factory):
     }
     for name, text in files.items():
         (b / "2026" / f"{name}.md").write_text(text, encoding="utf-8")
-    result = load_site(root, today=TODAY)
+    result = load_and_check(root, today=TODAY)
     assert not result.problems.errors, result.problems.errors
     out = Output()
     generate(result.site, out, Media(out))
@@ -815,7 +815,7 @@ def filmed(built, tmp_path_factory):
     make_clip(videos / "ext.mp4", 2)
     make_clip(videos / "gone.mp4", 2, size="160x90")
     (videos / "bad.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40)  # corrupt
-    result = load_site(root, today=TODAY)
+    result = load_and_check(root, today=TODAY)
     out = Output()
     generate(result.site, out, Media(out))
     docs = root / "docs"
@@ -904,7 +904,9 @@ def test_six_hours_on_a_slow_cpu_stay_flat_and_quiet(browser, built, capsys):
     hours = [(b["TaskDuration"] - a["TaskDuration"], b["LayoutCount"] - a["LayoutCount"])
              for a, b in zip(samples[1:], samples[2:])]
     cpu = [h[0] for h in hours]
-    assert max(cpu) < 3 * min(cpu) + 0.5, cpu  # CPU time per hour does not creep up (generous: shared CI machine)
+    # CPU time per hour does not creep up: the last hour is not well above the typical hour (the median;
+    # one hour on a busy shared machine may be slow, a leak makes every later hour slower)
+    assert cpu[-1] < 2 * sorted(cpu)[len(cpu) // 2] + 0.5, cpu
     changes = (samples[2]["simulated"] - samples[1]["simulated"]) * 3600 / interval
     assert all(h[1] / changes <= 8 for h in hours), hours  # a few layouts per slide change, no more
     page.context.close()
@@ -921,7 +923,7 @@ def test_repeated_film_plays_keep_heap_and_dom_flat(browser, built, tmp_path_fac
     issue.write_text(ISSUE.replace("厨余垃圾要沥干水分再投放。", "厨余垃圾要沥干水分再投放。\n\n![短片](videos/loop.mp4)"),
                      encoding="utf-8")
     make_clip(root / "bulletins" / "2026" / "videos" / "loop.mp4", 0.3, size="640x360", rate=25)
-    result = load_site(root, today=TODAY)
+    result = load_and_check(root, today=TODAY)
     out = Output()
     generate(result.site, out, Media(out))
     write(out, root / "docs")
