@@ -47,10 +47,10 @@ import shutil
 import unicodedata
 from array import array
 from collections import defaultdict, deque
-from functools import partial
-from itertools import chain, repeat
 from dataclasses import dataclass
+from functools import partial
 from html.parser import HTMLParser
+from itertools import chain, repeat
 from pathlib import Path
 
 from kepu.core import urls
@@ -468,7 +468,8 @@ def _write(path: str, data: bytes, new: bool) -> None:
     a new file is created (O_EXCL: fails rather than open one that exists), any other is a
     temporary file, then os.replace."""
     target, path = path, (path if new else path + ".tmp")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_EXCL if new else os.O_TRUNC) | getattr(os, "O_BINARY", 0), 0o666)
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if new else os.O_TRUNC) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, 0o666)
     try:
         view = memoryview(data)
         while view:
