@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import random
 import re
+import shutil
 
 from kepu.views import search_index
 from kepu.core import urls
@@ -79,6 +82,24 @@ def test_the_index_is_rewritten_when_content_changes_and_old_versions_go(tmp_pat
     v2 = json.loads((tmp_path / "search" / "meta.json").read_text())["v"]
     assert v2 != v1 and not (tmp_path / "search" / v1).exists()
     assert [p.name for p in (tmp_path / "search").iterdir() if re.fullmatch(r"[0-9a-f]{12}", p.name)] == [v2]
+
+
+def test_rewriting_never_writes_into_a_file_another_build_shares(tmp_path, example, monkeypatch):
+    # `kepu serve` may hard-link the last build's files into the next one: a file kepu
+    # rewrites must be a new file, never the shared one written in place.
+    search_index.write_index(tmp_path / "a", example)
+    before = {p: p.read_bytes() for p in (tmp_path / "a" / "search").rglob("*") if p.is_file()}
+    shutil.copytree(tmp_path / "a", tmp_path / "b", copy_function=os.link)
+    search_index.write_index(tmp_path / "b", example)  # same content: same version folder again
+    changed = copy.deepcopy(example)
+    changed.issues[-1].panels[0].text += " 新加的一句话"
+    search_index.write_index(tmp_path / "b", changed)
+    shutil.rmtree(tmp_path / "b")
+    shutil.copytree(tmp_path / "a", tmp_path / "b", copy_function=os.link)
+    monkeypatch.setattr(shutil, "rmtree", lambda *a, **k: None)  # an old version folder that could not be removed
+    search_index.write_index(tmp_path / "b", example)
+    assert {p: p.read_bytes() for p in (tmp_path / "a" / "search").rglob("*") if p.is_file()} == before
+    assert not [p for p in (tmp_path / "b" / "search").rglob("*.tmp")]
 
 
 def test_search_page_is_generated_and_works_without_javascript_as_links(built):
@@ -280,3 +301,63 @@ def test_a_community_adds_synonyms_in_bulletins_and_mistakes_get_path_line_messa
     site.write(str(FILE), "words: [甲乙, 丙丁]\n")
     assert site.errors() == ["bulletins/search-synonyms.yml:1: 错误: search-synonyms.yml 应该是一个列表，每组同义词以「- words: 」开头 — "
                              "每组一段，例如：\n- words: [煤气, 燃气, 天然气]"]
+
+
+def _keys_by_runs(text):  # keys() as first written: one run at a time
+    out = set()
+    for run in search_index.RUN.findall(text):
+        if len(run) == 1:
+            out.add(run)
+            continue
+        out.update(run[i:i + 2] for i in range(len(run) - 1))
+        out.update(search_index.HAN.findall(run))
+    return out
+
+
+def test_keys_and_postings_are_the_keys_of_every_run():
+    rng = random.Random(20261129)
+    alphabet = "一氧化碳防诈骗豈𠀀aZ9０Ｚｚ .:，。\0\nİß²㎏Ⅻ-_"
+    texts = ["", "a", "一", "a b", "ab", "a一b", "PM2.5", "\0一\0", "x" * 5] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(400)]
+    for t in texts:
+        assert keys(normalize(t)) == _keys_by_runs(normalize(t)), t
+    docs = [{"t": a, "x": b, "k": "展板", "d": "", "p": []} for a, b in zip(texts, reversed(texts))]
+    want: dict[str, list[int]] = {}
+    for n, d in enumerate(docs):
+        in_title = _keys_by_runs(normalize(d["t"]))
+        for k in sorted(_keys_by_runs(normalize(d["t"] + " " + d["x"]))) + ["k:展板"]:
+            want.setdefault(k, []).append(n * 2 + (k in in_title))
+    assert {k: list(v) for k, v in search_index.postings(docs).items()} == want
+
+
+def test_encode_is_the_delta_varint_of_every_value():
+    def by_digit(values):
+        out, prev = [], 0
+        for v in values:
+            d, prev = v - prev, v
+            while d >= 32:
+                out.append(search_index.DIGITS[32 + (d & 31)])
+                d >>= 5
+            out.append(search_index.DIGITS[d])
+        return "".join(out)
+
+    rng = random.Random(7)
+    for _ in range(200):
+        values = sorted(rng.sample(range(rng.choice([64, 5000, 2 ** 31])), rng.randint(0, 50)))
+        assert search_index.encode(values) == by_digit(values)
+        assert search_index.decode(search_index.encode(values)) == values
+
+
+def test_only_hand_written_markdown_is_read_and_generated_folders_are_not_walked(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    for rel in ("about.md", "guide/index.md", "guide/a b.md", "guide-x/z.md", "assets/notes.md", "index.md",
+                "2026/11/p.md", "current/index.md", "topics/x.md", "assets/generated/g.md", "guide/pic.png"):
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text("# x\n", encoding="utf-8")
+    walked = []
+    real_walk = os.walk
+    monkeypatch.setattr(os, "walk", lambda *a, **k: ((walked.append(t) or (t, d, f)) for t, d, f in real_walk(*a, **k)))
+    found = search_index._handwritten_md(docs)
+    assert found == ["about.md", "assets/notes.md", "guide/a b.md", "guide/index.md", "guide-x/z.md"]  # as sorted Paths
+    assert not any(part in w for w in walked for part in ("2026", "current", "topics", "generated"))
+    assert search_index.handwritten_kinds(docs) == [search_index.GUIDE, search_index.NOTE]

@@ -40,13 +40,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 import re
 import shutil
 import unicodedata
 from array import array
+from collections import defaultdict, deque
 from dataclasses import dataclass
+from functools import partial
 from html.parser import HTMLParser
+from itertools import chain, repeat
 from pathlib import Path
 
 from kepu.core import urls
@@ -60,6 +64,7 @@ DROPDOWN = 8  # documents the header drop-down shows (and fetches)
 DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"  # no JSON escaping needed
 RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-z0-9]+")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+RUN_CHAR = re.compile(RUN.pattern[:-1])  # one character of a run
 KINDS = {"panel": "展板", "activity": "活动", "issue": "月刊", "topic": "专题"}
 GUIDE, NOTE = "指南", "说明"  # hand-written pages: docs/guide/… and the others (about …)
 FILTERS = {"kind": "k:", "year": "y:", "topic": "p:"}  # filter keys: never a text key (":" is not in RUN)
@@ -97,15 +102,39 @@ def normalize(text: str) -> str:
     return text.translate(_FOLDS)
 
 
+class _Mask(dict):
+    """code point -> the character if it can be in a run, else GAP (see _masked_keys)."""
+
+    def __init__(self, fold: bool):
+        super().__init__()
+        self.fold = fold  # normalize first: _FOLD_MASK reads raw text as _MASK reads normalize(text)
+
+    def __missing__(self, code: int) -> str:
+        c = _FOLDS[code] if self.fold else chr(code)
+        self[code] = out = c if RUN_CHAR.fullmatch(c) else GAP
+        return out
+
+
+GAP = "\0"
+_MASK, _FOLD_MASK = _Mask(False), _Mask(True)
+_NOT_HAN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789" + GAP)
+_LONE = re.compile(f"(?<![^{GAP}])[a-z0-9](?![^{GAP}])")  # a one-character Latin/digit run
+
+
 def keys(text: str) -> set[str]:
     """Pure: the index keys of a normalized text (the browser's keysOf does the same for a query)."""
-    out: set[str] = set()
-    for run in RUN.findall(text):
-        if len(run) == 1:
-            out.add(run)
-            continue
-        out.update(run[i:i + 2] for i in range(len(run) - 1))
-        out.update(HAN.findall(run))
+    return _masked_keys(text.translate(_MASK))
+
+
+def _masked_keys(t: str) -> set[str]:
+    """keys() of a text whose characters outside runs are all GAP, without a loop over runs in
+    Python: every two neighbouring characters less those with a GAP (the bigrams of every run),
+    every Han character (alone or in a longer run), the one-character Latin/digit runs."""
+    out = set(map(operator.add, t, t[1:]))
+    chars = set(t)
+    out.difference_update(map(GAP.__add__, chars), map(operator.add, chars, repeat(GAP)))
+    out.update(chars - _NOT_HAN)
+    out.update(_LONE.findall(t))
     return out
 
 
@@ -154,10 +183,7 @@ def page_entries(site_dir: Path, docs_dir: Path) -> list[dict]:
     from kepu.core.writer import is_generated_path
 
     out: list[dict] = []
-    for md in sorted(Path(docs_dir).rglob("*.md")):
-        rel = md.relative_to(docs_dir).as_posix()
-        if is_generated_path(rel):
-            continue
+    for rel in _handwritten_md(docs_dir):
         url = page_url(rel)
         html = next((p for p in (Path(site_dir) / url / "index.html", Path(site_dir) / (rel[:-3] + ".html"))
                      if url is not None and p.is_file()), None)
@@ -253,12 +279,25 @@ def article_sections(html: str, url: str, kind: str) -> list[dict]:
     return docs
 
 
-def handwritten_kinds(docs_dir: Path) -> list[str]:
-    """The kinds of hand-written pages docs/ has (for the search page's 类型 filter)."""
+def _handwritten_md(docs_dir: Path) -> list[str]:
+    """Relative paths of the hand-written Markdown files of docs/, in path order (as sorted
+    Paths). Generated folders (the year folders, current/, topics/ …) are not walked at all:
+    at ten years they hold ~1,500 folders and none of these files."""
     from kepu.core.writer import is_generated_path
 
-    rels = [p.relative_to(docs_dir).as_posix() for p in Path(docs_dir).rglob("*.md")]
-    rels = [r for r in rels if not is_generated_path(r)]
+    out: list[str] = []
+    root = os.fspath(docs_dir)
+    for top, dirs, files in os.walk(root):  # like Path.rglob: symbolic links to folders not followed
+        base = os.path.relpath(top, root).replace(os.sep, "/")
+        base = "" if base == "." else base + "/"
+        dirs[:] = [d for d in dirs if not is_generated_path(base + d)]
+        out += [base + f for f in files if f.endswith(".md") and not is_generated_path(base + f)]
+    return sorted(out, key=lambda r: r.split("/"))
+
+
+def handwritten_kinds(docs_dir: Path) -> list[str]:
+    """The kinds of hand-written pages docs/ has (for the search page's 类型 filter)."""
+    rels = _handwritten_md(docs_dir)
     return [k for k, has in ((GUIDE, any(r.startswith("guide/") for r in rels)),
                              (NOTE, any(not r.startswith("guide/") for r in rels))) if has]
 
@@ -266,20 +305,17 @@ def handwritten_kinds(docs_dir: Path) -> list[str]:
 def postings(docs: list[dict]) -> dict[str, array]:
     """Pure: key -> ascending doc*2 + (1 if the key is in the title), filter keys included. Arrays
     of 4-byte integers, not lists of int objects: ten years hold ~700,000 postings (3 MB, not 25)."""
-    out: dict[str, array] = {}
+    out: defaultdict[str, array] = defaultdict(partial(array, "I"))
     for n, d in enumerate(docs):
-        in_title = keys(normalize(d["t"]))
-        for k in keys(normalize(d["t"] + " " + d["x"])):
-            post = out.get(k)
-            if post is None:
-                out[k] = post = array("I")
-            post.append(n * 2 + (1 if k in in_title else 0))
-        for k in filter_keys(d):
-            post = out.get(k)
-            if post is None:
-                out[k] = post = array("I")
-            post.append(n * 2)
-    return out
+        # The keys of normalize(title + " " + text): no run crosses the space, so they are the
+        # title's and the text's, each computed once (_FOLD_MASK: normalize() and keys()'s mask in one pass).
+        in_title = _masked_keys(d["t"].translate(_FOLD_MASK))
+        rest = _masked_keys(d["x"].translate(_FOLD_MASK))
+        rest -= in_title
+        # Filter keys (":" is in no text key) as a list: two topics of one name post twice, as always.
+        for ks, v in ((in_title, n * 2 + 1), (rest, n * 2), (filter_keys(d), n * 2)):
+            deque(map(array.append, map(out.__getitem__, ks), repeat(v)), maxlen=0)  # out[k].append(v), in C
+    return dict(out)
 
 
 def filter_keys(doc: dict) -> list[str]:
@@ -292,14 +328,23 @@ def filter_keys(doc: dict) -> list[str]:
 
 def encode(values: list[int]) -> str:
     """Pure: ascending values as delta-coded base-32 varints (search.js decode() reads them)."""
-    out, prev = [], 0
-    for v in values:
-        d, prev = v - prev, v
-        while d >= 32:
-            out.append(DIGITS[32 + (d & 31)])
-            d >>= 5
-        out.append(DIGITS[d])
-    return "".join(out)
+    return "".join(map(_VARINT.__getitem__, map(operator.sub, values, chain((0,), values))))
+
+
+class _Varints(dict):
+    """delta -> its digits, filled on first use (the join in encode() looks each one up in C)."""
+
+    def __missing__(self, d: int) -> str:
+        out, n = [], d
+        while n >= 32:
+            out.append(DIGITS[32 + (n & 31)])
+            n >>= 5
+        out.append(DIGITS[n])
+        self[d] = text = "".join(out)
+        return text
+
+
+_VARINT = _Varints()
 
 
 def decode(text: str) -> list[int]:
@@ -401,19 +446,38 @@ def write_index(site_dir: Path, site) -> Written:
     and the hand-written pages of the project's docs/ as that engine rendered them."""
     pages = page_entries(site_dir, Path(site.settings.root) / "docs")
     files = build_files(site, pages)
-    folder = Path(site_dir) / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    for child in folder.iterdir():  # an older build's index (site/ is normally fresh)
-        if child.is_dir() and re.fullmatch(r"[0-9a-f]{12}", child.name):
-            shutil.rmtree(child, ignore_errors=True)
-    for rel, data in files.items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+    folder = os.path.join(site_dir, FOLDER)
+    os.makedirs(folder, exist_ok=True)
+    with os.scandir(folder) as it:  # an older build's index (site/ is normally fresh)
+        old = [e.path for e in it if e.is_dir() and re.fullmatch(r"[0-9a-f]{12}", e.name)]
+    for path in old:
+        shutil.rmtree(path, ignore_errors=True)
     meta = json.loads(files[META])
+    try:
+        os.mkdir(os.path.join(folder, meta["v"]))
+        fresh = True  # every file of the version folder is new: written in place
+    except FileExistsError:
+        fresh = False  # left over (it could not be removed): replace each file
+    for rel, data in files.items():
+        _write(os.path.join(folder, rel), data, new=fresh and rel != META)
     return Written(meta["docs"], meta["shards"], len(pages), sum(len(b) for b in files.values()))
+
+
+def _write(path: str, data: bytes, new: bool) -> None:
+    """Never into an existing file (`kepu serve`'s folders share files through hard links):
+    a new file is created (O_EXCL: fails rather than open one that exists), any other is a
+    temporary file, then os.replace."""
+    target, path = path, (path if new else path + ".tmp")
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if new else os.O_TRUNC) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+    if not new:
+        os.replace(path, target)
 
 
 # ------------------------------------------------------------------ what a query costs (bench, tests)
