@@ -17,7 +17,6 @@ import contextlib
 import io
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -31,6 +30,10 @@ def peak_rss_mb() -> float:
     """Peak resident memory of the whole build: this process plus the largest subprocess it
     ran and waited for (an engine or indexer run as a subprocess; 0 when there is none).
     Adding them is an upper bound: it counts a subprocess as if it ran at our own peak."""
+    try:
+        import resource
+    except ImportError:  # Windows: no peak memory (the benchmark's times still work)
+        return 0.0
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return (own + children) / 1024

@@ -19,6 +19,11 @@ import sys
 import tempfile
 import time
 import urllib.request
+
+try:
+    import resource  # CPU time of the measured builds (not on Windows: reported as 0)
+except ImportError:  # pragma: no cover - Windows
+    resource = None
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -44,25 +49,30 @@ class Build:
     wall: float
     rss_mb: float
     phases: dict
+    cpu: float = 0.0  # user + system CPU seconds of the child and its subprocesses (less noisy than wall on a shared machine)
 
 
 def run_child(kind: str, roots: list[Path]) -> Build:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN) if resource else None
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "kepu.bench.child", kind, *map(str, roots)],
                           capture_output=True, text=True, env=env, cwd=tempfile.gettempdir())
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN) if resource else None
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime) if resource else 0.0
     line = next((ln for ln in reversed(proc.stdout.splitlines()) if ln.startswith(PREFIX)), None)
     if proc.returncode or line is None:
         raise RuntimeError(f"{kind} build failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
     data = json.loads(line[len(PREFIX):])
-    return Build(wall, data.pop("rss_mb"), data)
+    return Build(wall, data.pop("rss_mb"), data, cpu)
 
 
 def median_build(builds: list[Build]) -> Build:
     keys = {k for b in builds for k, v in b.phases.items() if isinstance(v, (int, float))}
     return Build(statistics.median(b.wall for b in builds), statistics.median(b.rss_mb for b in builds),
-                 {k: statistics.median(b.phases.get(k, 0.0) for b in builds) for k in keys})
+                 {k: statistics.median(b.phases.get(k, 0.0) for b in builds) for k in keys},
+                 statistics.median(b.cpu for b in builds))
 
 
 # ---------------------------------------------------------------- sizes
@@ -509,7 +519,10 @@ def render(rep: Report) -> str:
     row("　其中 检查", f"{_s(ph.get('check', 0))} 秒", "—")
     row("　其中 生成页面", f"{_s(ph.get('generate', 0))} 秒", "—")
     row("　其中 MkDocs", f"{_s(ph.get('mkdocs', 0))} 秒", f"{_s(b.phases.get('mkdocs', 0))} 秒" if b else "n/a")
+    row("　其中 把 kepu 的 HTML 放回页面（引擎之后）", f"{_s(ph.get('unwrap', 0))} 秒", "—")
     row("　其中 写搜索索引", f"{_s(ph.get('search_index', 0))} 秒", "—")
+    row("CPU 时间（用户 + 系统，含子进程；共用机器上比墙钟可靠）", f"{_s(k.cpu)} 秒", f"{_s(b.cpu)} 秒" if b else "n/a",
+        _fmt_ratio(k.cpu, b.cpu) if b else "")
     row("峰值内存", f"{k.rss_mb:.0f} MB", f"{b.rss_mb:.0f} MB" if b else "n/a", _fmt_ratio(k.rss_mb, b.rss_mb) if b else "")
     row("site/ 大小", _kb(ks.bytes), _kb(bs.bytes) if bs else "n/a", _fmt_ratio(ks.bytes, bs.bytes) if bs else "")
     row("页面数", str(ks.pages), str(bs.pages) if bs else "n/a")
