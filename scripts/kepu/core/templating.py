@@ -65,7 +65,12 @@ def environment() -> jinja2.Environment:
 
 def render(name: str, /, **context) -> str:
     """Render the theme template `name` (a path under kepu/theme/)."""
-    return environment().get_template(name).render(**context)
+    return _template(name).render(**context)
+
+
+@lru_cache(maxsize=None)  # the theme does not change during a run (auto_reload=False)
+def _template(name: str) -> jinja2.Template:
+    return environment().get_template(name)
 
 
 @lru_cache(maxsize=None)
