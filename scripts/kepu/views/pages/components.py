@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from kepu.core import urls
 from kepu.content.model import Activity, Issue, Site, Topic
 from kepu.core.templating import environment, render, trusted
-from kepu.content.topics import icon_svg
+from kepu.content import topics
+
+icon_svg = lru_cache(maxsize=256)(topics.icon_svg)  # kepu's icon files: read once, not for every chip
 
 WEEKDAYS = "一二三四五六日"
 
@@ -46,6 +49,7 @@ def issue_label(issue: Issue) -> str:
     return f"第 {issue.number} 期" if issue.number else cn_month(issue.year, issue.month)
 
 
+@lru_cache(maxsize=None)  # the theme does not change during a run
 def macro(name: str):
     """A macro of theme/pages/components.html (it returns autoescaped markup)."""
     return environment().get_template("pages/components.html").module.__dict__[name]
