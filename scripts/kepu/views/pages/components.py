@@ -19,6 +19,7 @@ WEEKDAYS = "一二三四五六日"
 from kepu.core.urls import PHONE  # noqa: E402 - tap-to-call numbers (notices use it too)
 
 
+@lru_cache(maxsize=4096)  # pure; dates, places and organizers repeat on many pages
 def tel_links(text: str) -> str:
     """`text` escaped for HTML, with its phone numbers as tel: links."""
     parts, last = [], 0
