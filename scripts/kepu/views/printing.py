@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from kepu.media import qr
@@ -202,6 +203,7 @@ def _page(site: Site, page_url: str, title: str, size: str, web_url: str, note: 
             "qr_script": trusted(f'<script src="{e(urls.relative(page_url, qr_script_file()[0]))}"></script>')}
 
 
+@lru_cache(maxsize=1)  # kepu's own script: hashed once, not for each of ~700 pages
 def qr_script_file() -> tuple[str, bytes]:
     """The QR drawing script (kepu.media.qr.browser_script without its <script> tags) as ONE
     file that every print page loads by a relative URL, instead of ~28 KB inlined into each of
