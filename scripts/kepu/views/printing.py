@@ -203,12 +203,16 @@ def _page(site: Site, page_url: str, title: str, size: str, web_url: str, note: 
             "qr_script": trusted(f'<script src="{e(urls.relative(page_url, qr_script_file()[0]))}"></script>')}
 
 
-@lru_cache(maxsize=1)  # kepu's own script: hashed once, not for each of ~700 pages
 def qr_script_file() -> tuple[str, bytes]:
     """The QR drawing script (kepu.media.qr.browser_script without its <script> tags) as ONE
     file that every print page loads by a relative URL, instead of ~28 KB inlined into each of
     the ~700 pages of a ten-year site. Named by its content, so a browser never keeps a stale copy."""
-    code = qr.browser_script().strip().removeprefix("<script>").removesuffix("</script>").strip()
+    return _script_file(qr.browser_script())
+
+
+@lru_cache(maxsize=4)  # hashed once per run, not for each of ~700 pages
+def _script_file(script: str) -> tuple[str, bytes]:
+    code = script.strip().removeprefix("<script>").removesuffix("</script>").strip()
     data = (code + "\n").encode("utf-8")
     return f"{QR_SCRIPT_DIR}qr-{hashlib.sha256(data).hexdigest()[:12]}.js", data
 
