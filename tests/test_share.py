@@ -97,6 +97,25 @@ def test_share_card_draws_the_topic_colours_in_a_few_exact_colours():
     assert len(colours) == 8  # no anti-aliasing: only the drawn colours
 
 
+def test_share_cards_with_the_same_layout_differ_only_in_their_colours():
+    """Cards are drawn once per layout and get their palette put in: each is a valid PNG
+    (PIL checks the chunk CRCs) with exactly its own colours in the right places."""
+    import io
+
+    from PIL import Image
+
+    def pixels(colors):
+        im = Image.open(io.BytesIO(card_png(colors)))
+        im.load()
+        return im.convert("RGB")
+
+    a, b = pixels(["#123456", "#abcdef"]), pixels(["#50a06e", "#ffffff"])  # "#ffffff" is also the panel body
+    assert a.getpixel((100, 160)) == (0x12, 0x34, 0x56) and b.getpixel((100, 160)) == (0x50, 0xa0, 0x6e)
+    assert a.getpixel((300, 160)) == (0xab, 0xcd, 0xef) and b.getpixel((300, 160)) == (0xff, 0xff, 0xff)
+    assert a.getpixel((90, 380)) == b.getpixel((90, 380)) == (0xff, 0xff, 0xff)
+    assert card_png(["#123456", "#abcdef"]) != card_png(["#123456", "#abcdee"])
+
+
 @pytest.mark.parametrize("text, links", [
     ("社区居委会 0571-8800 0000", ["tel:057188000000"]),
     ("文明实践站电话：0571-86120378（工作日9:00—17:00）", ["tel:057186120378"]),

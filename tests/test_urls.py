@@ -47,3 +47,16 @@ def test_absolute_needs_a_site_url():
     assert urls.absolute("https://example.org/kepu/", "2026/03/") == "https://example.org/kepu/2026/03/"
     assert urls.absolute("https://example.org/kepu", "") == "https://example.org/kepu/"
     assert urls.absolute("", "2026/03/") == ""
+
+
+def test_relative_paths_are_exactly_posixpath_relpath():
+    """urls._relpath skips relpath's getcwd() calls; it must give the very same answers."""
+    import itertools
+    import posixpath
+
+    segments = ["2026", "11", "05-fire", "a.b", ".", "..", "", "topics"]
+    paths = ["/".join(p) or "." for n in range(4) for p in itertools.product(segments, repeat=n)]
+    paths += ["/2026/11", "/"]
+    for a in paths[::7]:
+        for b in paths[::5]:
+            assert urls._relpath(a, b) == posixpath.relpath(a, b), (a, b)

@@ -385,8 +385,16 @@ _LOCK = threading.Lock()  # the Markdown parsers in _md() keep state between cal
 
 def clean(markdown_text: str, first_line: int = 1) -> Cleaned:
     """Sanitize a volunteer's Markdown; `first_line` is the file line of its first line."""
+    text, removed = _clean_once(markdown_text)
+    # every removal's line is counted from the text's first line: the same text elsewhere only shifts
+    return Cleaned(text, [Removal(r.what, r.line + first_line - 1) for r in removed])
+
+
+@lru_cache(maxsize=8192)  # a body is cleaned for the check, its page, its print sheet: once
+def _clean_once(markdown_text: str) -> tuple[str, tuple[Removal, ...]]:
     with _LOCK:
-        return _clean(markdown_text, first_line)
+        cleaned = _clean(markdown_text, 1)
+    return cleaned.text, tuple(cleaned.removed)
 
 
 def _clean(markdown_text: str, first_line: int) -> Cleaned:

@@ -41,6 +41,15 @@ def _autoescape(name: str | None) -> bool:
     return name.rsplit(".", 1)[-1] in ("html", "htm", "svg", "xml", "j2")
 
 
+def _text(value) -> Markup:
+    return _text_of_str(value) if type(value) is str else Markup(escape.text(value))
+
+
+@lru_cache(maxsize=16384)  # pure; titles, places and topic names are escaped on many pages
+def _text_of_str(value: str) -> Markup:
+    return Markup(escape.text(value))
+
+
 @lru_cache(maxsize=None)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -54,7 +63,7 @@ def environment() -> jinja2.Environment:
     )
     # escape.text output is safe HTML (every <>&"' is a character reference) and safe
     # Markdown, so it is Markup: the same filter works in .md and autoescaped templates
-    env.filters["text"] = lambda value: Markup(escape.text(value))  # Markdown/HTML text in a generated page
+    env.filters["text"] = _text  # Markdown/HTML text in a generated page
     env.filters["attr"] = lambda value: Markup(escape.attr(value))
     env.filters["yaml"] = escape.yaml_str
     env.filters["script_json"] = lambda data: Markup(escape.script_json(data))  # inside <script type=application/json>
@@ -65,7 +74,12 @@ def environment() -> jinja2.Environment:
 
 def render(name: str, /, **context) -> str:
     """Render the theme template `name` (a path under kepu/theme/)."""
-    return environment().get_template(name).render(**context)
+    return _template(name).render(**context)
+
+
+@lru_cache(maxsize=None)  # the theme does not change during a run (auto_reload=False)
+def _template(name: str) -> jinja2.Template:
+    return environment().get_template(name)
 
 
 @lru_cache(maxsize=None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 
 HOME = ""
 CURRENT = "current/"
@@ -59,13 +60,28 @@ def source_of(url: str) -> str:
     return (path + "index.md") if path else "index.md"
 
 
+@lru_cache(maxsize=65536)  # pure; pages link to the same few pages thousands of times
 def relative(from_url: str, to_url: str) -> str:
     """Relative link between two site-relative directory URLs (works under any sub-path)."""
     path, _, anchor = to_url.partition("#")
     base = from_url.split("#")[0] or "."
-    rel = posixpath.relpath(path or ".", base.rstrip("/") or ".")
+    rel = _relpath(path or ".", base.rstrip("/") or ".")
     rel = "./" if rel == "." else rel + ("/" if path.endswith("/") else "")
     return rel + (f"#{anchor}" if anchor else "")
+
+
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for site-relative paths, without its two abspath() (getcwd) calls."""
+    if path.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(path, start)
+    p = [x for x in path.split("/") if x and x != "."]
+    s = [x for x in start.split("/") if x and x != "."]
+    if ".." in p or ".." in s:
+        return posixpath.relpath(path, start)
+    i = 0
+    while i < len(p) and i < len(s) and p[i] == s[i]:
+        i += 1
+    return "/".join([".."] * (len(s) - i) + p[i:]) or "."
 
 
 def absolute(site_url: str, url: str) -> str:

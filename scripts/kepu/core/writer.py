@@ -130,6 +130,8 @@ class _Stream:
 
     def __init__(self, docs: Path):
         self.docs = docs
+        self._root = os.fspath(docs)
+        self._folders: set[str] = set()  # made (or found) by this build
         self.previous = _read_manifest(docs / MANIFEST)
         self.journal = None  # opened before the first change
         self.written: list[str] = []
@@ -137,11 +139,22 @@ class _Stream:
 
     def check(self, rel: str, data: bytes | None) -> bytes | None:
         """What is at `rel` now (None: nothing); ConflictError if it is not kepu's and not `data`."""
-        target = self.docs / rel
-        _tmp(target).unlink(missing_ok=True)  # left by an interrupted build
-        existing = target.read_bytes() if target.is_file() else None
-        if target.exists() and existing is None:
-            raise ConflictError(rel)  # a folder where a file must go
+        # plain strings and one open(): this runs for every generated file of every build
+        target = os.path.join(self._root, rel)
+        folder, name = os.path.split(target)
+        try:
+            os.unlink(os.path.join(folder, f".{name}.kepu-tmp"))  # left by an interrupted build
+        except FileNotFoundError:
+            pass
+        try:
+            with open(target, "rb") as f:
+                existing = f.read()
+        except (FileNotFoundError, NotADirectoryError):
+            existing = None
+        except OSError:  # a folder where a file must go (IsADirectoryError; PermissionError on Windows)
+            if os.path.isfile(target):
+                raise
+            raise ConflictError(rel) from None
         if existing is not None and existing != data and _digest(existing) not in self.previous.get(rel, ()):
             raise ConflictError(rel)
         return existing
@@ -155,10 +168,14 @@ class _Stream:
             self.journal = open(self.docs / JOURNAL, "a", encoding="utf-8")
         self.journal.write(f"{rel}\t{digest}\n")
         self.journal.flush()  # in the kernel before the file changes: survives a killed process
-        target = self.docs / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = _tmp(target)
-        tmp.write_bytes(data)
+        target = os.path.join(self._root, rel)
+        folder, name = os.path.split(target)
+        if folder not in self._folders:  # each folder made once, not once per file
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        tmp = os.path.join(folder, f".{name}.kepu-tmp")  # as _tmp()
+        with open(tmp, "wb") as f:
+            f.write(data)
         os.replace(tmp, target)
         self.written.append(rel)
 

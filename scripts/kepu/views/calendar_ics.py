@@ -19,6 +19,7 @@ so a rebuild is byte-identical."""
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from datetime import datetime, time, timedelta, timezone
 
 from kepu.core import urls
@@ -104,8 +105,25 @@ def _calendar(site: Site, acts: list[Activity], name: str) -> bytes:
     for act in acts:
         cal.add_component(_event(site, act, ids[act.key]))
     if any(a.start for a in acts):
-        cal.add_missing_timezones()
+        # as cal.add_missing_timezones(), with each VTIMEZONE built once per run
+        at = len(cal.timezones)
+        for tzid in sorted(cal.get_missing_tzids()):
+            vtimezone = _vtimezone(tzid)
+            if vtimezone is not None:
+                cal.subcomponents.insert(at, vtimezone)
+                at += 1
     return cal.to_ical()
+
+
+@lru_cache(maxsize=16)
+def _vtimezone(tzid: str):
+    """The VTIMEZONE of `tzid` (None: unknown); read-only once made, shared by every calendar."""
+    import icalendar
+
+    try:
+        return icalendar.Timezone.from_tzid(tzid)
+    except ValueError:
+        return None
 
 
 def calendar(site: Site) -> bytes:

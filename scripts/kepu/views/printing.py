@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from kepu.media import qr
@@ -206,7 +207,12 @@ def qr_script_file() -> tuple[str, bytes]:
     """The QR drawing script (kepu.media.qr.browser_script without its <script> tags) as ONE
     file that every print page loads by a relative URL, instead of ~28 KB inlined into each of
     the ~700 pages of a ten-year site. Named by its content, so a browser never keeps a stale copy."""
-    code = qr.browser_script().strip().removeprefix("<script>").removesuffix("</script>").strip()
+    return _script_file(qr.browser_script())
+
+
+@lru_cache(maxsize=4)  # hashed once per run, not for each of ~700 pages
+def _script_file(script: str) -> tuple[str, bytes]:
+    code = script.strip().removeprefix("<script>").removesuffix("</script>").strip()
     data = (code + "\n").encode("utf-8")
     return f"{QR_SCRIPT_DIR}qr-{hashlib.sha256(data).hexdigest()[:12]}.js", data
 

@@ -1,6 +1,8 @@
 """One page per activity at /<YYYY>/<MM>/<DD>-<slug>/."""
 from __future__ import annotations
 
+import heapq
+
 from kepu.views import calendar_ics, share
 from kepu.core import urls
 from kepu.views.pages.components import activity_list, chips, cn_date, front_matter, page, tel_links, time_text
@@ -12,8 +14,10 @@ def related(site: Site, act: Activity, limit: int = 4) -> list[Activity]:
     by_topic = _by_topic(site)  # only the activities that share a topic, not all of them for each page
     positions = sorted({i for t in set(act.topics) for i in by_topic.get(t, ())})
     others = [site.activities[i] for i in positions if site.activities[i] is not act]
-    others.sort(key=lambda a: abs((a.date - act.date).days))
-    return sorted(others[:limit], key=lambda a: a.date, reverse=True)
+    day = act.date.toordinal()
+    # heapq.nsmallest(n, ...) is sorted(...)[:n] (ties keep their order) without sorting them all
+    nearest = heapq.nsmallest(limit, others, key=lambda a: abs(a.date.toordinal() - day))
+    return sorted(nearest, key=lambda a: a.date, reverse=True)
 
 
 _topic_index: tuple = (None, {})  # (site, {topic id: positions in site.activities}) of the last site seen

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from kepu.core import urls
 from kepu.content.model import Activity, Issue, Site, Topic
 from kepu.core.templating import environment, render, trusted
-from kepu.content.topics import icon_svg
+from kepu.content import topics
+
+icon_svg = lru_cache(maxsize=256)(topics.icon_svg)  # kepu's icon files: read once, not for every chip
 
 WEEKDAYS = "一二三四五六日"
 
@@ -16,6 +19,7 @@ WEEKDAYS = "一二三四五六日"
 from kepu.core.urls import PHONE  # noqa: E402 - tap-to-call numbers (notices use it too)
 
 
+@lru_cache(maxsize=4096)  # pure; dates, places and organizers repeat on many pages
 def tel_links(text: str) -> str:
     """`text` escaped for HTML, with its phone numbers as tel: links."""
     parts, last = [], 0
@@ -46,6 +50,7 @@ def issue_label(issue: Issue) -> str:
     return f"第 {issue.number} 期" if issue.number else cn_month(issue.year, issue.month)
 
 
+@lru_cache(maxsize=None)  # the theme does not change during a run
 def macro(name: str):
     """A macro of theme/pages/components.html (it returns autoescaped markup)."""
     return environment().get_template("pages/components.html").module.__dict__[name]
