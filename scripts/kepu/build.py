@@ -17,6 +17,7 @@ from kepu.checks import load_and_check
 from kepu.content import notices
 from kepu.content.loader import LoadResult
 from kepu.content.model import Site
+from kepu.core import memo
 from kepu.core.commands import command
 from kepu.core.writer import ConflictError, Output, WriteReport
 from kepu.media import qr
@@ -108,6 +109,7 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
     old = target.with_name(target.name + ".old")
     cleaner = _remove_in_background(old)  # what the last build left, while this one checks
     result, report = regenerate(root, today=today, strict=strict, timings=timings)
+    memo.forget()  # this process generates no more pages: free what only kepu serve's next save would reuse
     if report is None:
         print(f"\n有错误，网站没有生成。请按上面的提示修改后重新运行 {command('build')}。", file=sys.stderr)
         return 1

@@ -29,6 +29,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from kepu.core.memo import memo
+
 # A link destination as volunteers write it: <...>, or a path that may contain
 # spaces and balanced parentheses (a photo named "IMG_1234 (1).jpg"), then an
 # optional "title". Group "dest" holds the plain form, "angle" the <...> form.
@@ -390,7 +392,7 @@ def clean(markdown_text: str, first_line: int = 1) -> Cleaned:
     return Cleaned(text, [Removal(r.what, r.line + first_line - 1) for r in removed])
 
 
-@lru_cache(maxsize=8192)  # a body is cleaned for the check, its page, its print sheet: once
+@memo(8192)  # a body is cleaned for the check, its page, its print sheet: once
 def _clean_once(markdown_text: str) -> tuple[str, tuple[Removal, ...]]:
     with _LOCK:
         cleaned = _clean(markdown_text, 1)

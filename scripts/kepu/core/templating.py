@@ -25,6 +25,7 @@ import jinja2
 from markupsafe import Markup
 from markupsafe import escape as escape_markup
 
+from kepu.core.memo import memo
 from kepu.core import escape
 
 THEME = Path(__file__).resolve().parents[1] / "theme"
@@ -45,7 +46,7 @@ def _text(value) -> Markup:
     return _text_of_str(value) if type(value) is str else Markup(escape.text(value))
 
 
-@lru_cache(maxsize=16384)  # pure; titles, places and topic names are escaped on many pages
+@memo(16384)  # pure; titles, places and topic names are escaped on many pages
 def _text_of_str(value: str) -> Markup:
     return Markup(escape.text(value))
 
@@ -131,7 +132,7 @@ def trusted(html: str) -> Markup:
     return Markup(html)
 
 
-@lru_cache(maxsize=4096)  # pure; `kepu serve` makes every poster again on each save
+@memo(4096)  # pure; `kepu serve` makes every poster again on each save
 def markdown_html(markdown_text: str, first_line: int = 1) -> str:
     """A volunteer's Markdown -> sanitized HTML with the website's extensions
     (admonitions, attribute lists, tables, footnotes ...), for posters and slides."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from functools import lru_cache
+
+from kepu.core.memo import memo
 
 HOME = ""
 CURRENT = "current/"
@@ -60,7 +61,7 @@ def source_of(url: str) -> str:
     return (path + "index.md") if path else "index.md"
 
 
-@lru_cache(maxsize=65536)  # pure; pages link to the same few pages thousands of times
+@memo(65536)  # pure; pages link to the same few pages thousands of times
 def relative(from_url: str, to_url: str) -> str:
     """Relative link between two site-relative directory URLs (works under any sub-path)."""
     path, _, anchor = to_url.partition("#")

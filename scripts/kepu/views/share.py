@@ -12,6 +12,7 @@ import io
 import zlib
 from functools import lru_cache
 
+from kepu.core.memo import memo
 from kepu.media.publish import Media
 
 CARD = "assets/generated/share.png"  # site-relative; overrides/main.html falls back to it
@@ -47,7 +48,7 @@ def card_png(colors: list[str]) -> bytes:
 FIXED_INKS = ("#b4411b", "#fffaf2", "#8f3212", "#ffffff", "#eadcc8")  # in the order the drawing first uses them
 
 
-@lru_cache(maxsize=1024)
+@memo(1024)
 def _card_png(colors: tuple[str, ...]) -> bytes:
     from PIL import ImageColor
 

@@ -6,12 +6,13 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from kepu.core.memo import memo
 from kepu.core import urls
 from kepu.content.model import Activity, Issue, Site, Topic
 from kepu.core.templating import environment, render, trusted
 from kepu.content import topics
 
-icon_svg = lru_cache(maxsize=256)(topics.icon_svg)  # kepu's icon files: read once, not for every chip
+icon_svg = memo(256)(topics.icon_svg)  # kepu's icon files: read once, not for every chip
 
 WEEKDAYS = "一二三四五六日"
 
@@ -19,7 +20,7 @@ WEEKDAYS = "一二三四五六日"
 from kepu.core.urls import PHONE  # noqa: E402 - tap-to-call numbers (notices use it too)
 
 
-@lru_cache(maxsize=4096)  # pure; dates, places and organizers repeat on many pages
+@memo(4096)  # pure; dates, places and organizers repeat on many pages
 def tel_links(text: str) -> str:
     """`text` escaped for HTML, with its phone numbers as tel: links."""
     parts, last = [], 0

@@ -1,0 +1,27 @@
+"""Results kept for the length of a run.
+
+Pure functions that the views call with the same arguments on many pages (the link
+between two pages, a date, an escaped title, a cleaned body, a poster's Markdown) keep
+their results here. `kepu serve` makes every page again on each save and gains from
+them; a one-shot `kepu build` lets go of them once the pages are generated (`forget()`),
+so they do not add to the build's peak memory while the engine and the search index run."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+_CACHES: list = []
+
+
+def memo(maxsize: int):
+    """functools.lru_cache(maxsize), registered so that forget() can empty it."""
+    def wrap(fn):
+        cached = lru_cache(maxsize=maxsize)(fn)
+        _CACHES.append(cached)
+        return cached
+    return wrap
+
+
+def forget() -> None:
+    """Empty every memo cache (after generating, in a build that will not generate again)."""
+    for cached in _CACHES:
+        cached.cache_clear()
