@@ -34,9 +34,23 @@ def peak_rss_mb() -> float:
         import resource
     except ImportError:  # Windows: no peak memory (the benchmark's times still work)
         return 0.0
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    own = _own_peak_kib() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return (own + children) / 1024
+
+
+def _own_peak_kib() -> int | None:
+    """VmHWM of this process (Linux). Not ru_maxrss: Linux keeps that across exec, so a child
+    started from a big parent (the benchmark itself, after reading a whole site) would report
+    the parent's size as its own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def run_kepu(roots: list[Path], engine: str = "mkdocs") -> dict:
