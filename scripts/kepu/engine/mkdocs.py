@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from kepu.engine import report, source_of
+from kepu.engine import report
 
 MKDOCS_LINK = re.compile(r"Doc file '(?P<page>[^']+)' contains (?:an? )?(?:unrecognized relative |absolute )?link '(?P<url>[^']*)'")
 MKDOCS_SUMMARY = re.compile(r"^Aborted with \d+ warnings? in strict mode!?$")
@@ -77,13 +77,6 @@ def report_mkdocs_messages(root: Path, messages: list[str], site) -> list[str]:
     return report(root, broken, unknown, site, "mkdocs", LOG_NAME)
 
 
-def _unlink(path: str | os.PathLike) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-
-
 def _incremental(config, changed: set[str]) -> bool:
     """MkDocs' own `build()` (mkdocs.commands.build, MkDocs 1.6) step by step, except that only the
     pages in `changed` are read and rendered; every other page keeps the HTML already in site_dir,
@@ -134,20 +127,20 @@ def _incremental(config, changed: set[str]) -> bool:
             if file.is_documentation_page() or not inclusion(file.inclusion):
                 continue
             if file.src_uri in changed or file.abs_src_path is None or not os.path.exists(file.abs_dest_path):
-                _unlink(file.abs_dest_path)
+                Path(file.abs_dest_path).unlink(missing_ok=True)
                 file.copy_file()
         for template in config.theme.static_templates:
             path = os.path.join(config.site_dir, template)
-            _unlink(path)
-            _unlink(path + ".gz")
+            Path(path).unlink(missing_ok=True)
+            Path(path + ".gz").unlink(missing_ok=True)
             mb._build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:
-            _unlink(os.path.join(config.site_dir, template))
+            Path(os.path.join(config.site_dir, template)).unlink(missing_ok=True)
             mb._build_extra_template(template, files, config, nav)
         doc_files = files.documentation_pages(inclusion=inclusion)
         for file in doc_files:
             if file.src_uri in changed:
-                _unlink(file.abs_dest_path)
+                Path(file.abs_dest_path).unlink(missing_ok=True)
                 mb._build_page(file.page, config, doc_files, nav, env, excluded=file.inclusion.is_excluded())
         for file in doc_files:
             if file.src_uri in changed:
@@ -168,7 +161,6 @@ def _title_from_config(page) -> bool:
     return "title" in vars(page)  # MkDocs keeps a title given in the nav as the instance's own attribute
 
 
-_source_of = source_of  # the name build.py used to have
 
 
 def _quiet_mkdocs_logging() -> None:
