@@ -23,6 +23,7 @@ from kepu.core.writer import ConflictError, Output, WriteReport
 from kepu.media import qr
 from kepu.media.publish import Media
 from kepu.views import calendar_ics, feeds, printing, screen, share, stats
+from kepu.views import depends
 from kepu.views.pages import activities_index, activity_pages, archive, home, issue_pages, search_page, topic_pages
 
 # Every view of the model, in pipeline order. Each: generate(site, out, media) -> None.
@@ -63,8 +64,10 @@ def print_problems(problems, out=None) -> None:
 
 
 def regenerate(root: Path, *, today: date | None = None, strict: bool = False,
-               timings: Timings | None = None, cache: dict | None = None) -> tuple[LoadResult, WriteReport | None]:
-    """Check and, only if it passes, write the generated area of docs/. `cache`: see load_site (kepu serve)."""
+               timings: Timings | None = None, cache: dict | None = None,
+               tracker=None) -> tuple[LoadResult, WriteReport | None]:
+    """Check and, only if it passes, write the generated area of docs/. `cache`: see load_site;
+    `tracker` (kepu.views.depends.Tracker): keep the files a save did not touch (both kepu serve)."""
     timings = timings or Timings()
     t0 = time.perf_counter()
     result = load_and_check(root, today=today, cache=cache)
@@ -76,7 +79,10 @@ def regenerate(root: Path, *, today: date | None = None, strict: bool = False,
     qr_cache = engine.cache_dir(root) / "qr.json"
     qr.load_cache(qr_cache)
     try:  # streamed: each file is written as it is made, nothing is kept in memory
-        report = generate_all(result.site, Output(docs=root / "docs")).finish()
+        if tracker is None:
+            report = generate_all(result.site, Output(docs=root / "docs")).finish()
+        else:
+            report = tracker.generate(result.site, root / "docs", GENERATORS, depends.context(result.site, root))
     except ConflictError as exc:
         result.problems.error(root / "docs" / exc.args[0], 1, "这个位置留给自动生成的页面，但这里有一个手写的文件",
                               "把手写的页面移到 docs/about/ 或 docs/guide/ 等其他文件夹；kepu 不会删除或覆盖它")

@@ -114,6 +114,9 @@ class Preview:
         self.sources: dict[Path, Sources] = {}  # what each kept build was made from (incremental builds)
         self.last_changed: set[str] | None = None
         self.parsed: dict = {}  # load_site's cache: front matter parsed once per file content
+        from kepu.views.depends import Tracker
+
+        self.tracker = Tracker()  # what each generated file was made from: a save makes only what it touches
 
     # ---- status (server threads read, worker writes)
 
@@ -195,7 +198,7 @@ class Preview:
         from kepu.views import search_index
         from kepu.build import regenerate
 
-        result, report = regenerate(self.root, today=self.today, cache=self.parsed)  # prints the problems
+        result, report = regenerate(self.root, today=self.today, cache=self.parsed, tracker=self.tracker)  # prints the problems
         sys.stdout.flush()
         problems = [p for p in result.problems.sorted() if p.severity in (ERROR, WARNING)]  # 提示 lines only in the terminal
         if report is None:

@@ -92,6 +92,22 @@ class Output:
             self._memory[rel] = data
         self._digests[rel] = digest
 
+    def unchanged(self, rel: str, *inputs) -> bool:
+        """A view asks before making the file `rel` from `inputs` (the model values it is made
+        from, besides what every page shares): True when it is still on disk as made last time
+        from the same inputs, and need not be made again. A plain Output always says False;
+        `kepu serve` passes one that remembers (kepu.views.depends)."""
+        return False
+
+    def keep(self, rel: str, digest: str) -> None:
+        """Streaming: the generated file `rel` stays as it is on disk (`digest`: its SHA-256 when
+        this process wrote it), without being made or read again."""
+        if self._stream is None:
+            raise ValueError("only a streamed Output keeps files on disk")
+        if rel not in self._digests:
+            self._digests[rel] = digest
+            self._stream.unchanged += 1
+
     def finish(self) -> WriteReport:
         """Streaming: remove stale generated files and save the manifest."""
         if self._stream is None:

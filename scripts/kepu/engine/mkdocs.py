@@ -96,7 +96,7 @@ def _incremental(config, changed: set[str]) -> bool:
     from mkdocs.structure.pages import Page
 
     files = get_files(config)
-    env = config.theme.get_env()
+    env, same_date = _theme_env(config)
     files.add_files_from_theme(env, config)
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
@@ -131,6 +131,8 @@ def _incremental(config, changed: set[str]) -> bool:
                 file.copy_file()
         for template in config.theme.static_templates:
             path = os.path.join(config.site_dir, template)
+            if same_date and os.path.exists(path):
+                continue  # 404.html, sitemap.xml: made from the nav, the file list and the build date, all unchanged
             Path(path).unlink(missing_ok=True)
             Path(path + ".gz").unlink(missing_ok=True)
             mb._build_theme_template(template, env, files, config, nav)
@@ -155,6 +157,35 @@ def _incremental(config, changed: set[str]) -> bool:
     if counts := warnings.get_counts():
         raise Abort(f"Aborted with {', '.join(f'{v} {k.lower()}s' for k, v in counts)} in strict mode!")
     return True
+
+
+_ENVS: dict = {}  # theme (folders, locale) -> (its Jinja environment, the build date it last served)
+
+
+def _theme_env(config):
+    """The theme's Jinja environment, made once per theme for the incremental builds of one
+    process (MkDocs makes a new one per build: every template compiled again, every theme
+    file listed again), and whether the build date is the one of the last incremental build.
+    Only incremental builds reuse it: they run with the same mkdocs.yml and theme files as the
+    build they start from (kepu serve checks), and MkDocs' environment holds nothing of a build."""
+    from mkdocs.utils import get_build_date
+
+    key = (tuple(config.theme.dirs), str(config.theme.locale))
+    today = get_build_date()
+    env, last = _ENVS.get(key, (None, None))
+    if env is None:
+        env = config.theme.get_env()
+        listed, kept = env.list_templates, []
+
+        def list_templates(extensions=None, filter_func=None):  # only add_files_from_theme calls it, with
+            if not kept:  # a filter made from the same mkdocs.yml every time
+                kept.append(listed(extensions=extensions, filter_func=filter_func))
+            return kept[0]
+
+        env.list_templates = list_templates
+    _ENVS.clear()
+    _ENVS[key] = (env, today)
+    return env, last == today
 
 
 def _title_from_config(page) -> bool:

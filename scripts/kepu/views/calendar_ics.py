@@ -19,6 +19,7 @@ so a rebuild is byte-identical."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from functools import lru_cache
 from datetime import datetime, time, timedelta, timezone
 
@@ -135,9 +136,16 @@ def event(site: Site, act: Activity) -> bytes:
 
 
 def generate(site: Site, out, media) -> None:
-    out.add(CALENDAR, calendar(site))
+    if not out.unchanged(CALENDAR, [shown(a) for a in site.activities]):
+        out.add(CALENDAR, calendar(site))
     for act in site.upcoming:
-        out.add(event_file(act), event(site, act))
+        if not out.unchanged(event_file(act), shown(act)):
+            out.add(event_file(act), event(site, act))
+
+
+def shown(act: Activity) -> Activity:
+    """The part of an activity a calendar shows (`Output.unchanged`, kepu serve): all but the write-up."""
+    return replace(act, body="", text="", lead="", body_chars=0, images=[], videos=[], cover=None)
 
 
 # ---------------------------------------------------------------- links on pages

@@ -225,12 +225,13 @@ def generate(site: Site, out: Output, media) -> None:
     if any(issue.panels for issue in site.issues) or site.activities:
         add_qr_script(out)
     for issue in site.issues:
-        if issue.panels:
-            out.text(urls.source_of(issue_print_url(issue)).replace("index.md", "index.html"),
-                     render_issue(site, issue, media))
+        rel = urls.source_of(issue_print_url(issue)).replace("index.md", "index.html")
+        if issue.panels and not out.unchanged(rel, issue):  # a print page shows only its own bulletin
+            out.text(rel, render_issue(site, issue, media))
     for act in site.activities:
-        out.text(urls.source_of(activity_print_url(act)).replace("index.md", "index.html"),
-                 render_activity(site, act, media))
+        rel = urls.source_of(activity_print_url(act)).replace("index.md", "index.html")
+        if not out.unchanged(rel, act):
+            out.text(rel, render_activity(site, act, media))
 
 
 # ---------------------------------------------------------------------------

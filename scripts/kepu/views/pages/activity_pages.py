@@ -62,4 +62,6 @@ def render_activity(site: Site, act: Activity, media) -> str:
 
 def generate(site: Site, out, media) -> None:
     for act in site.activities:
-        out.page(urls.source_of(urls.activity(act)), render_activity(site, act, media))
+        rel = urls.source_of(urls.activity(act))
+        if not out.unchanged(rel, act, related(site, act)):  # what the page shows besides the site-wide parts
+            out.page(rel, render_activity(site, act, media))

@@ -8,6 +8,14 @@ from kepu.views.pages.content import rewrite
 from kepu.content.model import Issue, Site
 
 
+def shown_with(site: Site, issue: Issue) -> tuple:
+    """What an issue's page shows besides the site-wide parts: the issue, the issues before and
+    after it (prev/next links) and the month's activities (`Output.unchanged`, kepu serve)."""
+    idx = site.issues.index(issue)
+    return (issue, site.issues[idx - 1] if idx > 0 else None, site.issues[idx + 1] if idx + 1 < len(site.issues) else None,
+            [a for a in site.activities if (a.date.year, a.date.month) == (issue.year, issue.month)])
+
+
 def render_issue(site: Site, issue: Issue, page_url: str, media, *, is_current: bool = False) -> str:
     fm = front_matter(f"{issue.title}｜{issue_label(issue)}", hide=("navigation",),
                       description=issue.summary or issue.title,
@@ -43,9 +51,11 @@ def render_issue(site: Site, issue: Issue, page_url: str, media, *, is_current: 
 def generate(site: Site, out, media) -> None:
     for issue in site.issues:
         url = urls.issue(issue)
-        out.page(urls.source_of(url), render_issue(site, issue, url, media))
+        if not out.unchanged(urls.source_of(url), *shown_with(site, issue)):
+            out.page(urls.source_of(url), render_issue(site, issue, url, media))
     current = site.current_issue
     if current:
-        out.page(urls.source_of(urls.CURRENT), render_issue(site, current, urls.CURRENT, media, is_current=True))
+        if not out.unchanged(urls.source_of(urls.CURRENT), *shown_with(site, current)):
+            out.page(urls.source_of(urls.CURRENT), render_issue(site, current, urls.CURRENT, media, is_current=True))
     else:
         out.page(urls.source_of(urls.CURRENT), page("issue_empty.md", front_matter=front_matter("本期橱窗")))
