@@ -46,7 +46,7 @@ from kepu.core.writer import MANIFEST, is_generated_path
 from kepu.content.problems import ERROR, WARNING, Problem
 
 ASSETS = Path(__file__).resolve().parent / "preview"
-QUIET_SECONDS = 0.5  # a save counts as finished after this much quiet
+QUIET_SECONDS = 0.2  # a save counts as finished after this much quiet (an editor's steps are milliseconds apart)
 POLL_SECONDS = 20.0  # how long one /__kepu/status request may wait for news
 PORT_TRIES = 11  # the asked port and the next 10
 STATUS_PATH = "/__kepu/status"
@@ -113,6 +113,8 @@ class Preview:
         self.seen: dict[str, str | None] = {}  # content fingerprint of each file an event named
         self.sources: dict[Path, Sources] = {}  # what each kept build was made from (incremental builds)
         self.last_changed: set[str] | None = None
+        self.pending = None  # what is left of the last build once it is shown (its search index)
+        self.shown_after = 0.0  # seconds from the start of the last good build until it was shown
         self.parsed: dict = {}  # load_site's cache: front matter parsed once per file content
         from kepu.views.depends import Tracker
 
@@ -187,9 +189,15 @@ class Preview:
             return
         previous = self.current
         self._publish(building=False, problems=problems, current=folder, build=self.build + 1)
+        self.shown_after = time.perf_counter() - t0
+        try:
+            self.pending()  # the search index of the build just shown
+        except Exception:
+            self._publish(problems=problems + [_crash(self.root)])
+        self.pending = None
         self._remove_stale(keep=(folder, previous))  # the previous one may still be answering a request
         what = "预览已生成" if self.build == 1 else "预览已更新"
-        print(f"{what}（用时 {time.perf_counter() - t0:.1f} 秒），浏览器里打开的页面会自动刷新。", flush=True)
+        print(f"{what}（用时 {self.shown_after:.1f} 秒），浏览器里打开的页面会自动刷新。", flush=True)
 
     def _build_once(self) -> tuple[list[Problem], Path | None]:
         from kepu import engine
@@ -215,10 +223,14 @@ class Preview:
         # The steps after the engine, exactly as `kepu build` does them. The folder may share files with
         # the last good build through hard links: a step must replace a file it changes (write a
         # temporary file, os.replace), or change only pages the engine has just made (new files).
-        unwrap.unwrap_site(folder, self.root / "docs")  # kepu's HTML blocks out of their comments, as `kepu build` does
-        search_index.write_index(folder, result.site)
-        notices.insert_banners(folder, result.site)  # urgent notices, as `kepu build` does
+        made = None if changed is None else built_pages(changed)  # incremental: the pages the engine made
+        unwrap.unwrap_site(folder, self.root / "docs", pages=made)  # kepu's HTML blocks out of their comments
+        pages = search_index.page_entries(folder, self.root / "docs")  # read before the banners, as `kepu build` does
+        notices.insert_banners(folder, result.site, pages=made)  # urgent notices, as `kepu build` does
         self.sources[folder] = state
+        # The site search index is written after the new build is shown (`finish`): at ten years it is
+        # ~1,750 new files, which is most of a save's time; the pages do not need it to show the change.
+        self.pending = lambda: search_index.write_index(folder, result.site, pages=pages)
         return problems, folder
 
     def prepare(self, folder: Path, state: "Sources") -> set[str] | None:
@@ -260,6 +272,18 @@ class Sources:
     (root-relative path -> fingerprint), and the urgent-notice banner put into every page."""
     files: dict
     banner: str | None
+
+
+def built_pages(changed: set[str]) -> list[str]:
+    """Pure: the site-relative HTML files an incremental MkDocs build made for the docs-relative
+    Markdown files `changed` (use_directory_urls: a/b.md -> a/b/index.html)."""
+    out = []
+    for rel in sorted(changed):
+        if not rel.endswith(".md"):
+            continue
+        stem = rel[:-3]
+        out.append(f"{stem}.html" if stem == "index" or stem.endswith("/index") else f"{stem}/index.html")
+    return out
 
 
 def link_tree(src: Path, dst: Path) -> None:

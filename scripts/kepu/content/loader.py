@@ -71,6 +71,7 @@ def _load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fa
     issues: list[Issue] = []
     activities: list[Activity] = []
     links: list[tuple[Path, body_reader.LinkRef, set[str]]] = []  # checked once every bulletin is known
+    reads = _Reads.active(bulletins, (topics, settings.first_issue, today)) if bulletins.is_dir() else None
     if not bulletins.is_dir():
         problems.error(bulletins, 0, "找不到内容文件夹 bulletins/", "在站点根目录运行 kepu，或用 --root 指定站点目录")
     else:
@@ -108,17 +109,20 @@ def _load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fa
                 problems.error(path, 0, *diagnose_name(path, bulletins))
                 continue
             folder_year = int(rel_parts[0])
-            src = read_source(path, problems, fix_encoding=fix_encoding)
-            if src is None:
-                continue
-            if m_issue:
-                issue = _read_issue(src.text, path, m_issue, folder_year, settings, resolver, problems, links)
-                if issue:
-                    issues.append(issue)
-            else:
-                act = _read_activity(src.text, path, m_act, folder_year, resolver, today, problems, links)
-                if act:
-                    activities.append(act)
+
+            def read(path=path, m_issue=m_issue, m_act=m_act, folder_year=folder_year):
+                src = read_source(path, problems, fix_encoding=fix_encoding)
+                if src is None:
+                    return None
+                if m_issue:
+                    return _read_issue(src.text, path, m_issue, folder_year, settings, resolver, problems, links)
+                return _read_activity(src.text, path, m_act, folder_year, resolver, today, problems, links)
+
+            got = read() if fix_encoding or reads is None else reads.get(path, read, problems, links)
+            if isinstance(got, Issue):
+                issues.append(got)
+            elif got is not None:
+                activities.append(got)
     _check_duplicates(issues, activities, problems)
     _check_links(links, issues, activities, bulletins, problems)
     issues.sort(key=lambda i: (i.year, i.month))
@@ -127,6 +131,46 @@ def _load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fa
                 synonyms=synonyms.load_synonyms(root, problems))  # site search: bulletins/search-synonyms.yml
     limits.check_panels(site, problems)  # robustness: panel size limit (file size etc. in read_source)
     return LoadResult(site, problems)
+
+
+class _Reads:
+    """kepu serve (load_site(cache=…)): each issue and activity read once per state of its file,
+    reused with the problems and links it gave while nothing it depends on besides the file
+    changed: the topics, extra.first_issue, today, and which files bulletins/ has (a photo it
+    names may have come or gone). A file's state is its stat (size, mtime, ctime, inode): an
+    editor's save changes the ctime and usually the inode, which no program can set back."""
+
+    def __init__(self, cache: dict, used: dict, token):
+        self.cache, self.used, self.token = cache, used, token
+
+    @classmethod
+    def active(cls, bulletins: Path, depends: tuple) -> "_Reads | None":
+        caches = bulletin.PARSED.get()
+        if caches is None:
+            return None
+        cache, used = caches
+        listing = tuple(os.path.join(d, f) for d, _dirs, files in os.walk(bulletins) for f in sorted(files))
+        state = (depends, listing)
+        was = cache.get("reads-state")
+        token = was[1] if was is not None and was[0] == state else object()
+        used["reads-state"] = (state, token)
+        return cls(cache, used, token)
+
+    def get(self, path: Path, read, problems: Problems, links: list):
+        try:
+            st = os.stat(path)
+        except OSError:
+            return read()
+        key = ("read", os.fspath(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, self.token)
+        hit = self.cache.get(key) or self.used.get(key)
+        if hit is None:
+            before, linked = len(problems.items), len(links)
+            hit = (read(), tuple(problems.items[before:]), tuple(links[linked:]))
+        else:
+            problems.items.extend(hit[1])
+            links.extend(hit[2])
+        self.used[key] = hit
+        return hit[0]
 
 
 def _walk(folder: Path):

@@ -246,19 +246,25 @@ def tel_links(html: str) -> str:
     return "".join(out)
 
 
-def insert_banners(site_dir: Path, site, now: datetime | None = None) -> tuple[int, float]:
-    """Put the banner into every built page that has the marker; (pages changed, seconds)."""
+def insert_banners(site_dir: Path, site, now: datetime | None = None,
+                   pages: list[str] | None = None) -> tuple[int, float]:
+    """Put the banner into every built page that has the marker; (pages changed, seconds).
+    `pages` (kepu serve's incremental builds): only these (site-relative), the pages the engine
+    has just made; the others got the same banner in the build they come from."""
     t0 = timer.perf_counter()
     if not site.notices:
         return 0, 0.0
     now = now or build_now(site.settings, site.today)
     markup = banner(site, now).strip().encode("utf-8")
     changed = 0
-    for dirpath, _dirs, files in os.walk(site_dir):
+    walked = os.walk(site_dir) if pages is None else [(site_dir, [], pages)]
+    for dirpath, _dirs, files in walked:
         for name in files:
             if not name.endswith(".html"):
                 continue
             path = Path(dirpath) / name
+            if not path.is_file():
+                continue
             data = path.read_bytes()
             if MARKER in data:
                 path.write_bytes(data.replace(MARKER, markup, 1))

@@ -36,13 +36,16 @@ def unwrap_page(data: bytes) -> bytes:
     return b"".join(out)
 
 
-def unwrap_site(site_dir: Path, docs_dir: Path | None = None) -> tuple[int, float]:
+def unwrap_site(site_dir: Path, docs_dir: Path | None = None, pages: list[str] | None = None) -> tuple[int, float]:
     """Put kepu's HTML blocks back into every built page of `site_dir`; (pages changed, seconds).
-    With `docs_dir`, HTML files copied from it as they are (print pages) are not read."""
+    With `docs_dir`, HTML files copied from it as they are (print pages) are not read.
+    `pages` (kepu serve's incremental builds): only these pages (site-relative), the ones the
+    engine has just made; the others were unwrapped in the build they come from."""
     t0 = time.perf_counter()
     changed = 0
     site_dir = os.fspath(site_dir)
-    for dirpath, _dirs, files in os.walk(site_dir):
+    walked = os.walk(site_dir) if pages is None else _folders(site_dir, pages)
+    for dirpath, _dirs, files in walked:
         static = os.path.join(docs_dir, os.path.relpath(dirpath, site_dir)) if docs_dir is not None else None
         for name in files:
             if not name.endswith(".html") or (static is not None and os.path.isfile(os.path.join(static, name))):
@@ -55,3 +58,13 @@ def unwrap_site(site_dir: Path, docs_dir: Path | None = None) -> tuple[int, floa
                     f.write(unwrap_page(data))
                 changed += 1
     return changed, time.perf_counter() - t0
+
+
+def _folders(site_dir: str, pages: list[str]):
+    """(folder, [], [file names]) of `pages`, as os.walk gives them."""
+    by_folder: dict[str, list[str]] = {}
+    for rel in pages:
+        folder, name = os.path.split(os.path.join(site_dir, *rel.split("/")))
+        if os.path.isfile(os.path.join(folder, name)):
+            by_folder.setdefault(folder, []).append(name)
+    return [(folder, [], names) for folder, names in sorted(by_folder.items())]

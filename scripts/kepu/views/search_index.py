@@ -441,10 +441,12 @@ def build_files(site, pages: list[dict] = (), synonyms=None) -> dict[str, bytes]
     return files
 
 
-def write_index(site_dir: Path, site) -> Written:
+def write_index(site_dir: Path, site, pages: list[dict] | None = None) -> Written:
     """Write the index into the built site (after MkDocs or Zensical): the model's documents
-    and the hand-written pages of the project's docs/ as that engine rendered them."""
-    pages = page_entries(site_dir, Path(site.settings.root) / "docs")
+    and the hand-written pages of the project's docs/ as that engine rendered them (`pages`:
+    page_entries read before, kepu serve)."""
+    if pages is None:
+        pages = page_entries(site_dir, Path(site.settings.root) / "docs")
     files = build_files(site, pages)
     folder = os.path.join(site_dir, FOLDER)
     os.makedirs(folder, exist_ok=True)
