@@ -55,6 +55,8 @@ TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=u
          ".xml": "application/xml; charset=utf-8", ".svg": "image/svg+xml", ".ics": "text/calendar; charset=utf-8",
          ".webp": "image/webp", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
          ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8", ".map": "application/json"}
+FIRST_PAGES = frozenset({"index.md", "current/index.md"})  # made first when a full build starts (see _build_once)
+WAIT_SECONDS = 120.0  # how long a request waits for a page a starting build has not made yet
 TEMP_SUFFIXES = (".tmp", ".temp", ".swp", ".swx", ".swo", ".part", ".crdownload", ".bak", "~")
 
 
@@ -114,6 +116,8 @@ class Preview:
         self.sources: dict[Path, Sources] = {}  # what each kept build was made from (incremental builds)
         self.last_changed: set[str] | None = None
         self.pending = None  # what is left of the last build once it is shown (its search index)
+        self.partial: set[str] | None = None  # while a full build is being finished: the pages already made
+        self._partial: set[str] | None = None  # the same, for the build being made
         self.shown_after = 0.0  # seconds from the start of the last good build until it was shown
         self.parsed: dict = {}  # load_site's cache: front matter parsed once per file content
         from kepu.views.depends import Tracker
@@ -151,6 +155,7 @@ class Preview:
     def work_forever(self) -> None:
         self.rebuild()
         while True:
+            self.make_spare()
             with self.events:
                 while not self.changes:
                     self.events.wait()
@@ -178,6 +183,7 @@ class Preview:
     def rebuild(self) -> None:
         self._publish(building=True)
         t0 = time.perf_counter()
+        self.pending, self._partial = None, None
         try:
             problems, folder = self._build_once()
         except Exception:  # a bug in kepu, not in the volunteer's files: keep the preview running
@@ -187,14 +193,20 @@ class Preview:
             where = "浏览器里显示的是上一次正确的版本" if self.build else "预览还没有生成"
             print(f"\n有错误，{where}。请按上面的提示修改，保存后会自动重新生成。", flush=True)
             return
-        previous = self.current
-        self._publish(building=False, problems=problems, current=folder, build=self.build + 1)
+        previous, previous_build = self.current, self.build
+        self._publish(building=False, problems=problems, current=folder, build=self.build + 1, partial=self._partial)
         self.shown_after = time.perf_counter() - t0
         try:
-            self.pending()  # the search index of the build just shown
+            failed = self.pending()  # the rest of the build just shown: its search index (and other pages)
         except Exception:
-            self._publish(problems=problems + [_crash(self.root)])
-        self.pending = None
+            failed = problems + [_crash(self.root)]
+        self.pending, self._partial = None, None
+        if failed:  # the build shown could not be finished: back to the one before
+            self.sources.pop(folder, None)
+            self._publish(problems=failed, partial=None, current=previous,
+                          build=previous_build + 2 if previous is not None else self.build)
+            print("\n有错误，浏览器里显示的是上一次正确的版本。请按上面的提示修改，保存后会自动重新生成。", flush=True)
+            return
         self._remove_stale(keep=(folder, previous))  # the previous one may still be answering a request
         what = "预览已生成" if self.build == 1 else "预览已更新"
         print(f"{what}（用时 {self.shown_after:.1f} 秒），浏览器里打开的页面会自动刷新。", flush=True)
@@ -216,22 +228,55 @@ class Preview:
         state = Sources(sources_state(self.root), banner_key(result.site))
         changed = self.prepare(folder, state)
         self.last_changed = changed  # what the engine made again (None: everything)
+        rest = None
+        if changed is None and self.engine == "mkdocs":
+            # A full build in two steps: first the pages a browser opens first (the nav's), shown at
+            # once; then every other page into the same folder (`_finish_pages`), while a request
+            # for one of them waits. Each step is an incremental build (an empty folder: everything
+            # else is copied), so the folder ends up as a full build makes it.
+            pages = {rel[5:] for rel in state.files if rel.startswith("docs/") and rel.endswith(".md")}
+            changed = pages & FIRST_PAGES
+            rest = pages - changed
+        failed = problems + [Problem("docs", 0, ERROR, "网站页面生成失败：docs/ 里手写的页面、overrides/ 或 mkdocs.yml 有问题",
+                                     "看运行预览的窗口里的提示，改好保存后会自动重新生成")]
         if not engine.build(self.engine, self.root, folder, site=result.site, changed=changed):
             shutil.rmtree(folder, ignore_errors=True)
-            return problems + [Problem("docs", 0, ERROR, "网站页面生成失败：docs/ 里手写的页面、overrides/ 或 mkdocs.yml 有问题",
-                                       "看运行预览的窗口里的提示，改好保存后会自动重新生成")], None
+            return failed, None
         # The steps after the engine, exactly as `kepu build` does them. The folder may share files with
         # the last good build through hard links: a step must replace a file it changes (write a
         # temporary file, os.replace), or change only pages the engine has just made (new files).
         made = None if changed is None else built_pages(changed)  # incremental: the pages the engine made
         unwrap.unwrap_site(folder, self.root / "docs", pages=made)  # kepu's HTML blocks out of their comments
+        if rest:
+            notices.insert_banners(folder, result.site, pages=made)
+            self._partial = set(made) | {"404.html"}  # what can be shown before the other pages are made
+            self.pending = lambda: self._finish_pages(folder, state, result, rest, failed)
+            return problems, folder
         pages = search_index.page_entries(folder, self.root / "docs")  # read before the banners, as `kepu build` does
         notices.insert_banners(folder, result.site, pages=made)  # urgent notices, as `kepu build` does
         self.sources[folder] = state
         # The site search index is written after the new build is shown (`finish`): at ten years it is
         # ~1,750 new files, which is most of a save's time; the pages do not need it to show the change.
-        self.pending = lambda: search_index.write_index(folder, result.site, pages=pages)
+        self.pending = lambda: search_index.write_index(folder, result.site, pages=pages) and None
         return problems, folder
+
+    def _finish_pages(self, folder: Path, state: "Sources", result, rest: set[str], failed: list[Problem]) -> None:
+        """The second step of a full build (see _build_once): the other pages, then the search index."""
+        from kepu import engine
+        from kepu.content import notices
+        from kepu.engine import unwrap
+        from kepu.views import search_index
+
+        if not engine.build(self.engine, self.root, folder, site=result.site, changed=rest):
+            return failed
+        made = built_pages(rest)
+        unwrap.unwrap_site(folder, self.root / "docs", pages=made)
+        pages = search_index.page_entries(folder, self.root / "docs")
+        notices.insert_banners(folder, result.site, pages=made)
+        self.sources[folder] = state
+        self._publish(partial=None)  # the waiting requests are answered; no reload (same build number)
+        search_index.write_index(folder, result.site, pages=pages)
+        return None
 
     def prepare(self, folder: Path, state: "Sources") -> set[str] | None:
         """Start the new build `folder` from an older one when the engine can then make only the
@@ -255,9 +300,23 @@ class Preview:
             return changed
         return None
 
+    def make_spare(self) -> None:
+        """While waiting for a save: when the last good build is the only one kept, a copy of it
+        made of hard links, for the next save to start from (`prepare`), so that the save does not
+        wait for the copy. Given up (and removed) as soon as a file changes."""
+        current = self.current
+        if current is None or current not in self.sources or any(f != current for f in self.sources):
+            return
+        spare = self.work / f"spare-{self.build}"
+        shutil.rmtree(spare, ignore_errors=True)
+        if link_tree(current, spare, stop=lambda: bool(self.changes)):
+            self.sources[spare] = self.sources[current]
+        else:
+            shutil.rmtree(spare, ignore_errors=True)
+
     def _remove_stale(self, keep: tuple[Path | None, ...]) -> None:
         for child in self.work.iterdir() if self.work.is_dir() else ():
-            if child not in keep and child.name.startswith("build-"):
+            if child not in keep and child.name.startswith(("build-", "spare-")):
                 shutil.rmtree(child, ignore_errors=True)  # a file still open on Windows: removed next time
         for folder in list(self.sources):
             if folder not in keep:
@@ -286,9 +345,12 @@ def built_pages(changed: set[str]) -> list[str]:
     return out
 
 
-def link_tree(src: Path, dst: Path) -> None:
-    """`dst` as a copy of folder `src` made of hard links (a plain copy where links are not possible)."""
+def link_tree(src: Path, dst: Path, stop=None) -> bool:
+    """`dst` as a copy of folder `src` made of hard links (a plain copy where links are not possible).
+    `stop()`, asked once per folder: give up (returns False, `dst` left half made)."""
     for dirpath, _dirs, files in os.walk(src):
+        if stop is not None and stop():
+            return False
         rel = os.path.relpath(dirpath, src)
         target = dst if rel == "." else dst / rel
         target.mkdir(parents=True, exist_ok=True)
@@ -297,6 +359,7 @@ def link_tree(src: Path, dst: Path) -> None:
                 os.link(os.path.join(dirpath, name), target / name)
             except OSError:
                 shutil.copy2(os.path.join(dirpath, name), target / name)
+    return True
 
 
 def sources_state(root: Path) -> dict[str, tuple]:
@@ -397,6 +460,12 @@ def make_handler(preview: Preview, base: str):
                 return self.reply(404, TYPES[".txt"], f"预览网站在 {base} 下面。".encode("utf-8"), head)
             with preview.cond:
                 folder, build = preview.current, preview.build
+                if preview.partial is not None and folder is not None:
+                    wanted = path[len(base):]
+                    wanted = (wanted + "index.html") if not wanted or wanted.endswith("/") else wanted
+                    if wanted.endswith(".html") and wanted not in preview.partial:
+                        preview.cond.wait_for(lambda: preview.partial is None, WAIT_SECONDS)  # being made
+                        folder, build = preview.current, preview.build
             if folder is None:  # no good build yet: a waiting page that shows progress and errors
                 return self.reply(503, TYPES[".html"], inject((ASSETS / "waiting.html").read_bytes(), 0), head)
             rel = PurePosixPath(path[len(base):])
