@@ -59,6 +59,12 @@ def rebuild(preview: Preview) -> None:
     assert preview.build == before + 1, [p.format() for p in preview.problems]
 
 
+def test_first_build_in_two_steps_is_a_full_build(preview, tmp_path):
+    """The first build shows the nav's pages first and makes the others into the same folder."""
+    assert preview.partial is None and preview.pending is None  # finished before rebuild() returned
+    assert_same_as_full_build(preview, tmp_path, "first")
+
+
 def test_edited_activity_renders_only_what_changed(preview, tmp_path):
     previous = preview.current
     edit(preview.root, ACTIVITY, "\n---\n", "\n---\n\n增量预览测试句子。\n")
@@ -66,10 +72,42 @@ def test_edited_activity_renders_only_what_changed(preview, tmp_path):
     changed = preview.last_changed
     assert changed and "2026/11/07-fire-drill/index.md" in changed
     assert len(changed) < 20, sorted(changed)  # not every page
+    assert not preview.tracker.full and preview.tracker.kept > 50  # generation too: the other bulletins' files kept
     assert "增量预览测试句子" in (preview.current / "2026/11/07-fire-drill/index.html").read_text(encoding="utf-8")
     assert previous.is_dir() and "增量预览测试句子" not in (previous / "2026/11/07-fire-drill/index.html").read_text(
         encoding="utf-8")  # the last good build is untouched: hard links were replaced, never written into
     assert_same_as_full_build(preview, tmp_path, "edited")
+
+
+def test_edited_activity_title(preview, tmp_path):
+    """A title is on the pages that list the activity and in its related activities' pages."""
+    edit(preview.root, ACTIVITY, "title: ", "title: 改过的")
+    rebuild(preview)
+    assert preview.last_changed and not preview.tracker.full
+    assert_same_as_full_build(preview, tmp_path, "title")
+
+
+def test_edited_current_issue(preview, tmp_path):
+    """The current issue is also /current/ and the home page; its neighbours link to it."""
+    path = preview.root / "bulletins/2026/2026-11.md"
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n本期正文的新段落。\n", encoding="utf-8")
+    edit(preview.root, "bulletins/2026/2026-11.md", "title: ", "title: 新")
+    rebuild(preview)
+    assert preview.last_changed and not preview.tracker.full
+    assert "本期正文的新段落" in (preview.current / "current/index.html").read_text(encoding="utf-8")
+    assert_same_as_full_build(preview, tmp_path, "issue")
+
+
+def test_replaced_photo(preview, tmp_path):
+    """A photo's bytes are in every page that shows it: nothing is kept from the last generation."""
+    from PIL import Image
+
+    photo = preview.root / "bulletins/2026/images/2026-05-12-drill.jpg"
+    with Image.open(photo) as img:
+        img.transpose(Image.Transpose.FLIP_LEFT_RIGHT).resize((img.width // 2, img.height // 2)).save(photo)
+    rebuild(preview)
+    assert preview.tracker.full
+    assert_same_as_full_build(preview, tmp_path, "photo")
 
 
 def test_edited_topics_yml(preview, tmp_path):
