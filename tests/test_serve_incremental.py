@@ -114,6 +114,7 @@ def test_edited_topics_yml(preview, tmp_path):
     edit(preview.root, "bulletins/topics.yml", "description: 消防、燃气", "description: 防火、消防、燃气")
     rebuild(preview)
     assert preview.last_changed  # incremental
+    assert not preview.tracker.full  # a description is only on the topic pages and lists (made every time)
     assert_same_as_full_build(preview, tmp_path, "topics")
 
 

@@ -11,7 +11,7 @@ A `Tracker` remembers, per file, those inputs, the file's hash, and what making 
 bulletins (home, archive, topics, activities, feeds, stats, screen) declare nothing and are
 made every time: they are cheap, and they are exactly the pages an edit reaches everywhere.
 
-What every page shares is the *context* (`context()`): settings, topics, today, notices,
+What every page shares is the *context* (`context()`): settings, topics (but their descriptions), today, notices,
 synonyms, which bulletins exist (their URLs and links), and every file of bulletins/ that is not
 an issue or an activity (photos, films, slogans ...). When the context changes, nothing is
 kept: the generation is a full one. So the result is always what a full generation makes;
@@ -165,11 +165,12 @@ class Tracker:
 
 def context(site, root: Path) -> tuple:
     """What every generated file may depend on besides its declared inputs (see the module
-    docstring). Files of bulletins/ other than issues and activities are compared by stat:
-    the pages are made from their bytes (photos, films, slogans.yml, topics.yml ...)."""
+    docstring). Files of bulletins/ other than issues, activities and topics.yml are compared by
+    stat: the pages are made from their bytes (photos, films, slogans.yml ...)."""
     others = []
     bulletins = os.path.join(root, "bulletins")
     sources = {os.fspath(x.source) for x in (*site.issues, *site.activities)}
+    sources.add(os.path.join(bulletins, "topics.yml"))  # read into site.topics, compared below
     for dirpath, dirs, files in os.walk(bulletins):
         dirs.sort()
         for name in sorted(files):
@@ -181,6 +182,8 @@ def context(site, root: Path) -> tuple:
             except OSError:
                 continue
             others.append((path, st.st_size, st.st_mtime_ns, st.st_ino))
-    return (site.settings, tuple(site.topics.items()), site.today, site.notices, site.synonyms,
+    topics = tuple((t.id, t.name, t.aliases, t.icon, t.color) for t in site.topics.values())  # not the description:
+    # only the topic pages and lists show it, and they declare nothing (made every time)
+    return (site.settings, topics, site.today, site.notices, site.synonyms,
             tuple((i.key, os.fspath(i.source)) for i in site.issues),
             tuple((a.key, os.fspath(a.source)) for a in site.activities), tuple(others))
