@@ -203,3 +203,29 @@ def test_load_cache_gives_the_same_model_and_problems(tmp_path):
     fixed = shown(load_site(root, today=TODAY, cache=cache))
     assert fixed == shown(load_site(root, today=TODAY))
     assert not any("2026-11-07-fire-drill.md" in line for line in fixed[0])
+
+
+def test_the_mkdocs_internals_serve_relies_on():
+    """engine/mkdocs.py `_incremental` and `_theme_env` follow MkDocs 1.6's own build() and call
+    its private functions: this fails on an upgrade that changes them (then re-read build() and
+    adapt both, or let kepu serve make full builds)."""
+    import inspect
+
+    import mkdocs
+    from mkdocs.commands import build as mb
+    from mkdocs.structure.files import Files
+
+    assert mkdocs.__version__.startswith("1.6."), mkdocs.__version__
+    wanted = {"_populate_page": ["page", "config", "files", "dirty"],
+              "_build_page": ["page", "config", "doc_files", "nav", "env", "dirty", "excluded"],
+              "_build_theme_template": ["template_name", "env", "files", "config", "nav"],
+              "_build_extra_template": ["template_name", "files", "config", "nav"]}
+    for name, params in wanted.items():
+        assert list(inspect.signature(getattr(mb, name)).parameters) == params, name
+    steps = inspect.getsource(mb.build)
+    for step in ("get_files(config)", "config.theme.get_env()", "files.add_files_from_theme(env, config)",
+                 "get_navigation(files, config)", "_populate_page(", "copy_static_files(", "static_templates",
+                 "extra_templates", "_build_page(", "validate_anchor_links(", "on_post_build"):
+        assert step in steps, step
+    # _theme_env reuses the environment and keeps the theme's file list: only this reads it
+    assert inspect.getsource(Files.add_files_from_theme).count("env.list_templates(") == 1

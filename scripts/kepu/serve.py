@@ -1,20 +1,28 @@
 """`kepu serve`: a live preview that kepu serves itself.
 
-One worker thread rebuilds: kepu regenerates the generated area of docs/,
+One worker thread rebuilds: kepu checks and regenerates the generated area of docs/,
 the site engine (MkDocs, or Zensical with --engine zensical) builds into a
-new folder under .kepu-cache/preview/, then the
-site search index is written, exactly as `kepu build` does. The process
-lives long, so what does not change between saves is kept: parsed front
-matter (load_site's cache), and the builds themselves: with MkDocs the new
-folder starts from an older build (the one before the last good build, else
-hard links to the last good one) and only the generated pages whose files
-changed are rendered again; anything that can change every page (a file
-added or removed, mkdocs.yml, overrides/, a hand-written page, the notice
-banner) makes a full build (see `incremental_changes`). Either way the folder
-is byte for byte what `kepu build` makes (tests/test_serve_incremental.py). A file
-watcher (bulletins/, mkdocs.yml, hand-written docs/ and overrides/; never
-kepu's own outputs) waits for 0.5 s of quiet before starting a rebuild;
-changes made during a rebuild coalesce into at most one more.
+new folder under .kepu-cache/preview/, then the site search index is written,
+exactly as `kepu build` does. The process lives long, so what a save does not
+touch is kept at every step:
+- checking: each bulletin is read once per state of its file (load_site's cache);
+- generating: the per-bulletin views declare what each file is made from, and
+  only the files whose inputs changed are made again (kepu.views.depends);
+- the engine: with MkDocs the new folder starts from an older build (the one
+  before the last good build, or a spare copy of hard links made while idle)
+  and only the generated pages whose files changed are rendered again; anything
+  that can change every page (a file added or removed, mkdocs.yml, overrides/,
+  a hand-written page, the notice banner) makes a full build (see
+  `incremental_changes`), in two steps: the nav's pages first, shown at once,
+  then the others, while a request for one of them waits;
+- the search index (~1,750 files at ten years) is written just after the new
+  build is shown.
+Either way the folder ends up byte for byte what `kepu build` makes
+(tests/test_serve_incremental.py). Zensical builds everything every time (it
+has no incremental build kepu can drive); the checking and generating above
+apply to it too. A file watcher (bulletins/, mkdocs.yml, hand-written docs/ and
+overrides/; never kepu's own outputs) waits for 0.2 s of quiet before starting a
+rebuild; changes made during a rebuild coalesce into at most one more.
 
 A small HTTP server on 127.0.0.1 serves the last good build under
 site_url's path. Into HTML pages it injects preview.js, which long-polls

@@ -86,7 +86,8 @@ def _incremental(config, changed: set[str]) -> bool:
     nav page without a title in mkdocs.yml (its title comes from its content and is in every page's
     nav) needs a full build, and so do anchor links checked as warnings: returns False then,
     before writing anything. Theme templates (404.html,
-    sitemap.xml) are rendered every time. Every file written replaces the one that was there (unlink,
+    sitemap.xml: the nav, the file list and the build date) are rendered again only when the build
+    date changed or they are missing; the theme's Jinja environment is made once (`_theme_env`). Every file written replaces the one that was there (unlink,
     then write: site_dir may share files with another build through hard links)."""
     from mkdocs import utils
     from mkdocs.commands import build as mb
