@@ -1,6 +1,7 @@
 """One page per activity at /<YYYY>/<MM>/<DD>-<slug>/."""
 from __future__ import annotations
 
+import bisect
 import heapq
 
 from kepu.views import calendar_ics, share
@@ -13,14 +14,21 @@ from kepu.content.model import Activity, Site
 def related(site: Site, act: Activity, limit: int = 4) -> list[Activity]:
     by_topic = _by_topic(site)  # only the activities that share a topic, not all of them for each page
     positions = sorted({i for t in set(act.topics) for i in by_topic.get(t, ())})
-    others = [site.activities[i] for i in positions if site.activities[i] is not act]
+    acts = site.activities
+    # site.activities is in date order, so the nearest are around act's own position: `limit` on
+    # each side, and on the left every one more of the edge's date (an earlier one wins a tie)
+    at = bisect.bisect_left(positions, _position(site, act))
+    lo, hi = max(0, at - limit - 1), min(len(positions), at + limit + 2)
+    while lo > 0 and acts[positions[lo - 1]].date == acts[positions[lo]].date:
+        lo -= 1
+    others = [acts[i] for i in positions[lo:hi] if acts[i] is not act]
     day = act.date.toordinal()
     # heapq.nsmallest(n, ...) is sorted(...)[:n] (ties keep their order) without sorting them all
     nearest = heapq.nsmallest(limit, others, key=lambda a: abs(a.date.toordinal() - day))
     return sorted(nearest, key=lambda a: a.date, reverse=True)
 
 
-_topic_index: tuple = (None, {})  # (site, {topic id: positions in site.activities}) of the last site seen
+_topic_index: tuple = (None, {}, {})  # (site, {topic id: positions in site.activities}, {id(activity): position}) of the last site seen
 
 
 def _by_topic(site: Site) -> dict[str, list[int]]:
@@ -30,8 +38,13 @@ def _by_topic(site: Site) -> dict[str, list[int]]:
         for i, a in enumerate(site.activities):
             for t in set(a.topics):
                 index.setdefault(t, []).append(i)
-        _topic_index = (site, index)
+        _topic_index = (site, index, {id(a): i for i, a in enumerate(site.activities)})
     return _topic_index[1]
+
+
+def _position(site: Site, act: Activity) -> int:
+    _by_topic(site)
+    return _topic_index[2][id(act)]
 
 
 def render_activity(site: Site, act: Activity, media) -> str:
