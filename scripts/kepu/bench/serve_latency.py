@@ -37,6 +37,8 @@ class Latency:
     saves: list[tuple[str, float]] = field(default_factory=list)  # (kind of edit, save -> shown seconds)
     index_s: list[float] = field(default_factory=list)  # save -> search index written
     added_s: float | None = None  # a new activity file -> its page shown (a full build)
+    cpu_s: list[float] = field(default_factory=list)  # CPU seconds of the serve process, save -> shown (Linux)
+    start_cpu_s: float | None = None  # its CPU seconds until the home page was served (Linux)
 
     @property
     def median_s(self) -> float | None:
@@ -52,6 +54,9 @@ class Latency:
         if self.saves:
             out.append(f"保存到页面显示（{len(self.saves)} 次不同的修改）：中位数 {_s(self.median_s)} 秒，最慢 {_s(self.worst_s)} 秒")
             out += [f"  {kind}：{_s(s)} 秒" for kind, s in self.saves]
+        if self.cpu_s:
+            out.append(f"其中 kepu serve 进程用的 CPU：中位数 {_s(statistics.median(self.cpu_s))} 秒"
+                       f"（启动 {_s(self.start_cpu_s)} 秒），机器忙时时间会比 CPU 长")
         if self.index_s:
             out.append(f"保存到搜索索引更新：中位数 {_s(statistics.median(self.index_s))} 秒")
         if self.added_s is not None:
@@ -68,6 +73,15 @@ def _get(url: str) -> str | None:
         with urllib.request.urlopen(url, timeout=10) as resp:
             return resp.read().decode("utf-8", "replace")
     except OSError:
+        return None
+
+
+def _cpu(pid: int) -> float | None:
+    """utime + stime of a process, in seconds (Linux; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, AttributeError, IndexError):
         return None
 
 
@@ -121,6 +135,7 @@ def measure(root: Path, *, today: str | None = None, add_file: bool = True, log=
         else:
             return lat
         lat.start_s = time.perf_counter() - t0
+        lat.start_cpu_s = _cpu(proc.pid)
         deep = _activity_url(acts[0])
         if _get(base + deep) is not None:  # waits while the first build makes the other pages
             lat.ready_s = time.perf_counter() - t0
@@ -160,13 +175,16 @@ def measure(root: Path, *, today: str | None = None, add_file: bool = True, log=
         ]
         for kind, edit in edits:
             before = _get(base + "search/meta.json")
-            since = time.perf_counter()
+            since, cpu0 = time.perf_counter(), _cpu(proc.pid)
             marker, url = edit()
             shown = _wait(base + url, marker, since)
             if shown is None:
                 log(f"  {kind}：超时")
                 continue
+            cpu1 = _cpu(proc.pid)
             lat.saves.append((kind, shown))
+            if cpu0 is not None and cpu1 is not None:
+                lat.cpu_s.append(cpu1 - cpu0)
             while time.perf_counter() - since < TIMEOUT:
                 if _get(base + "search/meta.json") != before:
                     lat.index_s.append(time.perf_counter() - since)
