@@ -113,3 +113,29 @@ def test_a_page_not_made_yet_waits_for_the_second_step(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_bulletin_is_read_again_when_a_topic_alias_changes(tmp_path):
+    """load_site(cache=…) reuses a file's reading only while the topics' names and aliases, the
+    date and the file list are those it was read with."""
+    from conftest import TODAY
+    from sitecopy import copy_site
+
+    from kepu.content.loader import load_site
+
+    root = copy_site(tmp_path / "site")
+    act = root / "bulletins/2026/2026-11-07-fire-drill.md"
+    act.write_text(act.read_text(encoding="utf-8").replace("topics: [消防,", "topics: [防火,", 1), encoding="utf-8")
+    cache: dict = {}
+
+    def unknown():
+        return [p.message for p in load_site(root, today=TODAY, cache=cache).problems.items if "防火" in p.message]
+
+    assert unknown()  # 防火 is not a registered name or alias
+    topics = root / "bulletins/topics.yml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace("aliases: [消防,", "aliases: [防火, 消防,", 1),
+                      encoding="utf-8")
+    assert unknown() == []  # the activity file did not change, its reading did
+    topics.write_text(topics.read_text(encoding="utf-8").replace("description: 消防", "description: 防火", 1),
+                      encoding="utf-8")
+    assert unknown() == []

@@ -71,7 +71,8 @@ def _load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fa
     issues: list[Issue] = []
     activities: list[Activity] = []
     links: list[tuple[Path, body_reader.LinkRef, set[str]]] = []  # checked once every bulletin is known
-    reads = _Reads.active(bulletins, (topics, settings.first_issue, today)) if bulletins.is_dir() else None
+    names = tuple((t.id, t.name, t.aliases) for t in topics.values())  # all a bulletin's reading uses of topics
+    reads = _Reads.active(bulletins, (names, settings.first_issue, today)) if bulletins.is_dir() else None
     if not bulletins.is_dir():
         problems.error(bulletins, 0, "找不到内容文件夹 bulletins/", "在站点根目录运行 kepu，或用 --root 指定站点目录")
     else:
@@ -136,7 +137,7 @@ def _load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fa
 class _Reads:
     """kepu serve (load_site(cache=…)): each issue and activity read once per state of its file,
     reused with the problems and links it gave while nothing it depends on besides the file
-    changed: the topics, extra.first_issue, today, and which files bulletins/ has (a photo it
+    changed: the topics' ids, names and aliases, extra.first_issue, today, and which files bulletins/ has (a photo it
     names may have come or gone). A file's state is its stat (size, mtime, ctime, inode): an
     editor's save changes the ctime and usually the inode, which no program can set back."""
 
