@@ -139,3 +139,13 @@ def test_a_bulletin_is_read_again_when_a_topic_alias_changes(tmp_path):
     topics.write_text(topics.read_text(encoding="utf-8").replace("description: 消防", "description: 防火", 1),
                       encoding="utf-8")
     assert unknown() == []
+
+
+def test_a_file_deleted_behind_its_back_is_made_again(tmp_path):
+    docs = tmp_path / "docs"
+    tracker = Tracker()
+    a = Item("a", "#112233", "A")
+    generate(docs, tracker, [a])
+    (docs / "topics/a/index.md").unlink()
+    made, _ = generate(docs, tracker, [a])
+    assert made == ["a"] and (docs / "topics/a/index.md").is_file()

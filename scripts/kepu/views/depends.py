@@ -77,10 +77,10 @@ class TrackedOutput(Output):
         return False
 
     def _still_there(self, rel: str, was: Made) -> bool:
-        """The manifest on disk still says these files are as this process made them
-        (another `kepu build` in between may have made them differently)."""
-        previous = self._stream.previous
-        return all(digest in previous.get(r, ()) or self._digests.get(r) == digest
+        """The manifest on disk still says these files are as this process made them (another
+        `kepu build` in between may have made them differently), and they are still there."""
+        previous, docs = self._stream.previous, os.fspath(self.docs)
+        return all(self._digests.get(r) == digest or (digest in previous.get(r, ()) and os.path.isfile(os.path.join(docs, r)))
                    for r, digest in ((rel, was.digest), *was.files))
 
     def add(self, rel: str, data: bytes) -> None:
