@@ -79,23 +79,17 @@ def test_edited_activity_renders_only_what_changed(preview, tmp_path):
     assert_same_as_full_build(preview, tmp_path, "edited")
 
 
-def test_edited_activity_title(preview, tmp_path):
-    """A title is on the pages that list the activity and in its related activities' pages."""
+def test_edited_activity_title_and_current_issue(preview, tmp_path):
+    """A title is on the pages that list the activity and in its related activities' pages; the
+    current issue is also /current/ and the home page, and its neighbours link to it (one save)."""
     edit(preview.root, ACTIVITY, "title: ", "title: 改过的")
-    rebuild(preview)
-    assert preview.last_changed and not preview.tracker.full
-    assert_same_as_full_build(preview, tmp_path, "title")
-
-
-def test_edited_current_issue(preview, tmp_path):
-    """The current issue is also /current/ and the home page; its neighbours link to it."""
     path = preview.root / "bulletins/2026/2026-11.md"
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n本期正文的新段落。\n", encoding="utf-8")
     edit(preview.root, "bulletins/2026/2026-11.md", "title: ", "title: 新")
     rebuild(preview)
     assert preview.last_changed and not preview.tracker.full
     assert "本期正文的新段落" in (preview.current / "current/index.html").read_text(encoding="utf-8")
-    assert_same_as_full_build(preview, tmp_path, "issue")
+    assert_same_as_full_build(preview, tmp_path, "titles")
 
 
 def test_replaced_photo(preview, tmp_path):
