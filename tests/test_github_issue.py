@@ -330,6 +330,14 @@ def test_a_read_only_token_is_logged_in_chinese_and_does_not_fail_the_job(tmp_pa
     err = capsys.readouterr().err
     assert "没有权限" in err and "复刻" in err and "Traceback" not in err
 
+    class NoIssues(FakeGitHub):  # a fork has Issues switched off: GitHub answers 410 Gone
+        def request(self, method, path, body=None):
+            raise gi.GitHubError(410, "Issues are disabled for this repo")
+
+    env = {"GITHUB_REPOSITORY": "shequ/kepu", "GITHUB_TOKEN": "t", "GITHUB_REF_NAME": "main", "GITHUB_SHA": "ab12"}
+    assert gi.main(["--report", str(report), "--build", "failure"], env=env, api=NoIssues()) == 0
+    assert "Settings → General → Features" in capsys.readouterr().err
+
 
 # ---------------------------------------------------------------- kepu's --report and the recorded fixture
 

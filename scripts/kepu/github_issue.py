@@ -412,7 +412,7 @@ def main(argv: list[str] | None = None, env: dict | None = None, api=None) -> in
     env = dict(os.environ) if env is None else env
     p = argparse.ArgumentParser(prog="python3 -m kepu.github_issue",
                                 description="把检查或发布的结果写回 GitHub：问题单或合并请求下的留言。")
-    p.add_argument("--report", help="kepu check/build --report 写的 JSON 文件")
+    p.add_argument("--report", help="检查或生成网站时用 --report 写出的 JSON 文件")
     p.add_argument("--build", default="success", help="检查并生成网站那一步的结果：success、failure、cancelled、skipped")
     p.add_argument("--deploy", default="", help="发布那一步的结果（只有 deploy.yml 有）")
     p.add_argument("--page-url", default="", help="发布后的网址")
@@ -447,7 +447,10 @@ def main(argv: list[str] | None = None, env: dict | None = None, api=None) -> in
     try:
         actions = report(run, api)
     except GitHubError as exc:
-        if exc.status in (401, 403, 404):
+        if exc.status == 410:
+            print("这个仓库没有打开 Issues（问题单）功能，没法开问题单：在仓库的「Settings → General → Features」"
+                  "里勾选「Issues」。问题清单在这次运行的摘要里。", file=sys.stderr)
+        elif exc.status in (401, 403, 404):
             print(f"没有权限在 GitHub 上开问题单或留言（{exc.status}）。来自别人复刻（fork）的合并请求只有只读权限，"
                   "这是正常的：问题清单在这次运行的摘要里。", file=sys.stderr)
         else:
