@@ -384,7 +384,18 @@ def test_finish_report_tells_an_engine_failure_and_a_crash_from_a_check(tmp_path
     github.finish_report(out, 1)  # checked with only a warning, and the build still failed: the engine
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["stage"] == "engine" and data["problems"][0]["path"] == "bulletins/a.md"
+    from kepu import engine  # a broken link found by the engine is the volunteer's, with its file and line
+
     github.start_report("build")
+    github.report_problems(problems)
+    found = Problems(tmp_path)
+    found.error(tmp_path / "bulletins" / "2026" / "2026-12.md", 7, "链接「x.md」指向的页面不存在", "改链接")
+    engine.last_problems[:] = [found]
+    github.finish_report(out, 1)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["stage"] == "check" and [p["path"] for p in data["problems"]] == ["bulletins/a.md", "bulletins/2026/2026-12.md"]
+    github.start_report("build")
+    assert engine.last_problems == []
     github.finish_report(out, 3)
     assert json.loads(out.read_text(encoding="utf-8"))["stage"] == "crash"
     github.start_report("build")

@@ -165,6 +165,9 @@ _report: dict | None = None  # set by the command line when --report is given
 def start_report(command: str, strict: bool = False) -> None:
     global _report
     _report = {"version": REPORT_VERSION, "command": command, "strict": strict, "problems": [], "built": False}
+    engine = sys.modules.get("kepu.engine")
+    if engine is not None:  # nothing left over from an earlier build in this process
+        engine.last_problems.clear()
 
 
 def finish_report(path: Path, exit_code: int) -> None:
@@ -174,6 +177,10 @@ def finish_report(path: Path, exit_code: int) -> None:
     failed); "crash" (kepu itself failed). Paths are relative to the repository checkout on Actions."""
     global _report
     report, _report = _report or {"version": REPORT_VERSION, "problems": [], "built": False}, None
+    engine = sys.modules.get("kepu.engine")  # the engine's broken links, mapped to the volunteer's file and line
+    if exit_code and not report["built"] and engine is not None:
+        for problems in getattr(engine, "last_problems", []):
+            report["problems"] = report["problems"] + _as_json(problems)
     errors = [p for p in report["problems"] if p["severity"] == ERROR]
     report["exit_code"] = exit_code
     if exit_code == 0:
@@ -192,11 +199,15 @@ def finish_report(path: Path, exit_code: int) -> None:
 
 # ---------------------------------------------------------------- entry points
 
+def _as_json(problems: Problems) -> list[dict]:
+    return [{"path": workspace_path(problems.root, p.path), "line": p.line, "severity": p.severity,
+             "message": p.message, "fix": p.fix} for p in problems.sorted()]
+
+
 def report_problems(problems: Problems) -> None:
     """Called by cli.print_problems: annotations for every problem and a summary table."""
     if _report is not None:  # the last call wins: it has every problem of the run
-        _report["problems"] = [{"path": workspace_path(problems.root, p.path), "line": p.line, "severity": p.severity,
-                                "message": p.message, "fix": p.fix} for p in problems.sorted()]
+        _report["problems"] = _as_json(problems)
     if not problems.items or not active(problems.root):
         return
     for p in problems.sorted():

@@ -434,7 +434,7 @@ def main(argv: list[str] | None = None, env: dict | None = None, api=None) -> in
         actions = decide_pr(run, None) if run.pr else decide_issue(run, None)
         print("（试运行，不连接 GitHub；假设还没有问题单或留言）")
         if not actions:
-            print("不用做什么。" + ("以前开过的问题单会被关闭。" if run.stage == "ok" and run.on_main else ""))
+            print("不用做什么。" + ("如果以前开过「网站没有更新」的问题单，会留言「已经改好了」并关闭它。" if run.stage == "ok" and run.on_main else ""))
         for a in actions:
             print(f"会{a.describe()}，内容：\n{a.body}")
         return 0
