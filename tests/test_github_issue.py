@@ -224,6 +224,7 @@ def test_a_pull_request_gets_one_comment_updated_in_place_then_a_passed_note():
     assert comment["on"] == 7 and comment["body"].startswith(gi.PR_MARKER) and api.issues == {}
     assert "编辑器" in comment["body"] and mentions(comment["body"]) == ["wangjianguo"]
     assert "/blob/cms/posts/2026-12/bulletins/2026/2026-11.md#L9" in comment["body"]  # the draft's branch
+    assert "/blob/main/docs/guide/publish.md#failed" in comment["body"]  # the guide as published
     assert gi.report(pr_run(), api) == []  # the same again: untouched
     fewer = dict(RECORDED, problems=[p for p in RECORDED["problems"] if "fire-drill" in p["path"]])
     assert [a.kind for a in gi.report(pr_run(fewer, sha="feedbeef01"), api)] == ["update_comment"]

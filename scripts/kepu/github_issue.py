@@ -164,8 +164,8 @@ def title(run: Run) -> str:
     return f"网站没有更新：{EXPLAIN.get(run.stage, EXPLAIN['setup'])[0]}"
 
 
-def file_url(run: Run, path: str, line: int) -> str:
-    ref = run.branch or run.sha
+def file_url(run: Run, path: str, line: int, ref: str = "") -> str:
+    ref = ref or run.branch or run.sha
     quoted = "/".join(quote(part, safe="") for part in f"{ref}/{path}".split("/"))
     return f"{run.server}/{run.repo}/blob/{quoted}" + (f"#L{line}" if line > 0 else "")
 
@@ -223,7 +223,7 @@ def failure_body(run: Run, *, for_pr: bool) -> str:
         lines += ["### 怎么改", "", *steps, ""]
     else:
         lines += [EXPLAIN.get(run.stage, EXPLAIN["setup"])[1], ""]
-    tail = f"更多说明见[发布网站指南的「发布失败了怎么办」]({file_url(run, GUIDE, 0)}#failed)。"
+    tail = f"更多说明见[发布网站指南的「发布失败了怎么办」]({file_url(run, GUIDE, 0, run.default_branch)}#failed)。"
     if run.run_url:
         tail += f"技术志愿者可以看[这次的运行记录]({run.run_url})。"
     lines += [tail, "", f"<!-- kepu:commit={short_sha(run)} -->"]
@@ -268,8 +268,8 @@ class Action:
 
 
 def commit_of(body: str) -> str:
-    m = re.search(r"<!-- kepu:commit=([0-9a-f]*) -->", body or "")
-    return m[1] if m else ""
+    found = re.findall(r"<!-- kepu:commit=([0-9a-f]*) -->", body or "")
+    return found[-1] if found else ""  # the last line is ours; a file name above cannot stand in for it
 
 
 def decide_issue(run: Run, issue: dict | None) -> list[Action]:
