@@ -180,7 +180,7 @@ def test_workflows_check_pull_requests_and_every_push():
     assert any(p.get("branches-ignore") == ["main"] for p in pushes)  # every other branch: check.yml
     for wf in wfs.values():  # every workflow builds the site (which checks first)
         runs = [s.get("run", "") for _, job in wf["jobs"].items() for s in job.get("steps", [])]
-        assert "python3 tasks.py build" in runs
+        assert "python3 tasks.py build --report kepu-report.json" in runs
 
 
 def test_only_the_deploy_job_may_publish():
@@ -191,19 +191,26 @@ def test_only_the_deploy_job_may_publish():
     assert set(triggers(deploy_wf)) == {"push", "schedule", "workflow_dispatch"}
     assert triggers(deploy_wf)["push"] == {"branches": ["main"]}
     for name, wf in wfs.items():
-        assert not {"pages", "id-token"} & set(wf.get("permissions") or {}), name
+        assert wf.get("permissions") == {}, name  # nothing by default: every job says what it needs
+    reporters = {(n, j) for n, j, job in all_jobs() if any("kepu.github_issue" in s.get("run", "") for s in job["steps"])}
+    assert reporters == {("check.yml", "report"), ("deploy.yml", "report")}
     for name, job_name, job in all_jobs():
         perms = job.get("permissions")
         assert isinstance(perms, dict), f"{name}:{job_name} must say its own permissions"
         if (name, job_name) in deployers:
             assert perms == {"pages": "write", "id-token": "write"}
+        elif (name, job_name) == ("check.yml", "report"):  # one comment on the pull request
+            assert perms == {"contents": "read", "pull-requests": "write"}
+        elif (name, job_name) == ("deploy.yml", "report"):  # one issue on main
+            assert perms == {"contents": "read", "issues": "write"}
         else:
             assert perms == {"contents": "read"}, f"{name}:{job_name}"
 
 
 def test_every_job_has_a_timeout_and_current_actions():
     minimum = {"actions/checkout": 5, "actions/setup-python": 6, "actions/upload-pages-artifact": 4,
-               "actions/deploy-pages": 4, "actions/cache": 4}
+               "actions/deploy-pages": 4, "actions/cache": 4, "actions/upload-artifact": 4,
+               "actions/download-artifact": 4}
     for name, job_name, job in all_jobs():
         assert 0 < int(job["timeout-minutes"]) <= 30, f"{name}:{job_name}"
         for step in job.get("steps", []):

@@ -93,6 +93,7 @@ def make_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", parents=[common], help="检查 bulletins/ 里的所有文件")
     c.add_argument("--strict", action="store_true", help="有警告也算失败")
     c.add_argument("--fix-encoding", action="store_true", help="把 GBK 编码的文件转换成 UTF-8（会改写这些文件）")
+    c.add_argument("--report", metavar="文件", help="把检查结果写进这个 JSON 文件（GitHub 上开问题单用）")
 
     n = sub.add_parser("new", parents=[common], help="从模板新建月刊、活动、通知或工作总结文件（不会覆盖已有文件）")
     nsub = n.add_subparsers(dest="kind", metavar="类型", parser_class=ChineseParser)
@@ -112,6 +113,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", parents=[common], help="检查内容并生成网站到 site/")
     b.add_argument("--strict", action="store_true", help="有警告也不生成")
+    b.add_argument("--report", metavar="文件", help="把检查和生成的结果写进这个 JSON 文件（GitHub 上开问题单用）")
     s = sub.add_parser("serve", parents=[common], help="本地预览，修改 bulletins/ 后自动刷新")
     s.add_argument("--port", type=int, default=8000, metavar="端口", help="端口，默认 8000")
     for cmd in (b, s):
@@ -278,6 +280,21 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
+    report = getattr(args, "report", None)
+    if report:
+        from kepu import github
+
+        github.start_report(args.command, strict=getattr(args, "strict", False))
+        code = 3
+        try:
+            code = run_command(args)
+        finally:
+            github.finish_report(Path(report), code)
+        return code
+    return run_command(args)
+
+
+def run_command(args) -> int:
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

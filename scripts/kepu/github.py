@@ -11,6 +11,7 @@ Escaping follows GitHub's toolkit (@actions/core command.ts): in the message,
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import sys
@@ -155,10 +156,58 @@ def build_summary(site) -> str:
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------- machine-readable report (--report FILE)
+
+REPORT_VERSION = 1
+_report: dict | None = None  # set by the command line when --report is given
+
+
+def start_report(command: str, strict: bool = False) -> None:
+    global _report
+    _report = {"version": REPORT_VERSION, "command": command, "strict": strict, "problems": [], "built": False}
+    engine = sys.modules.get("kepu.engine")
+    if engine is not None:  # nothing left over from an earlier build in this process
+        engine.last_problems.clear()
+
+
+def finish_report(path: Path, exit_code: int) -> None:
+    """Write what this run found, for scripts/kepu/github_issue.py (the issue or pull-request comment).
+
+    stage: "ok"; "check" (the volunteer's files have errors); "engine" (checked fine, the site engine
+    failed); "crash" (kepu itself failed). Paths are relative to the repository checkout on Actions."""
+    global _report
+    report, _report = _report or {"version": REPORT_VERSION, "problems": [], "built": False}, None
+    engine = sys.modules.get("kepu.engine")  # the engine's broken links, mapped to the volunteer's file and line
+    if exit_code and not report["built"] and engine is not None:
+        for problems in getattr(engine, "last_problems", []):
+            report["problems"] = report["problems"] + _as_json(problems)
+    errors = [p for p in report["problems"] if p["severity"] == ERROR]
+    report["exit_code"] = exit_code
+    if exit_code == 0:
+        report["stage"] = "ok"
+    elif exit_code == 3:
+        report["stage"] = "crash"
+    elif errors or report.get("command") == "check" or (report.get("strict") and report["problems"]):
+        report["stage"] = "check"
+    else:  # checked without errors, then the engine (MkDocs/Zensical) failed
+        report["stage"] = "engine"
+    try:
+        Path(path).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    except OSError as exc:  # never fail a build because the report could not be written
+        print(f"（没能写入检查结果文件 {path}：{exc}）", file=sys.stderr)
+
+
 # ---------------------------------------------------------------- entry points
+
+def _as_json(problems: Problems) -> list[dict]:
+    return [{"path": workspace_path(problems.root, p.path), "line": p.line, "severity": p.severity,
+             "message": p.message, "fix": p.fix} for p in problems.sorted()]
+
 
 def report_problems(problems: Problems) -> None:
     """Called by cli.print_problems: annotations for every problem and a summary table."""
+    if _report is not None:  # the last call wins: it has every problem of the run
+        _report["problems"] = _as_json(problems)
     if not problems.items or not active(problems.root):
         return
     for p in problems.sorted():
@@ -169,5 +218,7 @@ def report_problems(problems: Problems) -> None:
 
 def report_build(site, root: Path) -> None:
     """Called at the end of a successful build.build: what was built and its links."""
+    if _report is not None:
+        _report["built"] = True
     if active(root):
         write_summary(build_summary(site))

@@ -135,6 +135,9 @@ def source_of(root: Path, site, page: str, url: str) -> tuple[Path, int]:
     return (Path(candidates[0]) if len(candidates) == 1 else Path(root) / "docs" / page), 0
 
 
+last_problems = []  # the last report()'s problems (Problems objects), for `kepu build --report` (kepu.github)
+
+
 def report(root: Path, broken: list[tuple[str, str]], unknown: list[str], site, engine_name: str,
            log_name: str) -> list[str]:
     """Print broken links (docs-relative page, url) as `path:line` errors of the bulletin they came
@@ -149,6 +152,7 @@ def report(root: Path, broken: list[tuple[str, str]], unknown: list[str], site, 
         problems.error(path, line, f"网站生成时发现链接「{url}」指向的页面或文件不存在",
                        "检查这一行的链接或图片路径：链接别的月刊或活动写它的 .md 文件名，图片写 images/ 里的文件名，"
                        "其他网站写完整网址 https://…")
+    last_problems[:] = [problems]
     lines = [p.format() for p in problems.sorted()]
     if unknown:
         log = cache_dir(root) / "logs" / log_name
