@@ -213,7 +213,9 @@
     var tf = 'translate(' + sh[0] + 'px,' + sh[1] + 'px)';
     if ($('#chrome').style.transform !== tf) {
       $('#chrome').style.transform = tf; $('#progress').style.transform = tf; $('#urgent').style.transform = tf;
+      $('#stale').style.transform = tf;
     }
+    stale(now);
     var n = isNight(p);
     if (n !== nightOn) {
       nightOn = n;
@@ -303,6 +305,33 @@
   var ctrl = null, polling = false, tried = '';
   try { tried = sessionStorage.getItem('kepu-screen-tried') || ''; } catch (e) { tried = ''; }
   function setOffline(on) { mark('#offline', on); root.classList.toggle('offline', on); }
+
+  // ---- the offline copy (theme/screen/sw.js): where a service worker can run, it keeps this
+  // page and its pictures, so a reload without the network shows the slides again. Elsewhere
+  // (file://, plain http, older browsers) nothing changes.
+  var SW = !IS_FILE && 'serviceWorker' in navigator && window.isSecureContext !== false;
+  if (SW) {
+    try { navigator.serviceWorker.register('sw.js', {scope: './'}).then(null, function () { /* no copy kept */ }); } catch (e) { /* idem */ }
+  }
+  // For the staff: 「内容更新于 12月3日」 once this screen has not reached the site for more than
+  // STALE_MS (its last answered version.json, or its last page from the network). Kept across
+  // reloads (localStorage): a page the service worker served from its copy keeps the old time.
+  var STALE_MS = 24 * 60 * MINUTE, FRESH = 'kepu-screen-fresh', freshAt = 0, staleShown = null;
+  function stale(now) {
+    var on = SW && freshAt > 0 && now - freshAt > STALE_MS;
+    if (on === staleShown) return;
+    staleShown = on;
+    var p = parts(freshAt);
+    $('#stale').textContent = on ? '内容更新于 ' + p.m + '月' + p.d + '日' : '';
+    mark('#stale', on);
+  }
+  function fresh(now) {
+    freshAt = now;
+    try { localStorage.setItem(FRESH, String(now)); } catch (e) { /* private mode */ }
+    stale(now);
+  }
+  try { freshAt = +localStorage.getItem(FRESH) || 0; } catch (e) { freshAt = 0; }
+  if (!root.hasAttribute('data-offline-copy') || !freshAt) fresh(Date.now());
   function go(p) {
     pending = null;
     try { sessionStorage.setItem('kepu-screen-tried', p.id); } catch (e) { /* private mode */ }
@@ -352,6 +381,7 @@
     polling = true;
     get('../version.json?t=' + now).then(function (r) {
       setOffline(false);
+      if (r.ok) fresh(Date.now());
       if (!r.ok) return null;
       return r.json().catch(function () { return null; });
     }, function () { setOffline(true); return null; }).then(function (v) {
