@@ -57,9 +57,31 @@
   }
   // notices: shown from start until end by this screen's clock, with no rebuild or reload
   function active(n, t) { return t >= n.start && t < n.end; }
-  function visible(s) {
+  // everything that depends on the day is decided here, by this screen's clock (it may run
+  // for days on its offline copy): 还有 N 天, 预告 hidden after the day, 纪实 from the day after
+  function dated(s) {
     if (s.kind === 'notice') return active(s, Date.now());
-    return s.kind !== 'upcoming' || isoDay(s.date) >= today();
+    if (s.kind === 'upcoming' && isoDay(s.date) < today()) return false;
+    return !s.from || isoDay(s.from) <= today();
+  }
+  var CAPS = D.caps || {}, capDay = null, capped = {}, byKey = {};
+  D.slides.forEach(function (s) { byKey[s.key] = s; });
+  function visible(s) {
+    if (s.parents) return s.parents.some(function (k) { return byKey[k] && visible(byKey[k]); });
+    if (!dated(s)) return false;
+    if (!CAPS[s.kind]) return true;
+    var t = today();
+    if (capDay !== t) {  // the newest CAPS[kind] slides of a kind that may show today (once a day)
+      var n = {};
+      capDay = t;
+      capped = {};
+      slides.forEach(function (x) {
+        if (!CAPS[x.kind] || x.parents || !dated(x)) return;
+        n[x.kind] = (n[x.kind] || 0) + 1;
+        if (n[x.kind] > CAPS[x.kind]) capped[x.key] = true;
+      });
+    }
+    return !capped[s.key];
   }
 
   // ---- one timer chain: every job has a due time; one setTimeout for the earliest

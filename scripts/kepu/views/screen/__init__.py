@@ -36,6 +36,8 @@ def slide_data(slide: Slide, media) -> dict:
         "facts": [list(f) for f in slide.facts], "topics": list(slide.topics), "color": slide.color,
         "date": slide.date, "seconds": slide.seconds, "url": slide.qr_url,
         "start": slide.start, "end": slide.end, "level": slide.level,
+        **({"from": slide.shown_from} if slide.shown_from else {}),
+        **({"parents": list(slide.parents)} if slide.parents else {}),
         "img": media.url(slide.image, urls.SCREEN, width=IMAGE_WIDTH) if slide.image else "",
         "qr": qr.qr_svg(slide.qr_url, border=4) if slide.qr_url else "",
         **(dict(zip(("video", "poster"), media.video_urls(slide.video, urls.SCREEN))) if slide.video else {}),
@@ -45,7 +47,7 @@ def slide_data(slide: Slide, media) -> dict:
 def page_data(site, s: ScreenSettings, slides: list[Slide], media, slogans=()) -> dict:
     return {
         "tz": site.settings.timezone, "night": list(s.night) if s.night else None, "reloadAt": s.reload_at,
-        "pollMinutes": s.poll_minutes, "topics": {t.id: t.name for t in site.topics.values()},
+        "pollMinutes": s.poll_minutes, "caps": {"recent": s.recent_count}, "topics": {t.id: t.name for t in site.topics.values()},
         "slides": [slide_data(sl, media) for sl in slides],
         "urgent": urgent_data(site),
         "slogans": [x.text for x in slogans],
