@@ -275,3 +275,78 @@ def test_no_copy_without_a_service_worker_and_the_page_still_plays(browser, buil
     assert kept(page) == {}
     assert errors == []
     ctx.close()
+
+
+def round_of(page) -> dict:
+    """key -> countdown text (or "") of every slide in one round, stepping with the arrow key."""
+    seen: dict = {}
+    for _ in range(40):
+        k = key(page)
+        if k in seen:
+            break
+        seen[k] = page.evaluate("(document.querySelector('.slide.on .count') || {}).textContent || ''")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(20)
+    return seen
+
+
+def test_offline_the_screen_follows_the_date_countdowns_and_preview_to_report(browser, built, tmp_path):
+    """Days without the network (the kept copy of a build of 11月29日): 还有 N 天 counts down,
+    the talk's 预告 shows on its day and its 纪实 from the day after, by the screen's clock."""
+    root = tmp_path / "talk"
+    shutil.copytree(built["root"] / "bulletins", root / "bulletins")
+    shutil.copy(built["root"] / "mkdocs.yml", root / "mkdocs.yml")
+    talk = root / "bulletins" / "2026" / "2026-12-05-gas-talk.md"
+    talk.write_text(talk.read_text(encoding="utf-8").replace("欢迎报名。", "欢迎报名。\n\n![讲座](images/ext.jpg)"),
+                    encoding="utf-8")
+    result = load_and_check(root, today=TODAY)
+    out = Output()
+    generate(result.site, out, Media(out))
+    write(out, root / "docs")
+    s = Site(root / "docs")
+    try:
+        page, navigations = open_online(browser, s)
+        wait_kept(page, root / "docs")
+        online = round_of(page)
+        assert online["upcoming-2026-12-05-gas-talk"] == "还有 6 天" and "recent-2026-12-05-gas-talk" not in online
+        go_offline(page, s)
+        for day, talk_shown, report_shown, camp in ((5, "就在今天", False, "还有 14 天"), (6, None, True, "还有 13 天")):
+            page.clock.set_system_time(DAY.replace(day=day, month=12))
+            page.reload(wait_until="commit")
+            page.wait_for_selector(".slide.on .title", timeout=10_000)
+            assert page.evaluate("document.documentElement.hasAttribute('data-offline-copy')")
+            shown = round_of(page)
+            assert shown.get("upcoming-2026-12-05-gas-talk") == talk_shown, (day, shown)
+            assert ("recent-2026-12-05-gas-talk" in shown) == report_shown, (day, shown)
+            assert shown["upcoming-2026-12-19-science-camp"] == camp
+        no_error_page(page, navigations)
+        page.context.close()
+    finally:
+        s.close()
+
+
+SOAK_HOURS = 6
+
+
+def test_hours_offline_on_a_slow_cpu_stay_flat_and_never_blank(browser, built, site, capsys):
+    """The kept copy, without the network, on a CPU 4x slower: SOAK_HOURS of mocked time
+    (kepu.bench.screen_soak --offline runs it longer)."""
+    from kepu.bench.screen_soak import offline_reload, open_throttled, soak
+
+    interval = 60
+    page, cdp = open_throttled(browser, f"{site.origin}/screen/?interval={interval}&night=off", at=DAY)
+    took = offline_reload(page, cut=lambda: setattr(site, "down", True))
+    lines: list[str] = []
+    samples = soak(page, cdp, hours=SOAK_HOURS, interval=interval, slide_count=len(built["slides"]), report=lines.append)
+    with capsys.disabled():
+        print(f"\n[screen offline soak, CPU 4x slower] reload from the kept copy {took:.1f} s", *lines, sep="\n  ")
+    first, last = samples[1], samples[-1]
+    assert took < 10
+    assert last["simulated"] >= SOAK_HOURS
+    assert last["Checks"] >= SOAK_HOURS * 3600 - 5 and last["Blank"] == 0  # a slide on screen every second
+    assert len({s["slide"] for s in samples}) == 1
+    assert last["DocumentNodes"] == first["DocumentNodes"]
+    assert last["JSEventListeners"] <= first["JSEventListeners"]
+    assert last["JSHeapUsedSize"] - first["JSHeapUsedSize"] < 1_000_000
+    assert page.evaluate("document.documentElement.hasAttribute('data-offline-copy')")
+    page.context.close()
