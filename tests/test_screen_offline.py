@@ -20,12 +20,12 @@ import pytest
 from browser import needs_chromium
 from conftest import EXAMPLE  # noqa: F401 - the fixture site's topics (via test_screen_browser)
 from PIL import Image as PILImage
-from test_screen_browser import DAY, POLL, TODAY, browser, built, key, run, settled  # noqa: F401 - fixtures
+from test_screen_browser import ISSUE, DAY, POLL, TODAY, browser, built, go_to, key, make_clip, needs_ffmpeg, run, settled  # noqa: F401 - fixtures
 
 from kepu.checks import load_and_check
 from kepu.core.writer import Output, write
 from kepu.media.publish import Media
-from kepu.views.screen import generate
+from kepu.views.screen import build_slides, generate
 
 pytestmark = needs_chromium
 
@@ -350,3 +350,38 @@ def test_hours_offline_on_a_slow_cpu_stay_flat_and_never_blank(browser, built, s
     assert last["JSHeapUsedSize"] - first["JSHeapUsedSize"] < 1_000_000
     assert page.evaluate("document.documentElement.hasAttribute('data-offline-copy')")
     page.context.close()
+
+
+@needs_ffmpeg
+def test_offline_a_film_plays_from_the_kept_copy_then_the_next_slide(browser, built, tmp_path):
+    """A <video> asks for byte ranges: the worker answers them from the kept file."""
+    root = tmp_path / "film"
+    shutil.copytree(built["root"] / "bulletins", root / "bulletins")
+    shutil.copy(built["root"] / "mkdocs.yml", root / "mkdocs.yml")
+    issue = root / "bulletins" / "2026" / "2026-11.md"
+    issue.write_text(ISSUE.replace("厨余垃圾要沥干水分再投放。", "厨余垃圾要沥干水分再投放。\n\n![垃圾怎么分](videos/sort.mp4)"),
+                     encoding="utf-8")
+    make_clip(root / "bulletins" / "2026" / "videos" / "sort.mp4", 1.5)
+    result = load_and_check(root, today=TODAY)
+    out = Output()
+    generate(result.site, out, Media(out))
+    write(out, root / "docs")
+    film = [s.key for s in build_slides(result.site) if s.kind == "film"][0]
+    manifest = json.loads((root / "docs" / "screen" / "offline.json").read_text(encoding="utf-8"))
+    assert [f for f in manifest["files"] if f["url"].endswith(".mp4")] and manifest["left_out"] == []
+    s = Site(root / "docs")
+    try:
+        page, navigations = open_online(browser, s)
+        wait_kept(page, root / "docs")
+        go_offline(page, s)
+        page.reload(wait_until="commit")
+        page.wait_for_selector(".slide.on .title", timeout=10_000)
+        page.evaluate("window.__played = 0; document.addEventListener('ended', () => window.__played++, true)")
+        go_to(page, film)
+        page.wait_for_function("window.__played > 0", timeout=15_000)  # played to its end, offline
+        page.wait_for_function(f"document.documentElement.dataset.slide !== '{film}'", timeout=5_000)
+        assert shows_a_slide(page)
+        no_error_page(page, navigations)
+        page.context.close()
+    finally:
+        s.close()

@@ -334,6 +334,8 @@
   var SW = !IS_FILE && 'serviceWorker' in navigator && window.isSecureContext !== false;
   if (SW) {
     try { navigator.serviceWorker.register('sw.js', {scope: './'}).then(null, function () { /* no copy kept */ }); } catch (e) { /* idem */ }
+    // ask the browser not to clear the copy when the disk fills up (it may say no: then it is kept as long as it can)
+    try { if (navigator.storage && navigator.storage.persist) navigator.storage.persist().then(null, function () {}); } catch (e) { /* idem */ }
   }
   // For the staff: 「内容更新于 12月3日」 once this screen has not reached the site for more than
   // STALE_MS (its last answered version.json, or its last page from the network). Kept across

@@ -112,12 +112,13 @@ function fromCache(req) {
     return range ? ranged(r, range) : r;
   });
 }
-// a <video> asks for byte ranges: answer them from the kept file
+// a <video> asks for byte ranges: answer them from the kept file (a Blob slice: the film is
+// not copied into memory for each request)
 function ranged(r, range) {
   var m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
-  if (!m) return r;
-  return r.arrayBuffer().then(function (buf) {
-    var size = buf.byteLength;
+  if (!m || (m[1] === '' && m[2] === '')) return r;
+  return r.blob().then(function (buf) {
+    var size = buf.size;
     var start = m[1] === '' ? Math.max(0, size - +m[2]) : +m[1];
     var end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(+m[2], size - 1);
     if (start >= size || start > end) {
