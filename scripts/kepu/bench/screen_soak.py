@@ -30,13 +30,8 @@ NODES_JS = (Path(__file__).with_name("count_nodes.js")).read_text(encoding="utf-
 START = datetime(2026, 11, 30, 8, 0, tzinfo=timezone(timedelta(hours=8)))
 
 
-# offline soaks: every simulated second, is a slide with something on it showing? (counted in the page)
-BLANK_WATCH = """() => { window.__blank = 0; window.__checks = 0; setInterval(() => { window.__checks++;
-  const s = document.querySelector('.slide.on'), night = document.documentElement.classList.contains('night');
-  if (!night && !(s && (s.textContent.trim() || s.querySelector('img,video')))) window.__blank++; }, 1000); }"""
-KEPT_BUILD = """async () => { try { const c = await caches.open('kepu-screen-meta');
-  const r = await c.match(new URL('__kepu_current__', location.href.split('?')[0]).href);
-  return r ? (await r.json()).screen : null; } catch (e) { return null; } }"""
+BLANK_WATCH = (Path(__file__).with_name("blank_watch.js")).read_text(encoding="utf-8")
+KEPT_BUILD = (Path(__file__).with_name("kept_build.js")).read_text(encoding="utf-8")
 
 
 def metrics(page, cdp) -> dict:
