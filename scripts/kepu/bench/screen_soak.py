@@ -152,6 +152,12 @@ def main(argv=None) -> int:
         print(f"找不到 {page_file}：先运行 python3 tasks.py build", file=sys.stderr)
         return 2
     data = json.loads(re.search(r'id="kepu-screen-data">(.*?)</script>', page_file.read_text(encoding="utf-8"), re.S).group(1))
+    offline = args.site / "screen" / "offline.json"
+    if offline.is_file():  # what the service worker keeps for this build (views/screen: offline_manifest)
+        m = json.loads(offline.read_text(encoding="utf-8"))
+        films = [f for f in m["files"] if f["url"].endswith(".mp4")]
+        print(f"离线副本：{m['bytes'] / 1e6:.2f} MB（页面 {m['page_bytes'] / 1e3:.0f} KB，{len(m['files']) - len(films)} 张图片，"
+              f"{len(films)} 段短片；超出预算没存的短片 {len(m['left_out'])} 段）")
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *a):
