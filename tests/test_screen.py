@@ -370,3 +370,45 @@ def test_other_video_formats_and_missing_films_are_errors(site):
     assert any(p.startswith(f"{ISSUE}:12: 错误: 短片「videos/flu.mov」是 MOV 格式") for p in site.problems())
     site.write(ISSUE, FILM_ISSUE.replace("videos/flu.mp4", "videos/flu2.mp4"))
     assert any(p.startswith(f"{ISSUE}:12: 错误: 找不到短片「videos/flu2.mp4」") for p in site.problems())
+
+
+# ---- the offline copy: screen/sw.js and the exact files of this build (screen/offline.json)
+
+def test_offline_manifest_lists_exactly_the_files_the_slides_show(site):
+    site.write(ISSUE, GOOD_ISSUE)
+    out = run(site.load().site)
+    assert out.files["screen/sw.js"].decode().startswith("/*")
+    m = json.loads(out.files["screen/offline.json"])
+    data = data_of(out.files["screen/index.html"].decode())
+    assert m["screen"] == json.loads(out.files["version.json"])["screen"] == data["screen"]
+    shown = {s[f] for s in data["slides"] for f in ("img", "poster", "video") if s.get(f)}
+    assert {f["url"] for f in m["files"]} | {f["url"] for f in m["left_out"]} == shown
+    for f in m["files"]:  # each file exists in the build, with its size
+        rel = urls.SCREEN + f["url"]
+        while "/../" in rel:
+            rel = re.sub(r"[^/]+/\.\./", "", rel, count=1)
+        assert len(out.files[rel]) == f["bytes"] > 0
+    assert m["bytes"] == m["page_bytes"] + sum(f["bytes"] for f in m["files"])
+
+
+def test_a_coming_activity_with_a_photo_has_its_report_slide_ready_for_the_day_after(site):
+    """预告 → 纪实 by the screen's clock: the 纪实 slide is in the page, hidden until the day after
+    (the browser test test_screen_offline.py shows it switching)."""
+    from PIL import Image as PILImage
+
+    site.write(ISSUE, GOOD_ISSUE)
+    (site.root / "bulletins" / "2026" / "images").mkdir(parents=True, exist_ok=True)
+    PILImage.new("RGB", (800, 600), (20, 90, 160)).save(site.root / "bulletins" / "2026" / "images" / "talk.jpg")
+    site.write("bulletins/2026/2026-12-05-talk.md", GOOD_ACTIVITY.replace("消防疏散演练", "燃气安全讲座")
+               .replace("participants: 86\n", "").replace("演练很顺利。", "欢迎报名。\n\n![讲座](images/talk.jpg)"))
+    s = site.load().site
+    slides = build_slides(s)
+    keys = [x.key for x in slides]
+    assert "upcoming-2026-12-05-talk" in keys
+    twin = slides[keys.index("recent-2026-12-05-talk")]
+    assert twin.shown_from == "2026-12-06" and twin.image is not None
+    data = data_of(run(s).files["screen/index.html"].decode())
+    assert data["caps"] == {"recent": parse(s.settings).recent_count}
+    shown = [x for x in data["slides"] if x["key"] == "recent-2026-12-05-talk"]
+    assert shown[0]["from"] == "2026-12-06"
+    assert all(not x.shown_from for x in slides if x.key != twin.key)

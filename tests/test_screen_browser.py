@@ -115,8 +115,14 @@ def browser():
         yield b
 
 
+# These tests answer version.json and new pages with page.route, which does not see the
+# requests of a service worker: the offline copy (theme/screen/sw.js) is blocked here, as
+# on a TV browser without service workers, and tested in test_screen_offline.py.
+NO_SW = "block"
+
+
 def open_screen(browser, built, *, w=1920, h=1080, at=DAY, query="", errors=None, paused=False, url=None):
-    ctx = browser.new_context(viewport={"width": w, "height": h}, timezone_id="Asia/Shanghai")
+    ctx = browser.new_context(viewport={"width": w, "height": h}, timezone_id="Asia/Shanghai", service_workers=NO_SW)
     page = ctx.new_page()
     if errors is not None:
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -470,7 +476,7 @@ def test_nightly_reload_whose_page_then_answers_500_keeps_showing_slides(browser
         answers.append(200 if len(answers) < 2 else 502)
         route.fulfill(status=answers[-1], content_type="text/html", body=html if answers[-1] == 200 else ERROR_PAGE)
     at = datetime(2026, 11, 29, 3, 59, 0, tzinfo=CST)
-    ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, timezone_id="Asia/Shanghai")
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, timezone_id="Asia/Shanghai", service_workers=NO_SW)
     page = ctx.new_page()
     page.route(lambda u: "/screen/" in u and "version.json" not in u, screen_page)
     page.clock.install(time=at - timedelta(seconds=1))

@@ -57,9 +57,31 @@
   }
   // notices: shown from start until end by this screen's clock, with no rebuild or reload
   function active(n, t) { return t >= n.start && t < n.end; }
-  function visible(s) {
+  // everything that depends on the day is decided here, by this screen's clock (it may run
+  // for days on its offline copy): 还有 N 天, 预告 hidden after the day, 纪实 from the day after
+  function dated(s) {
     if (s.kind === 'notice') return active(s, Date.now());
-    return s.kind !== 'upcoming' || isoDay(s.date) >= today();
+    if (s.kind === 'upcoming' && isoDay(s.date) < today()) return false;
+    return !s.from || isoDay(s.from) <= today();
+  }
+  var CAPS = D.caps || {}, capDay = null, capped = {}, byKey = {};
+  D.slides.forEach(function (s) { byKey[s.key] = s; });
+  function visible(s) {
+    if (s.parents) return s.parents.some(function (k) { return byKey[k] && visible(byKey[k]); });
+    if (!dated(s)) return false;
+    if (!CAPS[s.kind]) return true;
+    var t = today();
+    if (capDay !== t) {  // the newest CAPS[kind] slides of a kind that may show today (once a day)
+      var n = {};
+      capDay = t;
+      capped = {};
+      slides.forEach(function (x) {
+        if (!CAPS[x.kind] || x.parents || !dated(x)) return;
+        n[x.kind] = (n[x.kind] || 0) + 1;
+        if (n[x.kind] > CAPS[x.kind]) capped[x.key] = true;
+      });
+    }
+    return !capped[s.key];
   }
 
   // ---- one timer chain: every job has a due time; one setTimeout for the earliest
@@ -213,7 +235,9 @@
     var tf = 'translate(' + sh[0] + 'px,' + sh[1] + 'px)';
     if ($('#chrome').style.transform !== tf) {
       $('#chrome').style.transform = tf; $('#progress').style.transform = tf; $('#urgent').style.transform = tf;
+      $('#stale').style.transform = tf;
     }
+    stale(now);
     var n = isNight(p);
     if (n !== nightOn) {
       nightOn = n;
@@ -303,6 +327,35 @@
   var ctrl = null, polling = false, tried = '';
   try { tried = sessionStorage.getItem('kepu-screen-tried') || ''; } catch (e) { tried = ''; }
   function setOffline(on) { mark('#offline', on); root.classList.toggle('offline', on); }
+
+  // ---- the offline copy (theme/screen/sw.js): where a service worker can run, it keeps this
+  // page and its pictures, so a reload without the network shows the slides again. Elsewhere
+  // (file://, plain http, older browsers) nothing changes.
+  var SW = !IS_FILE && 'serviceWorker' in navigator && window.isSecureContext !== false;
+  if (SW) {
+    try { navigator.serviceWorker.register('sw.js', {scope: './'}).then(null, function () { /* no copy kept */ }); } catch (e) { /* idem */ }
+    // ask the browser not to clear the copy when the disk fills up (it may say no: then it is kept as long as it can)
+    try { if (navigator.storage && navigator.storage.persist) navigator.storage.persist().then(null, function () {}); } catch (e) { /* idem */ }
+  }
+  // For the staff: 「内容更新于 12月3日」 once this screen has not reached the site for more than
+  // STALE_MS (its last answered version.json, or its last page from the network). Kept across
+  // reloads (localStorage): a page the service worker served from its copy keeps the old time.
+  var STALE_MS = 24 * 60 * MINUTE, FRESH = 'kepu-screen-fresh', freshAt = 0, staleShown = null;
+  function stale(now) {
+    var on = SW && freshAt > 0 && now - freshAt > STALE_MS;
+    if (on === staleShown) return;
+    staleShown = on;
+    var p = parts(freshAt);
+    $('#stale').textContent = on ? '内容更新于 ' + p.m + '月' + p.d + '日' : '';
+    mark('#stale', on);
+  }
+  function fresh(now) {
+    freshAt = now;
+    try { localStorage.setItem(FRESH, String(now)); } catch (e) { /* private mode */ }
+    stale(now);
+  }
+  try { freshAt = +localStorage.getItem(FRESH) || 0; } catch (e) { freshAt = 0; }
+  if (!root.hasAttribute('data-offline-copy') || !freshAt) fresh(Date.now());
   function go(p) {
     pending = null;
     try { sessionStorage.setItem('kepu-screen-tried', p.id); } catch (e) { /* private mode */ }
@@ -352,6 +405,7 @@
     polling = true;
     get('../version.json?t=' + now).then(function (r) {
       setOffline(false);
+      if (r.ok) fresh(Date.now());
       if (!r.ok) return null;
       return r.json().catch(function () { return null; });
     }, function () { setOffline(true); return null; }).then(function (v) {

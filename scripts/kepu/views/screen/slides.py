@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from kepu.core import urls
 from kepu.core.sanitize import count_chars, display_width, plain_text
@@ -44,6 +44,8 @@ class Slide:
     end: int = 0  # ... until this one; the browser compares with its clock
     level: str = ""  # notice: 提示 | 重要
     video: Video | None = None  # film: played muted, for its length (capped)
+    shown_from: str = ""  # ISO date: hidden before this day (a 纪实 slide ready for the day after an activity)
+    parents: tuple[str, ...] = ()  # film: shown while one of these slides is (its activity's 预告 or 纪实)
 
     @property
     def reading_chars(self) -> int:
@@ -142,19 +144,21 @@ def upcoming_slide(site: Site, act: Activity) -> Slide:
                  color=topic.color if topic else "", date=act.date.isoformat())
 
 
-def recent_slide(site: Site, act: Activity) -> Slide:
+def recent_slide(site: Site, act: Activity, shown_from: str = "") -> Slide:
     facts = [("参加", f"{act.participants} 位居民")] if act.participants else []
     topic = site.topics.get(act.topics[0]) if act.topics else None
     return Slide("recent", f"recent-{act.key}", f"活动纪实 · {act.date.month}月{act.date.day}日",
                  shorten(act.title, TITLE_MAX), text=shorten(act.lead, RECENT_TEXT_MAX),
                  facts=tuple(facts), image=activity_image(act), url=urls.activity(act), topics=act.topics,
-                 color=topic.color if topic else "")
+                 color=topic.color if topic else "", shown_from=shown_from)
 
 
-def film_slides(parent: Slide, videos) -> list[Slide]:
-    """A short film of a panel or an activity, right after its slide."""
+def film_slides(parent: Slide, videos, also: tuple[str, ...] = ()) -> list[Slide]:
+    """A short film of a panel or an activity, right after its slide (shown while that
+    slide, or one of the `also` keys, is)."""
     return [Slide("film", f"film-{parent.key}-{n}", "宣传短片", shorten(v.title or parent.title, TITLE_MAX), video=v,
-                  topics=parent.topics, color=parent.color) for n, v in enumerate(videos, start=1)]
+                  topics=parent.topics, color=parent.color, parents=(parent.key, *also))
+            for n, v in enumerate(videos, start=1)]
 
 
 def closing_slide(site: Site) -> Slide:
@@ -245,8 +249,14 @@ def build_slides(site: Site, s: ScreenSettings | None = None, slogans=None) -> l
         elif kind == "upcoming":
             for a in site.upcoming[: s.upcoming_count]:
                 slides.append(upcoming_slide(site, a))
-                slides += film_slides(slides[-1], a.videos)
+                slides += film_slides(slides[-1], a.videos, (f"recent-{a.key}",))
         elif kind == "recent":
+            # 预告 → 纪实 by the screen's own date (it may run for days without a new build): a coming
+            # activity with a photo has its 纪实 slide ready, hidden until the day after it; the
+            # browser shows the newest recent_count of the recent slides it may show that day
+            for a in reversed(site.upcoming[: s.upcoming_count]):
+                if activity_image(a):
+                    slides.append(recent_slide(site, a, (a.date + timedelta(days=1)).isoformat()))
             with_photo = [a for a in reversed(site.past) if activity_image(a) or a.videos]
             for a in with_photo[: s.recent_count]:
                 slides.append(recent_slide(site, a))
