@@ -180,4 +180,4 @@ def test_bench_reports_build_memory_and_preview_at_each_size(tmp_path, monkeypat
     assert all(r.build.wall > 0 and r.build.rss_mb > 0 and r.preview.median_s == 0.4 for r in rows)
     assert [p.parent.parent.name for p in seen] == ["y1", "y2"]  # each size's own corpus
     text = "\n".join(run.years_table(rows))
-    assert text.count("\n| ") == 2 and "保存到显示（中位数 / 最慢）" in text and "每多一年" in text
+    assert text.count("\n| ") == 2 and "预览保存到显示（中位数 / 最慢）" in text and "每多一年" in text

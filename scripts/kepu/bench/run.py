@@ -402,7 +402,7 @@ def year_rows(years, acts_per_month: int, work: Path, *, seed: int, known: dict 
             bld = run_child("kepu", [root])
         row = YearRow(y, items, bld)
         if preview:
-            log(f"  {y} 年：kepu serve 保存到显示 …")
+            log(f"  {y} 年：预览（serve）保存到显示 …")
             row.preview = preview_latency(root)
         rows.append(row)
     return rows
@@ -443,7 +443,7 @@ def years_table(rows: list[YearRow]) -> list[str]:
     def sec(x):  # preview latencies are around a second: two decimals
         return "超时" if x is None else f"{x:.2f} 秒"
 
-    lines = ["| 年数 | 条目数 | 完整生成（墙钟） | CPU 时间 | 峰值内存 | kepu serve 保存到显示（中位数 / 最慢） | kepu serve 启动 |",
+    lines = ["| 年数 | 条目数 | 完整生成（墙钟） | CPU 时间 | 峰值内存 | 预览保存到显示（中位数 / 最慢） | 预览启动 |",
              "|---|---|---|---|---|---|---|"]
     for r in rows:
         p = r.preview
@@ -608,7 +608,7 @@ def budgets(rep: Report) -> list[Budget]:
                           "只有依赖它的文件", 0 < n <= max(5, rep.rebuild_files // 50), True))
     shown = next((r.preview for r in rep.years if r.years == rep.spec.years and r.preview), None)
     if shown is not None:
-        out.append(Budget(f"kepu serve 保存到显示（{rep.spec.years} 年，中位数）",
+        out.append(Budget(f"预览保存到显示（serve，{rep.spec.years} 年，中位数）",
                           f"{shown.median_s:.1f} 秒" if shown.median_s is not None else "超时",
                           "≤ 1 秒", shown.median_s is not None and shown.median_s <= 1.0, False,
                           "见性能说明"))
@@ -668,7 +668,7 @@ def render(rep: Report) -> str:
         row("改一场活动后重新写入的文件", f"{len(rep.rebuild_written)} / {rep.rebuild_files}", "—")
     if shown is not None:
         cpu = f"，CPU {_s(shown.cpu_s)} 秒" if shown.cpu_s is not None else ""
-        row("kepu serve 保存到显示（中位数 / 最慢）",
+        row("预览保存到显示（serve，中位数 / 最慢）",
             f"{_s(shown.median_s)} / {_s(shown.worst_s)} 秒{cpu}" if shown.median_s is not None else "超时", "—")
     if rep.blog_default:
         bd, bds = rep.blog_default
@@ -676,7 +676,7 @@ def render(rep: Report) -> str:
                   f"生成 {_s(bd.wall)} 秒，峰值内存 {bd.rss_mb:.0f} MB，搜索索引 {_kb(bds.index_raw)}（gzip {_kb(bds.index_gz)}），"
                   f"site/ {_kb(bds.bytes)}，最大页面 {_kb(bds.max_page[1])}。"]
     if rep.years:
-        lines += ["", "随年数增长（kepu，每种规模一次冷启动生成，另测 kepu serve）：", ""] + years_table(rep.years)
+        lines += ["", "随年数增长（kepu，每种规模一次冷启动生成，另测预览 serve 的保存到显示）：", ""] + years_table(rep.years)
     if rep.multi:
         n, bld = rep.multi
         lines += ["", f"{n} 个社区 × 10 年（一个进程里依次生成）：{_s(bld.wall)} 秒，峰值内存 {bld.rss_mb:.0f} MB。"]
