@@ -145,3 +145,39 @@ def test_share_of_checking_and_generating_is_of_the_whole_build():
     time_budget, memory_budget = run.speed_budgets(k, blog)
     assert time_budget.ok is False and time_budget.value == "0.40 倍"  # 20 s > 0.35 × 50 s
     assert memory_budget.ok is True and memory_budget.value == "0.50 倍"
+
+
+def test_growth_with_the_years_is_a_slope_and_a_linearity_ratio():
+    def row(y, wall, rss, preview):
+        return run.YearRow(y, y * 72, run.Build(wall=wall, rss_mb=rss, phases={}, cpu=wall),
+                           run.Preview(preview, preview * 1.5, 3.0, None, 6))
+    rows = [row(1, 2.0, 50, 0.5), row(5, 6.0, 70, 0.7), row(10, 11.0, 95, 0.8)]
+    g = run.growth(rows)
+    slope, ratio = g["wall"]
+    assert abs(ratio - 1.0) < 1e-9 and abs(slope - 1.0) < 1e-9  # 1 s per added year, a straight line
+    assert abs(g["rss_mb"][1] - 5 / 5) < 1e-9 and g["preview"][0] > 0
+    text = "\n".join(run.years_table(rows))
+    assert "| 10 年 | 720 | 11.0 秒 | 11.0 秒 | 95 MB | 0.80 秒 / 1.20 秒（6 次） | 3.00 秒 |" in text
+    assert "每多一年（最小二乘）：完整生成 +1.00 秒，后段 ÷ 前段每年增量 1.00" in text
+    rows[2] = row(10, 16.0, 95, 0.8)  # the last five years grow twice as fast: not linear
+    rep = run.Report(run.CorpusSpec(years=10), None, rows[2].build, None, None, None, years=rows)
+    budget = next(b for b in run.budgets_growth(rep))
+    assert budget.ok is False and budget.value == "2.00 倍"
+
+
+def test_bench_reports_build_memory_and_preview_at_each_size(tmp_path, monkeypatch):
+    """A tiny corpus at two sizes, cold builds in fresh interpreters; the preview latency comes from
+    the serve measurement (stubbed here: it starts a real kepu serve, which takes too long for a test)."""
+    seen = []
+
+    def fake_preview(root, saves=3):
+        seen.append(root)
+        return run.Preview(0.4, 0.6, 2.0, None, 3)
+
+    monkeypatch.setattr(run, "preview_latency", fake_preview)
+    rows = run.year_rows((2, 1), 1, tmp_path, seed=7, log=lambda m: None)
+    assert [r.years for r in rows] == [1, 2] and rows[0].items < rows[1].items
+    assert all(r.build.wall > 0 and r.build.rss_mb > 0 and r.preview.median_s == 0.4 for r in rows)
+    assert [p.parent.parent.name for p in seen] == ["y1", "y2"]  # each size's own corpus
+    text = "\n".join(run.years_table(rows))
+    assert text.count("\n| ") == 2 and "预览保存到显示（中位数 / 最慢）" in text and "每多一年" in text

@@ -113,3 +113,16 @@ def test_ics_text_cannot_start_a_new_property():
     [back] = icalendar.Calendar.from_ical(raw).walk("VEVENT")
     assert str(back["summary"]).startswith("讲座 ATTENDEE:mailto:evil@example.org X-EVIL:1")
     assert "attendee" not in back
+
+
+def test_xml_text_and_attributes_survive_a_parser_unchanged():
+    """The Atom feed is written from a template: whatever a volunteer types comes back out of
+    an XML parser as it was (characters XML cannot hold are dropped)."""
+    import xml.etree.ElementTree as ET
+
+    nasty = '防诈 "引号" & <b>粗</b> \'单\' ]]> -- \t制表\r\n换行 &amp; \x01\x0b\ufffe'
+    kept = nasty.replace("\x01", "").replace("\x0b", "").replace("\ufffe", "")
+    doc = f'<r a="{escape.xml_attr(nasty)}">{escape.xml_text(nasty)}</r>'
+    el = ET.fromstring(doc)
+    assert el.get("a") == kept and el.text == kept
+    assert escape.xml_text("a&b<c>d") == "a&amp;b&lt;c&gt;d"

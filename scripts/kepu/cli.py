@@ -140,7 +140,19 @@ def make_parser() -> argparse.ArgumentParser:
     be.add_argument("--out", metavar="文件", help="把结果表格写到这个文件")
     be.add_argument("--engine", choices=["mkdocs", "zensical", "both"], default="mkdocs",
                     help="kepu 用哪个引擎生成：mkdocs（默认）、zensical，或 both（两个都测，并列比较）")
+    be.add_argument("--years", metavar="年数", type=_years_list,
+                    help="随年数增长的那张表测哪几种规模，例如 1,5,10（完整模式默认 1,5,10；快速模式默认不测）")
     return p
+
+
+def _years_list(text: str) -> tuple[int, ...]:
+    try:
+        years = tuple(int(x) for x in text.replace("，", ",").split(",") if x.strip())
+    except ValueError:
+        years = ()
+    if not years or any(y < 1 or y > 50 for y in years):
+        raise argparse.ArgumentTypeError(f"「{text}」不是年数的列表：写 1 到 50 的整数，用逗号隔开，例如 1,5,10")
+    return years
 
 
 def cmd_check(args) -> int:

@@ -13,7 +13,8 @@ into each kind of output. Every view uses these; none escapes on its own.
 - `script_json`: JSON inside <script> (no `</script>`, `<!--` or `]]>` can occur).
 - `csv_cell`: a CSV cell that Excel/WPS will not run as a formula (OWASP).
 - `ics_text`: a text value for iCalendar (icalendar then folds and escapes it).
-XML (Atom) is written by feedgen/lxml, which escapes text itself."""
+- `xml_text`, `xml_attr`: element text and a double-quoted attribute value in XML (the Atom
+  feed), escaped as lxml does; characters XML 1.0 does not allow are dropped."""
 from __future__ import annotations
 
 import html
@@ -101,3 +102,18 @@ def ics_text(value) -> str:
 def ics_line(value) -> str:
     """A one-line iCalendar value (summary, location)."""
     return ics_text(value).replace("\n", " ")
+
+
+# XML 1.0 Char: tab, newline, carriage return and U+0020 up, less the surrogates and U+FFFE/U+FFFF
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value) -> str:
+    """Text of an XML element: `&`, `<`, `>` and carriage returns as references (as lxml writes them)."""
+    s = _NOT_XML.sub("", str(value))
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def xml_attr(value) -> str:
+    """An XML attribute value in double quotes (as lxml writes it: whitespace kept as references)."""
+    return (xml_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
