@@ -19,7 +19,6 @@ INIT = """
   let ready = null;
   async function fill() {
     const root = await navigator.storage.getDirectory();
-    for (const name of [...(await root.keys?.() ?? [])]) {}
     for (const [path, b64] of Object.entries(files)) {
       const parts = path.split("/");
       let dir = root;

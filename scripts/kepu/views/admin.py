@@ -66,7 +66,10 @@ def _hint(spec) -> str:
 def field(spec, where: str, topic_names: list[str]) -> dict:
     """One CMS field for a schema field."""
     out = {"name": spec.name, "label": spec.label, "hint": _hint(spec), "required": bool(spec.required)}
-    if where == "活动" and spec.name == "topics":
+    if where == "活动" and spec.name == "date":
+        out.update(widget="datetime", format="YYYY-MM-DD", time_format=False, required=True,
+                   hint="活动那一天。文件名和文件夹按这个日期起（例如 2026/2026-12-05-huodong.md），保存后就不能改了")
+    elif where == "活动" and spec.name == "topics":
         out.update(widget="select", multiple=True, options=topic_names, min=1,
                    hint="从列表里选一个或几个专题（专题在「专题表」里管理）")
     elif isinstance(spec, TimeSpan):
@@ -130,6 +133,9 @@ def config(settings, topics) -> dict:
     common = {"format": "frontmatter", "extension": "md", "create": True, **media}
     issue_fields = _fields(schema.ISSUE, "月刊", names,
                            "本期导语（可以不写），然后是每一块展板：点工具栏的「展板」按钮选专题、写标题，再在下面写展板正文")
+    # 月刊 and 活动 share bulletins/<年>/: an activity always has a location, an issue never has one.
+    # The CMS filters only on a declared field, so the issue form declares it, hidden and never written.
+    issue_fields.append({"name": "location", "label": "地点", "widget": "hidden", "required": False})
     activity_fields = _fields(schema.ACTIVITY, "活动", names,
                               "活动预告：写清楚内容、适合谁、带什么、怎么报名；活动结束后改写成活动纪实")
     notice_fields = _fields(schema.NOTICE, "通知", names, "通知正文：什么时候、哪些楼、要提前做什么准备、有问题打什么电话")
@@ -140,12 +146,12 @@ def config(settings, topics) -> dict:
         {"name": "issues", "label": "月刊", "label_singular": "月刊", "folder": "bulletins",
          "description": "每月一期的科普展板", **common,
          "path": "{{year}}/{{year}}-{{month}}", "slug": "{{year}}-{{month}}",
-         "filter": {"field": "title", "pattern": "."},
+         "filter": {"field": "location", "value": None},
          "summary": "{{title}}", "sortable_fields": ["title"], "fields": issue_fields},
         {"name": "activities", "label": "活动", "label_singular": "活动", "folder": "bulletins",
          "description": "社区科普活动的预告和纪实", **common,
-         "path": "{{year}}/{{slug}}", "slug": "{{year}}-{{month}}-{{day}}-huodong",
-         "filter": {"field": "location", "pattern": "."},
+         "path": "{{fields.date | date('YYYY')}}/{{fields.date | date('YYYY-MM-DD')}}-{{slug}}", "slug": "huodong",
+         "filter": {"field": "location", "pattern": "^(?!null$)\\S"},  # the CMS tests a missing field as the text "null"
          "summary": "{{title}}（{{location}}）", "fields": activity_fields},
         {"name": "notices", "label": "通知", "label_singular": "通知", "folder": "bulletins/notices",
          "description": "网站和大屏顶部的紧急通知（停水、停电等）", **common,
