@@ -1,0 +1,119 @@
+"""The form editor (/admin/) in a real Chromium, no network: the page is served on 127.0.0.1 (local-repository
+mode), the repository is the frozen example copied into the browser's origin-private file system, and every
+request to another host is aborted and recorded. One browser and one page for the whole module."""
+from __future__ import annotations
+
+import base64
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from admin_browser import init_script, serve_admin
+from browser import browser, needs_chromium
+from conftest import EXAMPLE, TODAY
+
+from kepu.checks import load_and_check
+from kepu.content.config import load_settings
+from kepu.content.problems import Problems
+from kepu.content.topics import load_topics
+from kepu.views import admin
+
+pytestmark = needs_chromium
+FOREIGN_OK = ("https://api.github.com/",)
+
+
+class Editor:
+    def __init__(self, page, url, foreign, timings):
+        self.page, self.url, self.foreign, self.timings = page, url, foreign, timings
+
+    def field(self, label: str):
+        return self.page.locator(f"section[aria-label='「\u2068{label}\u2069」字段']")
+
+    def collection(self, name: str):
+        self.page.get_by_text(name, exact=True).first.click()
+        self.page.wait_for_timeout(300)
+
+    def read(self, rel: str) -> bytes:
+        return base64.b64decode(self.page.evaluate(f"__kepuRead({rel!r})"))
+
+    def listing(self, rel: str) -> list[str]:
+        return self.page.evaluate(f"__kepuList({rel!r})")
+
+    def save(self):
+        self.page.get_by_role("button", name="保存").click()
+        self.page.wait_for_timeout(700)
+
+
+@pytest.fixture(scope="module")
+def editor():
+    problems = Problems(EXAMPLE)
+    files = admin.files(load_settings(EXAMPLE, problems), load_topics(EXAMPLE / "bulletins" / "topics.yml", problems))
+    foreign: list[str] = []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("http://127.0.0.1", "data:", "blob:")):
+            return r.continue_()
+        foreign.append(url)
+        r.abort()
+
+    with serve_admin(files) as url, browser() as b:
+        ctx = b.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        ctx.add_init_script(init_script(EXAMPLE))
+        ctx.route("**/*", route)
+        page = ctx.new_page()
+        t0 = time.perf_counter()
+        page.goto(url)
+        page.get_by_text("使用本地仓库").wait_for()
+        timings = {"login_page_ms": (time.perf_counter() - t0) * 1000}
+        page.get_by_text("使用本地仓库").click()
+        page.get_by_text("集合").first.wait_for()
+        page.wait_for_timeout(500)
+        timings["collections_ms"] = (time.perf_counter() - t0) * 1000
+        yield Editor(page, url, foreign, timings)
+        ctx.close()
+
+
+def test_chinese_ui_icons_and_no_foreign_request(editor):
+    page = editor.page
+    text = page.inner_text("body")
+    assert "月刊" in text and "活动" in text and "专题表" in text and "新建" in text
+    for english in ("Couldn't load", "Collections", "Sign In", "Unexpected error", "translation"):
+        assert english not in text
+    assert page.evaluate("document.fonts.check('24px \"Material Symbols Outlined\"', 'edit')")
+    loaded = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+    assert any("Material Symbols" in f for f in loaded), loaded  # the icons are drawn, not shown as words
+    assert [u for u in editor.foreign if not u.startswith(FOREIGN_OK)] == []
+
+
+def test_new_activity_form_saves_a_file_that_passes_the_strict_check(editor, tmp_path):
+    page, F = editor.page, editor.field
+    editor.collection("活动")
+    t0 = time.perf_counter()
+    page.get_by_role("button", name="创建新条目").click()
+    F("活动名称").locator("input").wait_for()
+    editor.timings["first_form_ms"] = (time.perf_counter() - t0) * 1000
+    F("活动名称").locator("input").fill("冬季消防演练")
+    F("日期").locator("input").fill("2027-01-09")
+    F("地点").locator("input").fill("社区服务中心二楼")
+    F("时间").locator("input").fill("14:30-16:00")
+    F("专题").get_by_role("combobox").click()
+    page.get_by_role("option", name="安全").first.click()
+    F("主办").locator("input").click()
+    F("正文").locator("[contenteditable=true]").click()
+    page.keyboard.type("活动预告：学习使用灭火器，适合全体居民。")
+    editor.save()
+    assert editor.listing("bulletins/2027") == ["2027-01-09-huodong.md"]
+    saved = editor.read("bulletins/2027/2027-01-09-huodong.md").decode("utf-8")
+    assert saved == ("---\ntitle: 冬季消防演练\ndate: 2027-01-09\nlocation: 社区服务中心二楼\ntopics:\n  - 安全\n"
+                     "time: 14:30-16:00\n---\n\n活动预告：学习使用灭火器，适合全体居民。\n")
+    root = tmp_path / "site"
+    shutil.copytree(EXAMPLE, root)
+    (root / "bulletins" / "2027").mkdir()
+    (root / "bulletins" / "2027" / "2027-01-09-huodong.md").write_text(saved, encoding="utf-8")
+    result = load_and_check(root, today=TODAY)
+    mine = [p.format() for p in result.problems.sorted() if "2027-01-09" in str(p.path)]
+    assert mine == [] and not result.problems.errors
+    act = next(a for a in result.site.activities if a.slug == "huodong")
+    assert (act.title, act.location, act.topics, act.start.isoformat()) == ("冬季消防演练", "社区服务中心二楼", ("safety",), "14:30:00")
