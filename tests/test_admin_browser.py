@@ -117,3 +117,39 @@ def test_new_activity_form_saves_a_file_that_passes_the_strict_check(editor, tmp
     assert mine == [] and not result.problems.errors
     act = next(a for a in result.site.activities if a.slug == "huodong")
     assert (act.title, act.location, act.topics, act.start.isoformat()) == ("冬季消防演练", "社区服务中心二楼", ("safety",), "14:30:00")
+
+
+def _without_end_blank_lines(data: bytes) -> bytes:
+    return data.rstrip(b"\n") + b"\n"
+
+
+def test_no_op_save_of_every_example_entry_keeps_the_file(editor, example):
+    """Open every issue and activity, type a character into the title and delete it, save: the file is the
+    same bytes (blank lines at the end of the body excepted)."""
+    import re
+
+    page, F = editor.page, editor.field
+    entries = [("月刊", i.source, i.title) for i in example.issues] + [("活动", a.source, a.title) for a in example.activities]
+    changed = []
+    for collection, path, title in entries:
+        rel = Path(path).relative_to(EXAMPLE).as_posix()
+        before = (EXAMPLE / rel).read_bytes()
+        editor.collection(collection)
+        page.locator("[role=row], [role=option], li, a").filter(has_text=title).first.click()
+        box = F(collection == "月刊" and "标题" or "活动名称").locator("input")
+        box.wait_for()
+        box.press("End")
+        box.type("字")
+        box.press("Backspace")
+        editor.save()
+        after = editor.read(rel)
+        if after != before:
+            Path("/tmp/cmsx/rt").mkdir(exist_ok=True)
+            Path("/tmp/cmsx/rt", rel.replace("/", "_")).write_bytes(after)
+        if _without_end_blank_lines(after) != _without_end_blank_lines(before):
+            changed.append(rel)
+        page.evaluate("location.hash = '#/collections'")
+        page.wait_for_timeout(300)
+    editor.timings["round_trip"] = f"{len(entries) - len(changed)}/{len(entries)}"
+    print("round trip byte-identical:", editor.timings["round_trip"], "changed:", changed, editor.timings)
+    assert changed == []
