@@ -149,7 +149,8 @@ def new_activity(root: Path, day_text: str, slug: str | None, settings: Settings
         body_hint = "活动预告：写清楚活动内容、适合哪些居民参加、需要带什么、怎么报名。\n\n活动结束后，把这里改写成活动纪实，并填写 participants（参加人数）。"
     else:
         body_hint = "活动纪实：写活动经过、讲了什么、居民的反馈，可以插入照片：![照片说明](images/照片文件名.jpg)"
-    text = _template("activity.md").substitute(key=key, community=settings.community_name, body_hint=body_hint)
+    text = _template("activity.md").substitute(key=key, date=day.isoformat(), community=settings.community_name,
+                                               body_hint=body_hint)
     if title:
         text = re.sub(r"(?m)^title: .*$", lambda _: f"title: {yaml_text(title)}", text, count=1)
     _write_new(path, text)

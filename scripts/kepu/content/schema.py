@@ -49,8 +49,8 @@ ISSUE_FIELDS = (
 
 ACTIVITY_FIELDS = (
     Text("title", "活动名称", "活动名称", required=True, example="社区消防疏散演练", template="在这里写活动名称"),
-    Date("date", "日期", "活动日期，要和文件名里的日期一样；可以不写（在线编辑器会写上，用它给文件起名）",
-         example="2026-12-05"),
+    Date("date", "日期", "活动日期，要和文件名里的日期一样；可以不写（`kepu new` 和在线编辑器会写上，编辑器用它给新文件起名）",
+         example="2026-12-05", template="${date}"),
     Text("location", "地点", "活动地点", required=True, example="社区服务中心二楼活动室", template="在这里写活动地点"),
     TextList("topics", "专题", "活动所属专题，写专题名称、别名或 id，多个用逗号分开", required=True,
              example="[安全, 防灾减灾]", template="[安全]"),

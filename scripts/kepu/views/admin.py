@@ -67,8 +67,10 @@ def field(spec, where: str, topic_names: list[str]) -> dict:
     """One CMS field for a schema field."""
     out = {"name": spec.name, "label": spec.label, "hint": _hint(spec), "required": bool(spec.required)}
     if where == "活动" and spec.name == "date":
+        # Required in the form: the new file's name comes from it (kepu new and the example write it too;
+        # a hand-written activity without it gets it when first saved in the form).
         out.update(widget="datetime", format="YYYY-MM-DD", time_format=False, required=True,
-                   hint="活动那一天。文件名和文件夹按这个日期起（例如 2026/2026-12-05-huodong.md），保存后就不能改了")
+                   hint="活动那一天。新建活动时，文件名和文件夹按这个日期起（例如 2026/2026-12-05-huodong.md），保存后就不能改了")
     elif where == "活动" and spec.name == "topics":
         out.update(widget="select", multiple=True, options=topic_names, min=1,
                    hint="从列表里选一个或几个专题（专题在「专题表」里管理）")
