@@ -72,7 +72,7 @@ def field(spec, where: str, topic_names: list[str]) -> dict:
         out.update(widget="datetime", format="YYYY-MM-DD", time_format=False, required=True,
                    hint="活动那一天。新建活动时，文件名和文件夹按这个日期起（例如 2026/2026-12-05-huodong.md），保存后就不能改了")
     elif where == "活动" and spec.name == "topics":
-        out.update(widget="select", multiple=True, options=topic_names, min=1,
+        out.update(widget="select", multiple=True, options=topic_names, min=1, dropdown_threshold=0,
                    hint="从列表里选一个或几个专题（专题在「专题表」里管理）")
     elif isinstance(spec, TimeSpan):
         out.update(widget="string", pattern=[TIME_SPAN, "写成 14:30-16:00 这样的「开始-结束」，只有开始时间就写 9:00"],
@@ -130,14 +130,17 @@ def _fields(s, where, topic_names, body_hint=""):
 
 def config(settings, topics) -> dict:
     """The CMS configuration (as a dict) for this site."""
-    names = [t.name for t in topics.values()] if isinstance(topics, dict) else list(topics)
+    names = []  # every topic's name, then its aliases (an alias written by hand stays selected)
+    for t in (topics.values() if isinstance(topics, dict) else ()):
+        names.append({"label": t.name, "value": t.name})
+        names += [{"label": f"{alias}（{t.name}）", "value": alias} for alias in t.aliases]
     media = {"media_folder": "images", "public_folder": "images"}  # relative to each entry's file
     common = {"format": "frontmatter", "extension": "md", "create": True, **media}
     issue_fields = _fields(schema.ISSUE, "月刊", names,
                            "本期导语（可以不写），然后是每一块展板：点工具栏的「展板」按钮选专题、写标题，再在下面写展板正文")
     # 月刊 and 活动 share bulletins/<年>/: an activity always has a location, an issue never has one.
     # The CMS filters only on a declared field, so the issue form declares it, hidden and never written.
-    issue_fields.append({"name": "location", "label": "地点", "widget": "hidden", "required": False})
+    issue_fields.append({"name": "location", "label": "地点", "widget": "hidden"})
     activity_fields = _fields(schema.ACTIVITY, "活动", names,
                               "活动预告：写清楚内容、适合谁、带什么、怎么报名；活动结束后改写成活动纪实")
     notice_fields = _fields(schema.NOTICE, "通知", names, "通知正文：什么时候、哪些楼、要提前做什么准备、有问题打什么电话")
