@@ -130,6 +130,55 @@ def test_new_activity_form_saves_a_file_that_passes_the_strict_check(editor, tmp
     assert (act.title, act.location, act.topics, act.start.isoformat()) == ("冬季消防演练", "社区服务中心二楼", ("safety",), "14:30:00")
 
 
+def test_new_issue_with_two_panels_from_the_panel_button_and_a_photo(editor, tmp_path):
+    page, F = editor.page, editor.field
+    photo = tmp_path / "winter photo (1).jpg"  # a phone's name: a space and brackets
+    from PIL import Image
+
+    Image.new("RGB", (64, 48), (200, 80, 40)).save(photo)
+    editor.page.evaluate("location.hash = '#/collections'")
+    editor.collection("月刊")
+    page.get_by_role("button", name="创建新条目").click()
+    F("标题").locator("input").wait_for()
+    F("标题").locator("input").fill("冬季用电安全")
+    F("月份").locator("input").fill("2027-01-15")  # any day of the month: the issue is January's
+    F("封面图").locator("input[type=file]").first.set_input_files(str(photo))
+    body = F("正文").locator("[contenteditable=true]").first
+    body.click()
+    page.keyboard.type("本期导语。")
+    page.keyboard.press("Enter")
+    for topic, title, text in (("安全", "取暖器这样用", "取暖器离窗帘一米远。"), ("健康", "冬季防流感", "勤洗手，多通风。")):
+        F("正文").get_by_role("button", name="插入").click()
+        page.get_by_role("menuitem", name="展板").click()  # kepu's component: pick the topic, type the title
+        F("专题").last.get_by_role("combobox").click()
+        page.get_by_role("option", name=topic, exact=True).first.click()
+        F("展板标题").last.locator("input").fill(title)
+        body.press("Control+End")
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+    editor.save()
+    for _ in range(20):  # the photo is written too
+        if "2027-01.md" in editor.listing("bulletins/2027"):
+            break
+        page.wait_for_timeout(250)
+    page.screenshot(path=str(tmp_path / "issue.png"))
+    assert "2027-01.md" in editor.listing("bulletins/2027"), page.inner_text("body")[:600]
+    saved = editor.read("bulletins/2027/2027-01.md").decode("utf-8")
+    assert saved == ("---\ntitle: 冬季用电安全\nmonth: 2027-01\ncover: images/winter-photo-1.jpg\n---\n\n本期导语。\n\n"
+                     "## 【安全】取暖器这样用\n\n取暖器离窗帘一米远。\n\n## 【健康】冬季防流感\n\n勤洗手，多通风。\n")
+    assert editor.listing("bulletins/2027/images") == ["winter-photo-1.jpg"]  # beside the issue, a name the check accepts
+    root = tmp_path / "site"
+    shutil.copytree(EXAMPLE, root)
+    (root / "bulletins" / "2027" / "images").mkdir(parents=True)
+    (root / "bulletins" / "2027" / "2027-01.md").write_text(saved, encoding="utf-8")
+    (root / "bulletins" / "2027" / "images" / "winter-photo-1.jpg").write_bytes(editor.read("bulletins/2027/images/winter-photo-1.jpg"))
+    result = load_and_check(root, today=TODAY)
+    assert [p.format() for p in result.problems.sorted() if "2027" in str(p.path)] == [] and not result.problems.errors
+    issue = next(i for i in result.site.issues if (i.year, i.month) == (2027, 1))
+    assert [(p.topic, p.title) for p in issue.panels] == [("safety", "取暖器这样用"), ("health", "冬季防流感")]
+    assert issue.cover is not None
+
+
 def _without_end_blank_lines(data: bytes) -> bytes:
     return data.rstrip(b"\n") + b"\n"
 

@@ -368,3 +368,11 @@ def test_misnamed_file_whose_right_name_exists_says_merge(site):
     site.write("bulletins/2026/2026年11月.md", GOOD_ISSUE)
     msg = only(site.errors(), "2026年11月.md:1: 错误:")
     assert "2026-11.md，但它已经存在" in msg and "合并到 2026-11.md" in msg
+
+
+def test_month_in_issue_front_matter_must_be_the_file_name_month(site):
+    site.write(ISSUE, GOOD_ISSUE.replace("---\n", "---\nmonth: 2027-01\n", 1))
+    msg = only(site.errors(), "但文件名里的年月是")
+    assert "month（月份）写的是 2027-01" in msg and "删掉 month 这一行，或把文件改名为 2027-01.md" in msg
+    site.write(ISSUE, GOOD_ISSUE.replace("---\n", f"---\nmonth: 2026-11\n", 1))
+    assert not site.errors()  # the editor writes the month it names the file after

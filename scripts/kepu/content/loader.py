@@ -156,10 +156,14 @@ def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicR
     _check_year(path, problems, folder_year, year)
     read = read_front_matter(text, path, schema.ISSUE_FIELDS, "月刊", problems, explain={
         "date": (f"月刊的年月来自文件名（{year}-{month:02d}），front matter 里不用写 date",
-                 "删掉这一行；要改年月就改文件名")})
+                 f"删掉这一行；要写就写 month: {year}-{month:02d}")})
     if read is None:
         return None
     fm, values = read
+    if "month" in values and values["month"] != (year, month):  # written by the editor (kepu.views.admin)
+        written = "{}-{:02d}".format(*values["month"])
+        problems.error(path, fm.fields["month"].line, f"month（月份）写的是 {written}，但文件名里的年月是 {year}-{month:02d}",
+                       f"两处要一样：删掉 month 这一行，或把文件改名为 {written}.md（放在 {written[:4]}/ 文件夹里）")
     number = 0
     if settings.first_issue:
         fy, fmo = settings.first_issue

@@ -40,6 +40,8 @@ from kepu.content.fields import URL, Boolean, BulletinPath, Choice, ChoiceList, 
 ISSUE_FIELDS = (
     Text("title", "标题", "本期主题，显示在网页和大屏上", required=True, example="冬季流感怎么防",
          template="在这里写本期主题"),
+    Month("month", "月份", "这期月刊的年月，要和文件名一样；可以不写（`kepu new` 和在线编辑器会写上，编辑器用它给新文件起名）",
+          example="2026-12", template="${key}"),
     TextList("editors", "编辑", "本期编辑的名字，多个用逗号分开", example="[张丽, 王建国]", template="[编辑甲, 编辑乙]"),
     Text("summary", "摘要", "一两句话的内容简介，显示在首页和列表里", example="本期介绍流感预防和冬季用气安全。",
          template="用一两句话介绍本期内容，会显示在首页和往期列表里。"),

@@ -71,6 +71,9 @@ def field(spec, where: str, topic_names: list[str]) -> dict:
         # a hand-written activity without it gets it when first saved in the form).
         out.update(widget="datetime", format="YYYY-MM-DD", time_format=False, required=True,
                    hint="活动那一天。新建活动时，文件名和文件夹按这个日期起（例如 2026/2026-12-05-huodong.md），保存后就不能改了")
+    elif where == "月刊" and spec.name == "month":
+        out.update(widget="datetime", format="YYYY-MM", date_format="YYYY-MM", time_format=False, required=True,
+                   hint="这期是哪年哪月的（选那个月的任意一天）。新建月刊时文件名按它起，例如 2026/2026-12.md；11 月里准备 12 月的月刊就选 12 月")
     elif where == "活动" and spec.name == "topics":
         out.update(widget="select", multiple=True, options=topic_names, min=1, dropdown_threshold=0,
                    hint="从列表里选一个或几个专题（专题在「专题表」里管理）")
@@ -134,7 +137,9 @@ def config(settings, topics) -> dict:
     for t in (topics.values() if isinstance(topics, dict) else ()):
         names.append({"label": t.name, "value": t.name})
         names += [{"label": f"{alias}（{t.name}）", "value": alias} for alias in t.aliases]
-    media = {"media_folder": "images", "public_folder": "images"}  # relative to each entry's file
+    # bulletins/<年>/images/: the CMS resolves a relative media folder from the entry path without ".md"
+    # (bulletins/2027/2027-01/), hence "../images"; the file gets the path relative to itself (images/…)
+    media = {"media_folder": "../images", "public_folder": "images"}
     common = {"format": "frontmatter", "extension": "md", "create": True, **media}
     issue_fields = _fields(schema.ISSUE, "月刊", names,
                            "本期导语（可以不写），然后是每一块展板：点工具栏的「展板」按钮选专题、写标题，再在下面写展板正文")
@@ -150,7 +155,7 @@ def config(settings, topics) -> dict:
     collections = [
         {"name": "issues", "label": "月刊", "label_singular": "月刊", "folder": "bulletins",
          "description": "每月一期的科普展板", **common,
-         "path": "{{year}}/{{year}}-{{month}}", "slug": "{{year}}-{{month}}",
+         "path": "{{fields.month | date('YYYY')}}/{{fields.month | date('YYYY-MM')}}", "slug": "{{fields.month}}",
          "filter": {"field": "location", "value": None},
          "summary": "{{title}}", "sortable_fields": ["title"], "fields": issue_fields},
         {"name": "activities", "label": "活动", "label_singular": "活动", "folder": "bulletins",
@@ -178,6 +183,9 @@ def config(settings, topics) -> dict:
         "media_folder": "bulletins/images",
         "public_folder": "images",
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-", "lowercase": True},
+        # uploaded photos renamed as the global slug option says (no spaces or brackets: kepu check accepts them);
+        # no stock-photo providers (they are other sites)
+        "media_libraries": {"default": {"config": {"slugify_filename": True}}, "stock_assets": {"providers": []}},
         "output": {"omit_empty_optional_fields": True, "yaml": {"quote": "none", "indent_sequences": True}},
         "collections": collections,
     }
