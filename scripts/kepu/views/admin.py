@@ -142,7 +142,7 @@ def config(settings, topics) -> dict:
     media = {"media_folder": "../images", "public_folder": "images"}
     common = {"format": "frontmatter", "extension": "md", "create": True, **media}
     issue_fields = _fields(schema.ISSUE, "月刊", names,
-                           "本期导语（可以不写），然后是每一块展板：点工具栏的「展板」按钮选专题、写标题，再在下面写展板正文")
+                           "本期导语（可以不写），然后是每一块展板：点工具栏的「插入」→「展板」，选专题、写标题，再在下面写展板正文（先按一下回车，另起一行再插入）")
     # 月刊 and 活动 share bulletins/<年>/: an activity always has a location, an issue never has one.
     # The CMS filters only on a declared field, so the issue form declares it, hidden and never written.
     issue_fields.append({"name": "location", "label": "地点", "widget": "hidden"})
