@@ -184,22 +184,25 @@ def _without_end_blank_lines(data: bytes) -> bytes:
 
 
 def test_saving_every_example_entry_changes_only_what_was_changed(editor, example):
-    """Open every issue and activity; first a no-op edit (type a character into the title, delete it) and
-    save: the file stays the same bytes (blank lines at the end excepted); then add the character, save:
-    exactly the title line differs. So kepu's front-matter style and the editor's are one."""
-    page, F = editor.page, editor.field
+    """Open every issue and activity, make a no-op edit (type a character into the title, delete it) and
+    save: the file stays the same bytes (blank lines at the end excepted). Then, for one issue and one
+    activity, add the character and save: exactly the title line differs. So kepu's front-matter style
+    (kepu new, the example) and the editor's are one."""
     entries = [("月刊", i.source, i.title) for i in example.issues] + [("活动", a.source, a.title) for a in example.activities]
     changed, other = [], []
-    for collection, path, title in entries:
+    for n, (collection, path, title) in enumerate(entries):
         rel = Path(path).relative_to(EXAMPLE).as_posix()
         before = (EXAMPLE / rel).read_bytes()
-        box = editor.open(collection, title, "标题" if collection == "月刊" else "活动名称")
+        label = "标题" if collection == "月刊" else "活动名称"
+        box = editor.open(collection, title, label)
         box.fill(title + "字")
         box.fill(title)
         editor.save()
         if _without_end_blank_lines(editor.read(rel)) != _without_end_blank_lines(before):
             changed.append(rel)
-        box = editor.open(collection, title, "标题" if collection == "月刊" else "活动名称")
+        if n not in (0, len(example.issues)):
+            continue
+        box = editor.open(collection, title, label)
         box.fill(title + "字")
         editor.save()
         after = editor.read(rel).decode("utf-8").splitlines()

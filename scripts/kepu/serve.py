@@ -192,7 +192,7 @@ class Preview:
         from kepu import engine
         from kepu.content import notices
         from kepu.engine import unwrap
-        from kepu.views import search_index
+        from kepu.views import admin, search_index
         from kepu.build import regenerate
 
         result, report = regenerate(self.root, today=self.today, cache=self.parsed)  # prints the problems
@@ -215,6 +215,7 @@ class Preview:
         unwrap.unwrap_site(folder, self.root / "docs")  # kepu's HTML blocks out of their comments, as `kepu build` does
         search_index.write_index(folder, result.site)
         notices.insert_banners(folder, result.site)  # urgent notices, as `kepu build` does
+        admin.write(folder, result.site.settings, result.site.topics)  # the form editor, as `kepu build` does
         self.sources[folder] = state
         return problems, folder
 

@@ -40,7 +40,7 @@ from kepu.content.fields import URL, Boolean, BulletinPath, Choice, ChoiceList, 
 ISSUE_FIELDS = (
     Text("title", "标题", "本期主题，显示在网页和大屏上", required=True, example="冬季流感怎么防",
          template="在这里写本期主题"),
-    Month("month", "月份", "这期月刊的年月，要和文件名一样；可以不写（`kepu new` 和在线编辑器会写上，编辑器用它给新文件起名）",
+    Month("month", "月份", "这期月刊的年月，要和文件名一样；可以不写（新建文件的命令和在线编辑器会写上，编辑器用它给新文件起名）",
           example="2026-12", template="${key}"),
     TextList("editors", "编辑", "本期编辑的名字，多个用逗号分开", example="[张丽, 王建国]", template="[编辑甲, 编辑乙]"),
     Text("summary", "摘要", "一两句话的内容简介，显示在首页和列表里", example="本期介绍流感预防和冬季用气安全。",
@@ -51,7 +51,7 @@ ISSUE_FIELDS = (
 
 ACTIVITY_FIELDS = (
     Text("title", "活动名称", "活动名称", required=True, example="社区消防疏散演练", template="在这里写活动名称"),
-    Date("date", "日期", "活动日期，要和文件名里的日期一样；可以不写（`kepu new` 和在线编辑器会写上，编辑器用它给新文件起名）",
+    Date("date", "日期", "活动日期，要和文件名里的日期一样；可以不写（新建文件的命令和在线编辑器会写上，编辑器用它给新文件起名）",
          example="2026-12-05", template="${date}"),
     Text("location", "地点", "活动地点", required=True, example="社区服务中心二楼活动室", template="在这里写活动地点"),
     TextList("topics", "专题", "活动所属专题，写专题名称、别名或 id，多个用逗号分开", required=True,

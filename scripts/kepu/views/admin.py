@@ -36,7 +36,7 @@ BRANCH = "main"
 # Where the form differs from a plain one-to-one field, and why (tests/test_admin_config.py reads these).
 WIDGET_NOTES = {
     ("活动", "topics"): "专题从 topics.yml 里选，写进文件的是专题的中文名",
-    ("活动", "time"): "没有「开始-结束」的时间控件：用文字框，格式由 pattern 检查（和 kepu check 一样）",
+    ("活动", "time"): "没有「开始-结束」的时间控件：用文字框，格式由 pattern 检查（和检查命令一样）",
     ("活动", "date"): "活动日期写在文件名里：表单里选日期，文件名和文件夹由它生成",
     ("月刊", "month"): "月刊的年月写在文件名里：表单里选月份，文件名和文件夹由它生成",
 }
