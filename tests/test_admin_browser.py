@@ -213,3 +213,23 @@ def test_saving_every_example_entry_changes_only_what_was_changed(editor, exampl
     editor.timings["round_trip"] = f"{len(entries) - len(changed)}/{len(entries)}"
     print("\nround trip byte-identical:", editor.timings["round_trip"], editor.timings)
     assert changed == [] and other == []
+
+
+def test_topics_table_save_changes_only_the_edited_line_and_drops_the_comments(editor):
+    """专题表: a save keeps every topic line as written (kepu's style is the editor's), except that the CMS
+    does not keep YAML comments: the explanation lines at the top of topics.yml go (the guide has them)."""
+    page, F = editor.page, editor.field
+    page.evaluate("location.hash = '#/collections'")
+    page.wait_for_timeout(200)
+    editor.collection("专题表")
+    page.get_by_text("专题表", exact=True).last.click()
+    box = F("说明").first.locator("input")
+    box.wait_for()
+    box.fill(box.input_value() + "。")
+    editor.save()
+    before = (EXAMPLE / "bulletins" / "topics.yml").read_text(encoding="utf-8").splitlines()
+    after = editor.read("bulletins/topics.yml").decode("utf-8").splitlines()
+    kept = [line for line in before if not line.startswith("#")]
+    assert len(after) == len(kept)
+    assert [(a, b) for a, b in zip(kept, after) if a != b] == [
+        ("  description: 传染病预防、合理用药、心理健康和日常保健知识。", "  description: 传染病预防、合理用药、心理健康和日常保健知识。。")]
