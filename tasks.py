@@ -121,6 +121,8 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["kepu"]:  # the old form, still accepted
         argv = argv[1:]
     cmd = argv[0] if argv else "build"
+    if cmd == "vendor-cms":  # developers only: refresh the vendored editor (needs npm), see scripts/vendor_cms.py
+        return run([sys.executable, str(ROOT / "scripts" / "vendor_cms.py"), *argv[1:]])
     if cmd not in (*KEPU_COMMANDS, "test", "setup") and not cmd.startswith("-"):
         print(__doc__)
         print(f"没有「{cmd}」这个命令，可用的命令见上面。", file=sys.stderr)

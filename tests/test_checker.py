@@ -328,10 +328,12 @@ def test_file_name_messages_say_what_is_wrong_and_the_right_name(site, name, say
     assert says in msg and fix in msg.split(" — ")[1], msg
 
 
-def test_date_in_activity_front_matter_says_it_comes_from_the_file_name(site):
+def test_date_in_activity_front_matter_must_be_the_file_name_date(site):
     site.write(ACT, GOOD_ACTIVITY.replace("participants: 86", "participants: 86\ndate: 2026-11-10"))
-    msg = only(site.errors(), "活动日期来自文件名")
-    assert msg.startswith(f"{ACT}:8:") and "2026-11-09" in msg and "删掉这一行；要改日期就改文件名" in msg
+    msg = only(site.errors(), "但文件名里的活动日期是 2026-11-09")
+    assert msg.startswith(f"{ACT}:8:") and "删掉 date 这一行，或把文件改名" in msg
+    site.write(ACT, GOOD_ACTIVITY.replace("participants: 86", "participants: 86\ndate: 2026-11-09"))
+    assert not site.errors()  # the editor writes the date it names the file after
 
 
 def test_negative_participants(site):
@@ -366,3 +368,11 @@ def test_misnamed_file_whose_right_name_exists_says_merge(site):
     site.write("bulletins/2026/2026年11月.md", GOOD_ISSUE)
     msg = only(site.errors(), "2026年11月.md:1: 错误:")
     assert "2026-11.md，但它已经存在" in msg and "合并到 2026-11.md" in msg
+
+
+def test_month_in_issue_front_matter_must_be_the_file_name_month(site):
+    site.write(ISSUE, GOOD_ISSUE.replace("---\n", "---\nmonth: 2027-01\n", 1))
+    msg = only(site.errors(), "但文件名里的年月是")
+    assert "month（月份）写的是 2027-01" in msg and "删掉 month 这一行，或把文件改名为 2027-01.md" in msg
+    site.write(ISSUE, GOOD_ISSUE.replace("---\n", f"---\nmonth: 2026-11\n", 1))
+    assert not site.errors()  # the editor writes the month it names the file after

@@ -133,7 +133,7 @@ def test_volunteer_guide_documents_every_field():
 def test_new_activity_with_a_chinese_name_uses_pinyin_and_fills_the_title(site, capsys):
     assert run(site, "new", "activity", "2026-12-12", "消防演练") == 0
     path = site.root / "bulletins/2026/2026-12-12-xiaofang-yanlian.md"
-    assert 'title: "消防演练"' in path.read_text(encoding="utf-8")
+    assert "\ntitle: 消防演练\n" in path.read_text(encoding="utf-8")  # plain, as the editor writes it
     out = capsys.readouterr().out
     assert "xiaofang-yanlian" in out and "改名" in out
     assert site.errors() == []

@@ -191,7 +191,7 @@ def test_new_notice_is_ready_to_publish_after_filling_in(site):
     path, note = new_notice(site.root, "停水", settings, now)
     assert path == site.root / "bulletins" / "notices" / "2026-11-29-tingshui.md" and "tingshui" in note
     text = path.read_text(encoding="utf-8")
-    assert "start: 2026-11-29 16:42" in text and "end: 2026-11-30 18:00" in text and 'title: "停水"' in text
+    assert "start: 2026-11-29 16:42" in text and "end: 2026-11-30 18:00" in text and 'title: 停水\n' in text
     assert [p.split(": 警告: ")[1] for p in site.problems()] == ["这一行还是模板里的占位文字 — 换成真实内容，或删掉这一行"]
     path.write_text(text.replace(text.split("---\n")[2], "明天 8:00–18:00 停水。\n"), encoding="utf-8")
     assert site.problems() == []
@@ -209,7 +209,7 @@ def test_new_notice_from_the_command_line(site, capsys):
     assert main(["new", "notice", "停电", "--title", "12月1日晚上停电", "--root", str(site.root), "--today", "2026-11-29"]) == 0
     assert "已新建通知：bulletins/notices/2026-11-29-tingdian.md" in capsys.readouterr().out
     text = (site.root / "bulletins/notices/2026-11-29-tingdian.md").read_text(encoding="utf-8")
-    assert 'title: "12月1日晚上停电"' in text and "start: 2026-11-29 00:00" in text
+    assert 'title: 12月1日晚上停电\n' in text and "start: 2026-11-29 00:00" in text
 
 
 # ---------------------------------------------------------------- the banner on built pages

@@ -141,6 +141,13 @@ def test_preview(tmp_path):
         assert used != port and f"端口 {port} 已被占用" in serve.out and f"改用端口 {used}" in serve.out
         assert wait_for(lambda: serve.count("预览已生成"), 180), serve.out
 
+        # the form editor: its address printed, /admin/ served from the current settings (kepu.views.admin)
+        assert f"编辑器地址：http://127.0.0.1:{used}{base}admin/" in serve.out
+        editor_page = fetch(f"http://127.0.0.1:{used}{base}admin/").decode("utf-8")
+        assert '<meta name="robots" content="noindex, nofollow">' in editor_page and "preview.js" not in editor_page
+        assert b"editorial_workflow" in fetch(f"http://127.0.0.1:{used}{base}admin/config.yml")
+        assert fetch(f"http://127.0.0.1:{used}{base}admin/vendor/locales/zh-CN.json")
+
         # search works: kepu's index (search_index.py), written after MkDocs from the model
         meta = json.loads(fetch(f"http://127.0.0.1:{used}{base}search/meta.json").decode("utf-8"))
         assert meta["docs"] > 0 and fetch(f"http://127.0.0.1:{used}{base}search/{meta['v']}/d0.json")

@@ -115,7 +115,8 @@ def test_edited_topics_yml(preview, tmp_path):
 def test_added_activity_is_a_full_build(preview, tmp_path):
     src = preview.root / ACTIVITY
     new = src.with_name("2026-11-14-fire-drill-two.md")
-    new.write_text(src.read_text(encoding="utf-8").replace("title: ", "title: 第二次", 1), encoding="utf-8")
+    text = src.read_text(encoding="utf-8").replace("title: ", "title: 第二次", 1).replace("date: 2026-11-07", "date: 2026-11-14")
+    new.write_text(text, encoding="utf-8")
     rebuild(preview)
     assert preview.last_changed is None
     assert (preview.current / "2026/11/14-fire-drill-two/index.html").is_file()

@@ -82,8 +82,8 @@ def test_new_templates_are_written_from_the_schema(site):
     issue, _ = new_issue(site.root, "2026-12", settings)
     activity, _ = new_activity(site.root, "2026-12-05", "talk", settings, date_today())
     for path, fields in ((issue, schema.ISSUE), (activity, schema.ACTIVITY)):
-        lines = front_matter_lines(path)
-        written = [re.match(r"^(?:# )?(\w+): ", line).group(1) for line in lines]
+        lines = [line for line in front_matter_lines(path) if not re.match(r"^(# )?  - ", line)]  # list items
+        written = [re.match(r"^(?:# )?(\w+):", line).group(1) for line in lines]
         assert written == [f.name for f in fields if f.template is not None]
         for line, field in zip(lines, [f for f in fields if f.template is not None]):
             assert line.startswith("# ") == field.commented
@@ -91,7 +91,7 @@ def test_new_templates_are_written_from_the_schema(site):
     for name in ("issue.md", "activity.md"):  # no hand-written field left in the template files
         text = (REPO / "scripts" / "kepu" / "templates" / name).read_text(encoding="utf-8")
         assert text.startswith("---\n${front_matter}\n---\n")
-    assert front_matter_lines(activity)[4] == f"organizer: {settings.community_name}"
+    assert f"organizer: {settings.community_name}" in front_matter_lines(activity)
 
 
 def date_today():

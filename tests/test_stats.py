@@ -53,9 +53,11 @@ def count_by_hand(year: int) -> dict:
                 res["month_people"][int(f.stem[5:7])] += int(m[1])
             else:
                 res["unreported"].append(f.stem[:10])
-            topics = re.search(r"^topics:\s*\[(.*)\]", text, re.M)[1]
+            block = re.search(r"^topics:\n((?:  - .*\n)+)", text, re.M)  # the editor's style (one item a line)
+            topics = re.findall(r"^  - (.*)$", block[1], re.M) if block else \
+                re.search(r"^topics:\s*\[(.*)\]", text, re.M)[1].split(",")
             # an activity counts once per topic, even when two aliases of one topic are listed
-            res["act_topics"].update({names[t.strip().strip("\"'")] for t in topics.split(",")})
+            res["act_topics"].update({names[t.strip().strip("\"'")] for t in topics})
     return res
 
 

@@ -22,7 +22,7 @@ from kepu.core.commands import command
 from kepu.core.writer import ConflictError, Output, WriteReport
 from kepu.media import qr
 from kepu.media.publish import Media
-from kepu.views import calendar_ics, feeds, printing, screen, share, stats
+from kepu.views import admin, calendar_ics, feeds, printing, screen, share, stats
 from kepu.views import depends
 from kepu.views.pages import activities_index, activity_pages, archive, home, issue_pages, search_page, topic_pages
 
@@ -141,6 +141,7 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
     search_index.write_index(tmp, result.site)
     timings.extra["search_index"] = time.perf_counter() - t0
     timings.extra["notices"] = notices.insert_banners(tmp, result.site)[1]  # urgent notices: a banner on every page
+    admin.write(tmp, result.site.settings, result.site.topics)  # the form editor /admin/: after the engine, never in docs/
     if cleaner:
         cleaner.join()
     shutil.rmtree(old, ignore_errors=True)

@@ -149,12 +149,20 @@ def new_activity(root: Path, day_text: str, slug: str | None, settings: Settings
         body_hint = "活动预告：写清楚活动内容、适合哪些居民参加、需要带什么、怎么报名。\n\n活动结束后，把这里改写成活动纪实，并填写 participants（参加人数）。"
     else:
         body_hint = "活动纪实：写活动经过、讲了什么、居民的反馈，可以插入照片：![照片说明](images/照片文件名.jpg)"
-    text = _template("activity.md").substitute(key=key, community=settings.community_name, body_hint=body_hint)
+    text = _template("activity.md").substitute(key=key, date=day.isoformat(), community=settings.community_name,
+                                               body_hint=body_hint)
     if title:
-        safe = title.replace("\\", "\\\\").replace('"', '\\"')
-        text = re.sub(r"(?m)^title: .*$", lambda _: f'title: "{safe}"', text, count=1)
+        text = re.sub(r"(?m)^title: .*$", lambda _: f"title: {yaml_text(title)}", text, count=1)
     _write_new(path, text)
     return path, note
+
+
+def yaml_text(text: str) -> str:
+    """`text` as the editor (kepu.views.admin) writes a YAML string: plain when YAML reads it back as that
+    text, else in single quotes."""
+    plain = (re.fullmatch(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`](.*\S)?", text) and ": " not in text and " #" not in text
+             and not text.endswith(":") and not re.fullmatch(r"[-+.0-9eE_:]+|(?i:true|false|yes|no|on|off|null|~)", text))
+    return text if plain else "'" + text.replace("'", "''") + "'"
 
 
 def new_report(root: Path, year_text: str, site) -> Path:
@@ -198,8 +206,7 @@ def new_notice(root: Path, slug: str | None, settings: Settings, now, title: str
     text = _template("notice.md").substitute(title=title or "在这里写通知标题", start=now.strftime("%Y-%m-%d %H:%M"),
                                              end=end.strftime("%Y-%m-%d %H:%M"))
     if title:
-        safe = title.replace("\\", "\\\\").replace('"', '\\"')
-        text = re.sub(r"(?m)^title: .*$", lambda _: f'title: "{safe}"', text, count=1)
+        text = re.sub(r"(?m)^title: .*$", lambda _: f"title: {yaml_text(title)}", text, count=1)
     path = root / "bulletins" / "notices" / f"{day}-{slug}.md"
     _write_new(path, text)
     return path, note

@@ -223,7 +223,7 @@ class Preview:
         from kepu import engine
         from kepu.content import notices
         from kepu.engine import unwrap
-        from kepu.views import search_index
+        from kepu.views import admin, search_index
         from kepu.build import regenerate
 
         result, report = regenerate(self.root, today=self.today, cache=self.parsed, tracker=self.tracker)  # prints the problems
@@ -255,6 +255,7 @@ class Preview:
         # temporary file, os.replace), or change only pages the engine has just made (new files).
         made = None if changed is None else built_pages(changed)  # incremental: the pages the engine made
         unwrap.unwrap_site(folder, self.root / "docs", pages=made)  # kepu's HTML blocks out of their comments
+        admin.write(folder, result.site.settings, result.site.topics)  # the form editor, as `kepu build` does
         if rest:
             notices.insert_banners(folder, result.site, pages=made)
             self._partial = set(made) | {"404.html"}  # what can be shown before the other pages are made
@@ -462,6 +463,10 @@ def make_handler(preview: Preview, base: str):
             if path in ("/__kepu/preview.js", "/__kepu/preview.css"):
                 name = path.rsplit("/", 1)[1]
                 return self.reply(200, TYPES[Path(name).suffix], (ASSETS / name).read_bytes(), head)
+            if path == base + "admin":
+                return self.redirect(base + "admin/")
+            if path.startswith(base + "admin/"):  # the form editor (kepu.views.admin), made from the current settings
+                return self.admin(path[len(base + "admin/"):], head)
             if not path.startswith(base):
                 if base.startswith(path.rstrip("/") + "/"):  # "/" or a parent of the base path
                     return self.redirect(base)
@@ -498,6 +503,17 @@ def make_handler(preview: Preview, base: str):
             if suffix == ".html":
                 data = inject(data, build)
             self.reply(status, kind, data, head)
+
+        def admin(self, rel: str, head: bool) -> None:
+            from kepu.views import admin
+
+            if ".." in rel.split("/") or "\\" in rel:
+                return self.reply(404, TYPES[".txt"], "没有这个页面。".encode("utf-8"), head)
+            data = admin.read(preview.root, rel)
+            if data is None:
+                return self.reply(404, TYPES[".txt"], "没有这个页面。".encode("utf-8"), head)
+            kind = TYPES.get(Path(rel or "index.html").suffix, "text/yaml; charset=utf-8")
+            self.reply(200, kind, data, head)
 
         def reply(self, status: int, kind: str, body: bytes, head: bool = False) -> None:
             self.send_response(status)
@@ -601,6 +617,7 @@ def serve(root: Path, *, port: int = 8000, today: date | None = None, engine_nam
     preview = Preview(root, work, today, engine_name)
     server.RequestHandlerClass = make_handler(preview, base)
     print(f"预览地址：http://127.0.0.1:{used}{base}  （用浏览器打开；按 Ctrl+C 停止预览）", flush=True)
+    print(f"编辑器地址：http://127.0.0.1:{used}{base}admin/  （用 Chrome 或 Edge 打开，选择这个文件夹就能用表单写稿）", flush=True)
     print("正在生成预览…", flush=True)
     observer = start_watching(root, preview)
     threading.Thread(target=preview.work_forever, name="kepu-preview-build", daemon=True).start()

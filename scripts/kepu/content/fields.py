@@ -119,9 +119,15 @@ class Field:
         return f"{self.help[:-1]}；{rule}）" if self.help.endswith("）") else f"{self.help}（{rule}）"
 
     def template_line(self) -> str | None:
+        """The template's line(s) in the editor's style (kepu.views.admin), so a save in the editor changes
+        only what was changed: a list one `  - item` per line, no quotes where the editor writes none."""
         if self.template is None:
             return None
-        line = f"{'# ' if self.commented else ''}{self.name}: {self.template}"
+        mark = "# " if self.commented else ""
+        items = re.fullmatch(r"\[(.*)\]", self.template)
+        if items:
+            return "\n".join([f"{mark}{self.name}:"] + [f"{mark}  - {i.strip()}" for i in items.group(1).split(",")])
+        line = f"{mark}{self.name}: {self.template}"
         return f"{line}        # {self.note}" if self.note else line
 
     def __repr__(self) -> str:

@@ -185,12 +185,6 @@ def _walk(folder: Path):
                 yield Path(dirpath) / f
 
 
-def _next_day(day: date) -> str:
-    from datetime import timedelta
-
-    return (day + timedelta(days=1)).isoformat()
-
-
 def _check_year(path, problems, folder_year: int, year: int) -> None:
     if folder_year != year:
         problems.error(path, 0, f"文件名里的年份 {year} 和所在文件夹 {folder_year}/ 不一致",
@@ -207,10 +201,14 @@ def _read_issue(text, path, m, folder_year, settings: Settings, resolver: TopicR
     _check_year(path, problems, folder_year, year)
     read = read_front_matter(text, path, schema.ISSUE_FIELDS, "月刊", problems, explain={
         "date": (f"月刊的年月来自文件名（{year}-{month:02d}），front matter 里不用写 date",
-                 "删掉这一行；要改年月就改文件名")})
+                 f"删掉这一行；要写就写 month: {year}-{month:02d}")})
     if read is None:
         return None
     fm, values = read
+    if "month" in values and values["month"] != (year, month):  # written by the editor (kepu.views.admin)
+        written = "{}-{:02d}".format(*values["month"])
+        problems.error(path, fm.fields["month"].line, f"month（月份）写的是 {written}，但文件名里的年月是 {year}-{month:02d}",
+                       f"两处要一样：删掉 month 这一行，或把文件改名为 {written}.md（放在 {written[:4]}/ 文件夹里）")
     number = 0
     if settings.first_issue:
         fy, fmo = settings.first_issue
@@ -280,12 +278,15 @@ def _read_activity(text, path, m, folder_year, resolver: TopicResolver, today: d
         problems.error(path, 0, f"文件名里的短名「{real_slug}」只能用小写英文字母、数字和连字符（-），它会出现在网址里",
                        slug_fix(real_slug, f"{y:04d}-{mo:02d}-{d:02d}"))
         slug = re.sub(r"[^a-z0-9]+", "-", real_slug.lower()).strip("-") or "activity"
-    read = read_front_matter(text, path, schema.ACTIVITY_FIELDS, "活动", problems, explain={
-        "date": (f"活动日期来自文件名（{when.isoformat()}），front matter 里不用写 date",
-                 f"删掉这一行；要改日期就改文件名，例如 {when.isoformat()}-{slug}.md 改成 {_next_day(when)}-{slug}.md")})
+    read = read_front_matter(text, path, schema.ACTIVITY_FIELDS, "活动", problems)
     if read is None:
         return None
     fm, values = read
+    if "date" in values and values["date"] != when:  # written by the editor (kepu.views.admin): the file name rules
+        problems.error(path, fm.fields["date"].line,
+                       f"date（日期）写的是 {values['date'].isoformat()}，但文件名里的活动日期是 {when.isoformat()}",
+                       f"两处要一样：删掉 date 这一行，或把文件改名，例如 {when.isoformat()}-{slug}.md 改成 "
+                       f"{values['date'].isoformat()}-{slug}.md")
     topics: list[str] = []
     for label in values.get("topics", []):
         tid = resolver.resolve(label)
