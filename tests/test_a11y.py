@@ -92,7 +92,7 @@ SIZES = """() => {
     const node = walker.currentNode, el = node.parentElement, text = node.textContent.trim();
     if (!text || !el) continue;
     const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
-    if (!r.width || !r.height || cs.visibility === 'hidden' || el.closest('[hidden], .md-search, .md-sidebar, svg, .md-tabs')) continue;
+    if (!r.width || !r.height || cs.visibility === 'hidden' || el.closest('[hidden], .kp-sr, .md-search, .md-sidebar, svg, .md-tabs')) continue;
     out.push([parseFloat(cs.fontSize), text.length, el.className || el.tagName, text.slice(0, 20)]);
   }
   return out;

@@ -47,13 +47,12 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
   else run();
 })();
-/* Names for Material's controls that have none (residents first, issue 14): the phone
-   menu button and the search dialog. Text labels still work without JavaScript. */
+/* Names for Material's controls that have none (residents first, issue 14): the search dialog.
+   The phone menu button is a label, named by its visually hidden text (overrides/partials/header.html):
+   ARIA forbids aria-label on a label. */
 (function () {
   "use strict";
   function name() {
-    var menu = document.querySelector('label.md-header__button[for="__drawer"]');
-    if (menu && !menu.getAttribute("aria-label")) menu.setAttribute("aria-label", "打开菜单");
     var search = document.querySelector('.md-search[role="dialog"]');
     if (search && !search.getAttribute("aria-label")) search.setAttribute("aria-label", "搜索本站");
   }
