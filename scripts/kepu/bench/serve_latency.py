@@ -55,7 +55,7 @@ class Latency:
             out.append(f"保存到页面显示（{len(self.saves)} 次不同的修改）：中位数 {_s(self.median_s)} 秒，最慢 {_s(self.worst_s)} 秒")
             out += [f"  {kind}：{_s(s)} 秒" for kind, s in self.saves]
         if self.cpu_s:
-            out.append(f"其中 kepu serve 进程用的 CPU：中位数 {_s(statistics.median(self.cpu_s))} 秒"
+            out.append(f"其中预览进程用的 CPU：中位数 {_s(statistics.median(self.cpu_s))} 秒"
                        f"（启动 {_s(self.start_cpu_s)} 秒），机器忙时时间会比 CPU 长")
         if self.index_s:
             out.append(f"保存到搜索索引更新：中位数 {_s(statistics.median(self.index_s))} 秒")
@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from kepu.bench.corpus import CorpusSpec, write_corpus
 
-    parser = argparse.ArgumentParser(description="kepu serve 的启动时间和保存后刷新时间")
+    parser = argparse.ArgumentParser(description="预览（python3 tasks.py serve）的启动时间和保存后刷新时间")
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--root", help="已有的站点（会被修改）；默认在临时文件夹里生成测试内容")
     args = parser.parse_args(argv)

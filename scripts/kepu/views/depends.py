@@ -117,6 +117,10 @@ class _Looked:
     def __getitem__(self, rel):
         return self._files[rel]
 
+    def get(self, rel, default=None):
+        """As dict.get, noted like `in` (the lobby's offline list reads the sizes of published files)."""
+        return self._files[rel] if rel in self else default
+
     def __iter__(self):
         return iter(self._files)
 
