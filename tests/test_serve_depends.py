@@ -125,7 +125,13 @@ def test_a_bulletin_is_read_again_when_a_topic_alias_changes(tmp_path):
 
     root = copy_site(tmp_path / "site")
     act = root / "bulletins/2026/2026-11-07-fire-drill.md"
-    act.write_text(act.read_text(encoding="utf-8").replace("topics: [消防,", "topics: [防火,", 1), encoding="utf-8")
+
+    def edit(path, old, new):
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"the fixture changed: {old!r} is not in {path.name}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    edit(act, "topics:\n  - 消防\n", "topics:\n  - 防火\n")
     cache: dict = {}
 
     def unknown():
@@ -133,11 +139,9 @@ def test_a_bulletin_is_read_again_when_a_topic_alias_changes(tmp_path):
 
     assert unknown()  # 防火 is not a registered name or alias
     topics = root / "bulletins/topics.yml"
-    topics.write_text(topics.read_text(encoding="utf-8").replace("aliases: [消防,", "aliases: [防火, 消防,", 1),
-                      encoding="utf-8")
+    edit(topics, "    - 消防\n", "    - 防火\n    - 消防\n")
     assert unknown() == []  # the activity file did not change, its reading did
-    topics.write_text(topics.read_text(encoding="utf-8").replace("description: 消防", "description: 防火", 1),
-                      encoding="utf-8")
+    edit(topics, "description: 消防", "description: 防火")
     assert unknown() == []
 
 
