@@ -119,7 +119,7 @@ def test_a_failed_check_on_main_opens_one_issue_listing_every_problem():
     for p in RECORDED["problems"]:  # each problem: file, line, what, how
         assert gi.code(p["path"]) + f" 第 {max(p['line'], 1)} 行" in body
         assert gi.inline(p["message"]) in body and gi.inline(p["fix"]) in body
-    assert "https://github.com/shequ/kepu/blob/main/bulletins/2026/2026-11.md#L4" in body
+    assert "https://github.com/shequ/kepu/blob/main/bulletins/2026/2026-11.md#L8" in body
     assert "网站没有更新" in body and "没有被弄坏" in body and "自动关闭" in body
 
 
@@ -223,7 +223,7 @@ def test_a_pull_request_gets_one_comment_updated_in_place_then_a_passed_note():
     [comment] = api.comments.values()
     assert comment["on"] == 7 and comment["body"].startswith(gi.PR_MARKER) and api.issues == {}
     assert "编辑器" in comment["body"] and mentions(comment["body"]) == ["wangjianguo"]
-    assert "/blob/cms/posts/2026-12/bulletins/2026/2026-11.md#L9" in comment["body"]  # the draft's branch
+    assert "/blob/cms/posts/2026-12/bulletins/2026/2026-11.md#L14" in comment["body"]  # the draft's branch
     assert "/blob/main/docs/guide/publish.md#failed" in comment["body"]  # the guide as published
     assert gi.report(pr_run(), api) == []  # the same again: untouched
     fewer = dict(RECORDED, problems=[p for p in RECORDED["problems"] if "fire-drill" in p["path"]])
@@ -347,7 +347,8 @@ def break_example(root: Path) -> None:
     b = root / "bulletins" / "2026"
     issue = (b / "2026-11.md").read_text(encoding="utf-8")
     issue = issue.replace("## 【消防】家里着火了", "## 【@everyone 看 https://evil.example/x】家里着火了", 1)
-    issue = issue.replace("editors: [王建国, 陈晓东, 张丽]", "editors: [王建国, 陈晓东, 张丽]\ndate_typo: 2026-11", 1)
+    assert "\nsummary:" in issue and "\ntime: " in (b / "2026-11-07-fire-drill.md").read_text(encoding="utf-8")
+    issue = issue.replace("\nsummary:", "\ndate_typo: 2026-11\nsummary:", 1)
     (b / "2026-11.md").write_text(issue, encoding="utf-8")
     drill = b / "2026-11-07-fire-drill.md"
     drill.write_text(re.sub(r"\ntime: .*\n", '\ntime: "下午两点"\n', drill.read_text(encoding="utf-8"), count=1),
