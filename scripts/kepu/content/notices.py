@@ -231,7 +231,7 @@ def banner(site, now: datetime) -> str:
 def tel_links(html: str) -> str:
     """Phone numbers in the text of sanitized HTML become tap-to-call links, as on activity pages
     (never inside a tag, an existing link or a character reference like &#12345;)."""
-    from kepu.core.urls import PHONE
+    from kepu.core.urls import phone_numbers
 
     out, in_link = [], 0
     for part in re.split(r"(<[^>]*>)", html):
@@ -241,8 +241,11 @@ def tel_links(html: str) -> str:
         elif in_link > 0 or not part:
             out.append(part)
         else:
-            out.append(PHONE.sub(lambda m: m.group() if m.start() and part[m.start() - 1] in "#&;" else
-                                 f'<a class="kp-tel" href="tel:{re.sub(r"[^0-9]", "", m.group())}">{m.group()}</a>', part))
+            last = 0
+            for start, end, dial in phone_numbers(part):  # never a character reference: &#12345; (# before)
+                out += [part[last:start], f'<a class="kp-tel" href="tel:{dial}">{part[start:end]}</a>']
+                last = end
+            out.append(part[last:])
     return "".join(out)
 
 

@@ -29,10 +29,32 @@ GENERATED_ROOTS = ("index.md", "current", "archive", "topics", "activities", "sc
 REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
 # Phone numbers residents may want to call with one tap: landlines with an area code
-# (0571-8800 0000, 0571-86120378), mobiles (138 0000 0000) and the public service
-# numbers (110, 119, 120, 122, 12345 ...), never digits inside a longer number or a date.
-PHONE = re.compile(r"(?<![\d.:/-])(?:0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}|1[3-9]\d[- ]?\d{4}[- ]?\d{4}"
-                   r"|110|119|120|122|12\d{3}|961\d{2})(?![\d.:/年月日号-])(?!\s?[人名位元期块场次个岁天])")
+# (0571-8800 0000, 0571-86120378, (0571)86120378, +86 571 8612 0378), mobiles (138 0000 0000,
+# +86 138-0000-0000) and the public service numbers (110, 119, 120, 122, 12345, 96120 ...),
+# never digits inside a longer number, a word (ID12345), a date, a time, a decimal or an amount
+# (120 人, 110 平方米, 12000 步).
+_UNITS = "人名位元期块场次个岁天平米克斤步户栋幢层楼室号路条篇张本台辆座家所间种项例盒瓶袋份件字分秒吨度%％"
+PHONE = re.compile(r"(?<![A-Za-z0-9_.:/#&@-])(?:(?:\+86[- ]?)?(?:0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}|[（(]0\d{2,3}[）)][- ]?\d{3,4}[- ]?\d{4}"
+                   r"|\+86[- ]?[1-9]\d{1,2}[- ]?\d{3,4}[- ]?\d{4}(?<!\d{12})"
+                   r"|1[3-9]\d[- ]?\d{4}[- ]?\d{4})|110|119|120|122|12\d{3}|96\d{3})"
+                   r"(?![A-Za-z0-9_.:/年月日-])(?![ 　]?[" + _UNITS + r"])")
+# A local landline without its area code (8612 0345, 86120345) only right after a word that says
+# it is a phone number: 电话：8612 0345, 热线 86120345, 拨打86120345.
+_CUED_LOCAL = re.compile(r"(?:电话|热线|拨打|致电|座机|联系方式|咨询)[：:]?[ 　]?(?P<n>[2-8]\d{2,3}[- ]?\d{4})(?![A-Za-z0-9_.:/年月日-])"
+                         r"(?![ 　]?[" + _UNITS + r"])")
+
+
+def phone_numbers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, number to dial) of each phone number in plain `text`, in order."""
+    found = [(m.start(), m.end(), m.group()) for m in PHONE.finditer(text)]
+    found += [(m.start("n"), m.end("n"), m.group("n")) for m in _CUED_LOCAL.finditer(text)]
+    out, last = [], -1
+    for start, end, written in sorted(found):
+        if start >= last:
+            dial = re.sub(r"[^0-9]", "", written)
+            out.append((start, end, "+" + dial if written.startswith("+") else dial))
+            last = end
+    return out
 
 
 def issue(issue) -> str:

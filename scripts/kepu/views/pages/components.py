@@ -17,16 +17,16 @@ icon_svg = memo(256)(topics.icon_svg)  # kepu's icon files: read once, not for e
 WEEKDAYS = "一二三四五六日"
 
 
-from kepu.core.urls import PHONE  # noqa: E402 - tap-to-call numbers (notices use it too)
+from kepu.core.urls import phone_numbers  # noqa: E402 - tap-to-call numbers (notices and bodies use it too)
 
 
 @memo(4096)  # pure; dates, places and organizers repeat on many pages
 def tel_links(text: str) -> str:
     """`text` escaped for HTML, with its phone numbers as tel: links."""
     parts, last = [], 0
-    for m in PHONE.finditer(text):
-        parts += [(text[last:m.start()], ""), (m.group(), re.sub(r"\D", "", m.group()))]
-        last = m.end()
+    for start, end, dial in phone_numbers(text):
+        parts += [(text[last:start], ""), (text[start:end], dial)]
+        last = end
     parts.append((text[last:], ""))
     return str(macro("tel_links")(parts))
 

@@ -1,7 +1,7 @@
 """Turn a volunteer's Markdown into Markdown for a generated page: risky HTML
 and script links are removed by kepu.core.sanitize (the checker reported the same
 removals), image paths point at published media, links to other bulletin
-files point at their pages."""
+files point at their pages, phone numbers in the text become tap-to-call links (phones.py)."""
 from __future__ import annotations
 
 import html
@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from kepu.core import sanitize, urls
 from kepu.views.pages.components import macro
+from kepu.views.pages.phones import link_phones
 from kepu.content.model import Image, Site
 from kepu.content.readers import body as body_reader
 from kepu.core.templating import trusted
@@ -48,6 +49,7 @@ def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, sit
         return None if page is None else urls.relative(page_url, page)
 
     markdown = sanitize.clean(markdown).text  # first: kepu's own markup below is trusted
+    markdown = link_phones(markdown)  # before kepu's own markup goes in (its digits are not phone numbers)
     edits: list[tuple[int, int, str]] = []
     for f in body_reader.scan(markdown):
         if f.kind in ("image", "ref-image"):
