@@ -80,3 +80,99 @@
   else update();
   document.addEventListener("visibilitychange", function () { if (!document.hidden) update(); });
 })();
+/* 听一听 (issue 25): read a panel or an activity aloud with the browser's own Chinese voice
+   (speechSynthesis: no network, nothing sent anywhere). The buttons are in the page, hidden;
+   they are shown only where a Chinese voice exists. One button speaks at a time:
+   听一听 → 暂停 → 继续; at the end it says 听一听 again. */
+(function () {
+  "use strict";
+  var synth = window.speechSynthesis, Utterance = window.SpeechSynthesisUtterance;
+  if (!synth || !Utterance) return;
+  var voice = null, current = null, pieces = [], index = 0, paused = false, token = 0;
+  function chinese() {
+    var best = null;
+    (synth.getVoices() || []).forEach(function (v) {
+      var lang = (v.lang || "").replace("_", "-").toLowerCase();
+      if (!/^(zh|cmn)/.test(lang)) return;
+      var rank = /cn|hans/.test(lang) ? 3 : /tw|hk|hant|yue/.test(lang) ? 1 : 2;  // Mandarin of the mainland first
+      if (v.localService) rank += 0.5;  // works offline
+      if (!best || rank > best.rank) best = { v: v, rank: rank };
+    });
+    return best && best.v;
+  }
+  function text(button) {
+    // the panel's or the activity's text as shown, without the buttons, the topic line and the links below
+    var panel = button.closest(".kp-panel"), root = panel || document.querySelector(".md-content__inner");
+    if (!root) return "";
+    var parts = [], below = false;
+    Array.prototype.forEach.call(root.children, function (el) {
+      if (!panel && el.matches("h2") && /同专题/.test(el.textContent)) below = true;
+      if (below || el.matches(".kp-listen-row, .kp-panel__topic, .kp-kicker, .kp-panel-cards, .kp-prevnext, .kp-meta, nav, script, style, [hidden]")) return;
+      parts.push(el.innerText || el.textContent || "");
+    });
+    return parts.join("\n");
+  }
+  function chunks(s) {
+    // short pieces, one sentence each: some voices stop after about 15 s of one utterance
+    var out = [];
+    s.replace(/\s*\n+\s*/g, "。").replace(/([。！？；!?;])/g, "$1\u0001").split("\u0001").forEach(function (piece) {
+      piece = piece.trim();
+      while (piece.length > 120) { out.push(piece.slice(0, 120)); piece = piece.slice(120); }
+      if (piece && /[\u4e00-\u9fff0-9A-Za-z]/.test(piece)) out.push(piece);
+    });
+    return out;
+  }
+  function show(button, state) {
+    button.textContent = state === "speaking" ? "暂停" : state === "paused" ? "继续" : "听一听";
+    button.setAttribute("aria-pressed", state === "idle" ? "false" : "true");
+    button.classList.toggle("kp-listen--on", state !== "idle");
+  }
+  function stop() {
+    token++;
+    paused = false;
+    synth.cancel();
+    if (current) show(current, "idle");
+    current = null;
+  }
+  function speak() {
+    // one sentence; the next when it ends. Pausing cancels and starts the sentence again on 继续
+    // (speechSynthesis.pause() does nothing on Android).
+    if (!current || paused) return;
+    if (index >= pieces.length) { stop(); return; }
+    var mine = ++token, u = new Utterance(pieces[index]);
+    u.voice = voice;
+    u.lang = voice.lang;
+    u.rate = 0.9;  // a little slower than the default: many listeners are elderly
+    u.onend = function () { if (mine === token) { index++; speak(); } };
+    u.onerror = function () { if (mine === token) stop(); };
+    synth.speak(u);
+  }
+  function press(button) {
+    if (current === button && !paused) { paused = true; token++; synth.cancel(); show(button, "paused"); return; }
+    if (current === button && paused) { paused = false; show(button, "speaking"); speak(); return; }
+    stop();
+    current = button;
+    pieces = chunks(text(button));
+    index = 0;
+    show(button, "speaking");
+    speak();
+  }
+  function setup() {
+    voice = chinese();
+    document.querySelectorAll(".kp-listen-row").forEach(function (row) {
+      row.hidden = !voice;
+      var button = row.querySelector(".kp-listen");
+      if (button && !button.kpListen) {
+        button.kpListen = true;
+        button.addEventListener("click", function () { press(button); });
+      }
+    });
+  }
+  function start() {
+    setup();
+    if (synth.addEventListener) synth.addEventListener("voiceschanged", setup);  // voices arrive late in Chrome
+    window.addEventListener("pagehide", stop);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
