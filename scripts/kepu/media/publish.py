@@ -67,13 +67,14 @@ class Media:
         rends = pub.processed.of_format(fmt or pub.processed.fallback_format)
         return ", ".join(f"{urls.relative(page_url, pub.rendition_url(r))} {r.width}w" for r in rends)
 
-    def img(self, image: Image, page_url: str, *, alt: str = "", cls: str = "", lazy: bool = True,
+    def img(self, image: Image, page_url: str, *, alt: str | None = None, cls: str = "", lazy: bool = True,
             sizes: str = "100vw") -> str:
         """A <picture> (theme/media/picture.html): WebP and JPEG/PNG srcsets, width/height,
-        lazy loading unless the image is near the top of the page."""
+        lazy loading unless the image is near the top of the page. `alt` None: the image's own
+        alt text; "": none (a caption beside it says the same)."""
         pub = self.publish(image)
         return render("media/picture.html", src=urls.relative(page_url, pub.url), srcset=self.srcset(image, page_url),
-                      webp=self.srcset(image, page_url, "webp"), sizes=sizes, alt=alt or image.alt,
+                      webp=self.srcset(image, page_url, "webp"), sizes=sizes, alt=image.alt if alt is None else alt,
                       width=pub.width, height=pub.height, lazy=lazy, cls=cls)
 
     # ---- short films (宣传短片): published as they are, beside the images, named by content hash

@@ -32,7 +32,7 @@ def year_page(site: Site, year: int, media) -> str:
             continue
         color = site.topics[issue.topics[0]].color if issue.topics and issue.topics[0] in site.topics else "#a16207"
         months.append({"month": m, "issue": issue, "color": color, "href": urls.relative(url, urls.issue(issue)),
-                       "cover": media.img(issue.cover, url, alt="", cls="kp-month__img") if issue.cover else "",
+                       "cover": media.img(issue.cover, url, cls="kp-month__img") if issue.cover else "",
                        "label": issue_label(issue), "title": issue.title})
     acts = [a for a in site.activities if a.date.year == year]
     by_month = [(m, activity_list(site, [a for a in acts if a.date.month == m], url)) for m in range(1, 13)]

@@ -37,7 +37,8 @@ def rewrite(markdown: str, source: Path, images: list[Image], page_url: str, sit
             return whole if REMOTE.match(written) else ""
         # a <picture> with WebP/JPEG srcsets and width/height; the alt text doubles as a caption
         alt = " ".join(alt.split())
-        pic = media.img(img, page_url, alt=alt, sizes="(min-width: 61em) 40rem, 100vw")
+        # the caption shows the alt text: the image itself gets none, so it is not read twice
+        pic = media.img(img, page_url, alt="" if alt.strip() else None, sizes="(min-width: 61em) 40rem, 100vw")
         return str(macro("figure")(trusted(pic), alt))  # the <picture> is kepu's own (media.img escapes the alt)
 
     def target_url(target: str) -> str | None:
