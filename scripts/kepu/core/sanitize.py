@@ -233,6 +233,8 @@ PROTECT = re.compile(
     r"|^[ \t]*(?:>[ \t]?)+",  # blockquote markers
     re.M)
 PUA = re.compile("[\ue000\ue001]")
+# a code span as Python-Markdown reads it (its BACKTICK_RE only finds the opening backticks)
+CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 ATTR_LIST = re.compile(r"\{\:?[ ]*([^\}\n ][^\n]*?)[ ]*\}")
 SAFE_ATTR_LIST = re.compile(r"^\{\s*#[A-Za-z][\w-]*\s*\}$")
 
@@ -254,8 +256,6 @@ def _md():
         "plain": plain,
         "link": (re.compile(LINK_RE), LinkInlineProcessor(LINK_RE, plain)),
         "image": (re.compile(IMAGE_LINK_RE), ImageInlineProcessor(IMAGE_LINK_RE, plain)),
-        # a code span as Python-Markdown reads it (its BACKTICK_RE only finds the opening backticks)
-        "backtick": re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S),
         "reference": ReferenceProcessor.RE,
     }
 
@@ -334,7 +334,7 @@ def _markdown_pass(text: str) -> tuple[str, list[tuple[str, int]]]:
     def hide(mm):
         spans.append(mm.group(0))
         return f"\ue000{len(spans) - 1}\ue001"
-    work = m["backtick"].sub(hide, text)
+    work = CODE_SPAN.sub(hide, text)
 
     def definition(mm):
         url = mm.group(2).lstrip("<").rstrip(">")
@@ -383,6 +383,19 @@ def _markdown_pass(text: str) -> tuple[str, list[tuple[str, int]]]:
 
 
 _LOCK = threading.Lock()  # the Markdown parsers in _md() keep state between calls
+
+
+def fenced_code_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines pymdownx.superfences takes as fenced code (for kepu's own rewrites
+    after the sanitizer: views/pages/phones.py)."""
+    with _LOCK:
+        return _code_lines(lines)
+
+
+def html_blocks(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the raw HTML blocks Python-Markdown finds in `text` (as above)."""
+    with _LOCK:
+        return _html_blocks(text)
 
 
 def clean(markdown_text: str, first_line: int = 1) -> Cleaned:

@@ -32,33 +32,30 @@ _LINE_SHIELDS = re.compile(r"^(?: {0,3}#{1,6}(?:\s|$)| {0,3}(?:!!!|\?\?\?\+?)\s)
 
 def link_phones(markdown: str) -> str:
     """`markdown` with its phone numbers as Markdown tel: links (see the module doc)."""
-    if not any(c.isdigit() for c in markdown):
+    found = urls.phone_numbers(markdown)
+    if not found:  # most bodies: no number, no need to find where links may go
         return markdown
-    guarded = _shielded(markdown)
+    shielded = _shielded(markdown)
     out, last = [], 0
-    for start, end, dial in urls.phone_numbers(guarded):
-        if "\0" in guarded[start:end] or (start and markdown[start - 1] == "\\"):
+    for start, end, dial in found:
+        if any(shielded[start:end]) or (start and markdown[start - 1] == "\\"):
             continue
         written = markdown[start:end]
         out += [markdown[last:start], f"[{written}](tel:{dial}){{: .kp-tel .kp-tel-text }}"]
         last = end
-    if not out:
-        return markdown
     out.append(markdown[last:])
     return "".join(out)
 
 
-def _shielded(markdown: str) -> str:
-    """The text with every shielded span turned into NUL characters (same length and lines)."""
-    chars = list(markdown)
+def _shielded(markdown: str) -> list[bool]:
+    """For each character of the text: whether it lies where a link must not go."""
+    shielded = [False] * len(markdown)
 
-    def blank(start: int, end: int) -> None:
-        for i in range(start, end):
-            if chars[i] != "\n":
-                chars[i] = "\0"
+    def shield(start: int, end: int) -> None:
+        shielded[start:end] = [True] * (end - start)
 
     lines = markdown.split("\n")
-    code = sanitize._code_lines(lines)  # noqa: SLF001 - the fences exactly as the sanitizer (and superfences) see them
+    code = sanitize.fenced_code_lines(lines)
     pos, prev_blank, in_indented = 0, True, False
     for n, line in enumerate(lines):
         indented = bool(re.match(r"(?: {4}|\t)", line)) and line.strip() != ""
@@ -68,21 +65,22 @@ def _shielded(markdown: str) -> str:
         elif not indented and line.strip():
             in_indented = False
         if n in code or in_indented:
-            blank(pos, pos + len(line))
+            shield(pos, pos + len(line))
         prev_blank = not line.strip()
         pos += len(line) + 1
-    text = "".join(chars)
-    for start, end in sanitize._html_blocks(text):  # noqa: SLF001 - raw HTML blocks as Python-Markdown finds them
-        blank(start, end)
-    text = "".join(chars)
-    for m in sanitize._md()["backtick"].finditer(text):  # noqa: SLF001 - code spans as Python-Markdown reads them
-        blank(*m.span())
+    def rest() -> str:  # the text with what is shielded so far blanked (same length and lines)
+        return "".join("\0" if s and c != "\n" else c for c, s in zip(markdown, shielded))
+
+    for start, end in sanitize.html_blocks(rest()):  # raw HTML blocks outside code (a fenced "<div>" opens none)
+        shield(start, end)
+    for m in sanitize.CODE_SPAN.finditer(rest()):  # code spans as Python-Markdown reads them, outside both
+        shield(*m.span())
     for f in body_reader.scan(markdown):  # links and images exactly as the page generator finds them
-        blank(f.start, f.end)
-    for pattern in (_LINE_SHIELDS, _INLINE_SHIELDS):  # on the text as written (a shield only ever widens)
+        shield(f.start, f.end)
+    for pattern in (_LINE_SHIELDS, _INLINE_SHIELDS):
         for m in pattern.finditer(markdown):
-            blank(*m.span())
-    return "".join(chars)
+            shield(*m.span())
+    return shielded
 
 
 def _continues_block(lines: list[str], n: int) -> bool:
