@@ -150,8 +150,7 @@ def test_new_issue_with_two_panels_from_the_panel_button_and_a_photo(editor, tmp
     editor.page.evaluate("location.hash = '#/collections'")
     editor.collection("月刊")
     page.get_by_role("button", name="创建新条目").click()
-    F("标题").locator("input").wait_for()
-    editor.fill("标题", "冬季用电安全")
+    editor.fill("标题", "冬季用电安全")  # waits for the new form
     F("月份").locator("input").fill("2027-01-15")  # any day of the month: the issue is January's
     F("封面图").locator("input[type=file]").first.set_input_files(str(photo))
     body = F("正文").locator("[contenteditable=true]").first
