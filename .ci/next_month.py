@@ -59,12 +59,14 @@ def kepu(root: Path, env: dict, *args: str) -> str:
     return r.stdout
 
 
-def fill(path: Path, fields: dict[str, str], body: str) -> None:
-    """Replace front-matter values and everything below the front matter, as a volunteer would."""
+def fill(path: Path, fields: dict[str, str | list[str]], body: str) -> None:
+    """Replace front-matter values (a key's template list items too) and everything below the
+    front matter, as a volunteer would; a list is written one item per line, as kepu new does."""
     text = path.read_text(encoding="utf-8")
     head, rest = text.split("\n---\n", 1)
     for key, value in fields.items():
-        head, n = re.subn(rf"^#?\s*{key}:.*$", f"{key}: {value}", head, count=1, flags=re.M)
+        line = f"{key}:" + "".join(f"\n  - {v}" for v in value) if isinstance(value, list) else f"{key}: {value}"
+        head, n = re.subn(rf"^#?\s*{key}:.*$(?:\n[ \t]+- .*$)*", lambda m: line, head, count=1, flags=re.M)
         assert n, f"{path.name}: no {key}: in the template"
     path.write_text(head + "\n---\n" + body, encoding="utf-8")
 
@@ -90,7 +92,7 @@ def add_next_month(root: Path, env: dict) -> list[str]:
 
     kepu(root, env, "new", "issue", f"{month:%Y-%m}")
     fill(root / "bulletins" / f"{month:%Y}" / f"{month:%Y-%m}.md",
-         {"title": "冬季居家安全", "editors": "[张丽, 王建国]", "summary": "本期讲取暖用电、燃气和防跌倒。"},
+         {"title": "冬季居家安全", "editors": ["张丽", "王建国"], "summary": "本期讲取暖用电、燃气和防跌倒。"},
          "天冷了，本期提醒大家注意居家安全。\n\n"
          "## 【安全】取暖器别离床太近\n\n取暖器离床、沙发和窗帘至少一米，人走要断电。\n\n"
          "## 【安全】燃气热水器要通风\n\n洗澡时开一点窗，热水器装在浴室外面。\n\n"
