@@ -196,6 +196,68 @@ def test_footer_and_header_are_readable_under_every_look(served, sites, tmp_path
                 assert not low, (look, width, low)
 
 
+def test_first_visit_stays_under_100_kb_on_either_engine(sites):
+    """Issue 25: HTML + the CSS and JS a page loads, gzipped, on a first visit (photos aside), at most
+    100 KB on each page type under both engines. Zensical's own bundle (a Preact search dialog that
+    kepu's search replaces) made its home page 105 KB; its pages load Material's bundle instead."""
+    from kepu.bench.run import page_weight
+    from kepu.engine import zensical
+
+    heavy = {}
+    for name, site in sites.items():
+        for rel in [*KEY_PAGES, "search/index.html"]:
+            w = page_weight(site, rel)
+            if w.total_gz > 100 * 1024 or w.external:
+                heavy[f"{name} {rel}"] = (w.total_gz, w.external)
+    assert not heavy, heavy
+    home = (sites["zensical"] / "index.html").read_text(encoding="utf-8")
+    scripts = re.findall(r'<script src="([^"]+)"', home)
+    assert scripts == ["./" + zensical.BUNDLE, "./assets/kepu/kepu.js"], scripts
+    bundle = (sites["zensical"] / zensical.BUNDLE).read_bytes()
+    assert bundle.rstrip().endswith(b"})();") and b"sourceMappingURL" not in bundle
+    assert bundle.rstrip() == zensical.material_bundle().read_bytes().split(b"\n//# sourceMappingURL")[0].rstrip()
+
+
+BEHAVIOUR_JS = """() => ({
+  js: document.documentElement.classList.contains('js'),
+  top: document.querySelector('.md-top') ? !document.querySelector('.md-top').hidden : null,
+  shadow: document.querySelector('.md-header').classList.contains('md-header--shadow'),
+  title: document.querySelector('.md-header__title').classList.contains('md-header__title--active'),
+  active: [...document.querySelectorAll('.md-sidebar--secondary .md-nav__link--active')].map(a => a.textContent.trim()),
+})"""
+
+
+@needs_chromium
+def test_the_engine_script_does_the_same_on_either_engine(served):
+    """What Material's bundle does on a page (header shadow and title, the table of contents that follows
+    the reading, the back-to-top button, the header search box) behaves the same on the Zensical site,
+    with no script error."""
+    bases, b = served
+    seen = {}
+    for name, base in bases.items():
+        page = b.new_page(viewport={"width": 1280, "height": 800})
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "2026/11/")
+        page.wait_for_load_state("networkidle")
+        start = page.evaluate(BEHAVIOUR_JS)
+        page.mouse.wheel(0, 3000)
+        page.wait_for_timeout(500)
+        page.mouse.wheel(0, -400)
+        page.wait_for_function("() => document.querySelector('.md-top') && !document.querySelector('.md-top').hidden")
+        after = page.evaluate(BEHAVIOUR_JS)
+        page.set_viewport_size({"width": 390, "height": 800})
+        page.goto(base)
+        page.click("label.md-header__button[for=__search]")
+        page.wait_for_function("() => document.activeElement && document.activeElement.id === 'kp-search-input'")
+        page.close()
+        assert start["js"] and not start["shadow"] and not start["top"], (name, start)
+        assert after["shadow"] and after["title"] and after["top"] and after["active"], (name, after)
+        assert not errors, (name, errors)
+        seen[name] = after
+    assert seen["mkdocs"] == seen["zensical"], seen
+
+
 # ------------------------------------------------------------------ kepu's checks, either engine
 
 BROKEN = GOOD_ISSUE.replace("接种流感疫苗是预防流感最有效的手段。",

@@ -6,7 +6,13 @@ the bulletin, everything else (and any traceback) goes to a log with one Chinese
 
 Zensical takes no --site-dir and refuses a site_dir outside the project, so kepu writes a
 small hidden config next to mkdocs.yml (`INHERIT: mkdocs.yml` plus the site_dir) and
-builds inside the site root; a target elsewhere is moved into place afterwards."""
+builds inside the site root; a target elsewhere is moved into place afterwards.
+
+Zensical's own script bundle (57 KB gzipped) carries a Preact search dialog that kepu's
+own search replaces; with it, a first visit to the home page weighs more than 100 KB
+(issue 25). Its pages get Material for MkDocs' bundle instead (35 KB, the one the
+MkDocs build uses; same header, drawer, table of contents and back-to-top behaviour,
+tests/test_engines.py): overrides/main.html loads BUNDLE, copied here after the build."""
 from __future__ import annotations
 
 import os
@@ -27,6 +33,8 @@ NOISE = re.compile(r"^(Build started|Build finished in .*|No issues found|\d+ is
 LINK_WARNINGS = ("page does not exist", "anchor does not exist", "file does not exist")
 STRICT_ABORT = "Aborted because --strict flag is set"
 LOG_NAME = "zensical-output.log"
+BUNDLE = "assets/kepu/material-bundle.min.js"  # site-relative; overrides/main.html's scripts block
+SOURCE_MAP = re.compile(rb"\n//# sourceMappingURL=\S+\s*$")
 
 
 def build(root: Path, site_dir: Path, *, strict: bool = True, site=None) -> bool:
@@ -47,6 +55,8 @@ def build(root: Path, site_dir: Path, *, strict: bool = True, site=None) -> bool
     output = (proc.stdout + b"\n" + proc.stderr).decode("utf-8", "replace")
     broken, unknown = parse_output(output)
     ok = proc.returncode == 0 and (out_dir / "index.html").is_file()
+    if ok:
+        ok = write_bundle(out_dir)
     if not ok and not broken and not unknown:
         unknown = [output.strip() or f"zensical exited with {proc.returncode}"]
     report(root, broken, unknown, site, "zensical", LOG_NAME)
@@ -57,6 +67,31 @@ def build(root: Path, site_dir: Path, *, strict: bool = True, site=None) -> bool
     elif not ok:
         shutil.rmtree(out_dir, ignore_errors=True)
     return ok
+
+
+def material_bundle() -> Path | None:
+    """Material for MkDocs' script bundle (installed with kepu's runtime requirements)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("material")
+    if not spec or not spec.submodule_search_locations:
+        return None
+    found = sorted(Path(next(iter(spec.submodule_search_locations)), "templates", "assets", "javascripts")
+                   .glob("bundle.*.min.js"))
+    return found[0] if found else None
+
+
+def write_bundle(site_dir: Path) -> bool:
+    """Write BUNDLE into the built site: Material's bundle, or Zensical's own when Material is
+    not installed (the site then works, only heavier). Its source-map line is dropped: the map
+    is not published."""
+    source = material_bundle() or next(iter(sorted((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))), None)
+    if source is None:
+        return False
+    target = site_dir / BUNDLE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(SOURCE_MAP.sub(b"\n", source.read_bytes()))
+    return True
 
 
 def parse_output(text: str) -> tuple[list[tuple[str, str]], list[str]]:
