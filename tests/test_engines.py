@@ -218,6 +218,67 @@ def test_first_visit_stays_under_100_kb_on_either_engine(sites):
     assert bundle.rstrip() == zensical.material_bundle().read_bytes().split(b"\n//# sourceMappingURL")[0].rstrip()
 
 
+# Zensical's own markup outside every block an override can replace, beside Material's (test_checkers.MATERIAL)
+ZENSICAL = [
+    ("The “aria-hidden” attribute must not be used on any “label” element", 'class="md-overlay" for="__drawer" aria-hidden',
+     "Zensical's base.html: the drawer's overlay label is aria-hidden (outside every block)"),
+]
+
+
+def test_the_nu_checker_finds_no_error_in_kepus_markup_under_zensical(sites):
+    """The Nu HTML Checker on one page of each kind the Zensical build makes (the MkDocs build: every
+    page, tests/test_checkers.py)."""
+    import json
+    import shutil
+
+    from test_checkers import MATERIAL, VNU
+
+    if not VNU.is_file() or not shutil.which("java"):
+        pytest.skip("需要 tests/node_modules 里的 vnu-jar 和 Java（.ci/run 会安装）")
+    site = sites["zensical"]
+    pages = [str(site / rel) for rel in [*KEY_PAGES, "search/index.html", "about/index.html", "404.html"]]
+    proc = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
+                          capture_output=True, text=True, encoding="utf-8")
+    messages = json.loads(proc.stderr)["messages"]
+    assert not any(m.get("type") == "non-document-error" for m in messages), messages[:3]
+    known = MATERIAL + ZENSICAL
+    ours = [f"{m['url'].split('/site-zensical/')[-1]}:{m.get('lastLine')}: {m['message']} | {m.get('extract', '').strip()[:120]}"
+            for m in messages if not any(m["message"].startswith(msg) and part in m.get("extract", "") for msg, part, _ in known)]
+    assert ours == [], "\n".join(ours[:20])
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [390, 1280])
+def test_axe_reports_no_violation_on_the_zensical_site(served, width):
+    """axe-core (WCAG 2.1 AA) on the pages residents read, as Zensical builds them (MkDocs: test_a11y.py)."""
+    from test_a11y import READING, _axe, _need_axe, _page
+
+    _need_axe()
+    bases, b = served
+    page = _page(b, width)
+    problems = {}
+    for url in READING:
+        page.goto(bases["zensical"] + url, wait_until="load")
+        found = _axe(page)
+        if found:
+            problems[url or "/"] = found
+    page.close()
+    assert problems == {}, problems
+
+
+def test_without_material_the_zensical_site_keeps_zensicals_own_bundle(tmp_path, monkeypatch):
+    from kepu.engine import zensical
+
+    own = tmp_path / "assets" / "javascripts" / "bundle.77dd0ce9.min.js"
+    own.parent.mkdir(parents=True)
+    own.write_bytes(b"(()=>{zensical})();\n//# sourceMappingURL=bundle.77dd0ce9.min.js.map\n")
+    monkeypatch.setattr(zensical, "material_bundle", lambda: None)
+    assert zensical.write_bundle(tmp_path)
+    assert (tmp_path / zensical.BUNDLE).read_bytes() == b"(()=>{zensical})();\n"
+    own.unlink()
+    assert not zensical.write_bundle(tmp_path)  # neither bundle: the build fails rather than ship a page without its script
+
+
 BEHAVIOUR_JS = """() => ({
   js: document.documentElement.classList.contains('js'),
   top: document.querySelector('.md-top') ? !document.querySelector('.md-top').hidden : null,
