@@ -112,14 +112,17 @@ def test_edited_topics_yml(preview, tmp_path):
     assert_same_as_full_build(preview, tmp_path, "topics")
 
 
-def test_added_activity_is_a_full_build(preview, tmp_path):
+def test_added_activity_renders_it_and_the_pages_that_list_it(preview, tmp_path):
+    """A new bulletin's pages are in no other page's HTML but the sitemap's (the nav is mkdocs.yml's)."""
     src = preview.root / ACTIVITY
     new = src.with_name("2026-11-14-fire-drill-two.md")
     text = src.read_text(encoding="utf-8").replace("title: ", "title: 第二次", 1).replace("date: 2026-11-07", "date: 2026-11-14")
     new.write_text(text, encoding="utf-8")
     rebuild(preview)
-    assert preview.last_changed is None
+    changed = preview.last_changed
+    assert changed and "2026/11/14-fire-drill-two/index.md" in changed and len(changed) < 40, changed
     assert (preview.current / "2026/11/14-fire-drill-two/index.html").is_file()
+    assert "2026/11/14-fire-drill-two/" in (preview.current / "sitemap.xml").read_text(encoding="utf-8")
     assert_same_as_full_build(preview, tmp_path, "added")
 
 
@@ -132,12 +135,34 @@ def test_added_then_deleted_starts_from_the_build_before(preview, tmp_path):
     assert_same_as_full_build(preview, tmp_path, "deleted-again")
 
 
-def test_deleted_activity_is_a_full_build(preview, tmp_path):
+def test_deleted_activity_deletes_its_pages_and_folders(preview, tmp_path):
     (preview.root / "bulletins/2026/2026-10-24-elder-fraud-talk.md").unlink()
     rebuild(preview)
-    assert preview.last_changed is None
+    changed = preview.last_changed
+    assert changed and "2026/10/24-elder-fraud-talk/index.md" in changed and len(changed) < 40, changed
     assert not (preview.current / "2026/10/24-elder-fraud-talk").exists()
+    assert "elder-fraud-talk" not in (preview.current / "sitemap.xml").read_text(encoding="utf-8")
     assert_same_as_full_build(preview, tmp_path, "deleted")
+
+
+def test_a_hand_written_link_to_a_deleted_activity_fails_as_in_a_full_build(preview, tmp_path):
+    """Removing a page reads every hand-written page again: a link to it is MkDocs' warning, so the
+    preview keeps the last good build and shows the problem, as `kepu build` refuses to build."""
+    page = preview.root / "docs" / "guide" / "print.md"  # not a page of the nav (those are always read)
+    before = page.read_text(encoding="utf-8")
+    page.write_text(before + "\n看[消防演练](../2026/11/07-fire-drill/index.md)。\n", encoding="utf-8")
+    rebuild(preview)  # a hand-written page: a full build, with the link
+    good = preview.build
+    (preview.root / ACTIVITY).rename(preview.root / "removed-activity.md")
+    try:
+        preview.rebuild()
+        assert preview.build == good and preview.problems  # not shown: the link is broken
+        assert build(preview.root, today=TODAY, site_dir=tmp_path / "full") == 1
+    finally:
+        (preview.root / "removed-activity.md").rename(preview.root / ACTIVITY)
+        page.write_text(before, encoding="utf-8")
+    rebuild(preview)
+    assert_same_as_full_build(preview, tmp_path, "restored")
 
 
 def test_hand_written_page_is_a_full_build(preview, tmp_path):
@@ -163,6 +188,28 @@ def test_edit_after_full_build_is_incremental_again(preview, tmp_path):
     assert_same_as_full_build(preview, tmp_path, "again")
 
 
+def test_without_a_nav_an_added_activity_is_a_full_build(preview, tmp_path):
+    """With no nav in mkdocs.yml, MkDocs makes it from the file list: a new page is in every page."""
+    import re
+
+    config = preview.root / "mkdocs.yml"
+    before = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^nav:\n(?:  .*\n)+", "", before), encoding="utf-8")
+    new = preview.root / "bulletins/2026/2026-11-21-fire-drill-three.md"
+    try:
+        rebuild(preview)  # mkdocs.yml: a full build
+        new.write_text((preview.root / ACTIVITY).read_text(encoding="utf-8").replace("title: ", "title: 第三次", 1)
+                       .replace("date: 2026-11-07", "date: 2026-11-21"), encoding="utf-8")
+        rebuild(preview)
+        assert preview.last_changed is None  # the engine would not do less
+        assert "21-fire-drill-three" in (preview.current / "about/index.html").read_text(encoding="utf-8")  # in its nav
+        assert_same_as_full_build(preview, tmp_path, "no-nav")
+    finally:
+        new.unlink(missing_ok=True)
+        config.write_text(before, encoding="utf-8")
+    rebuild(preview)
+
+
 def test_what_needs_a_full_build():
     gen = {"docs/2026/11/07-x.md": (1, 1, 1), "docs/index.md": (1, 1, 2), "docs/about/index.md": ("h",),
            "mkdocs.yml": ("m",), "overrides/main.html": ("o",)}
@@ -171,8 +218,11 @@ def test_what_needs_a_full_build():
     assert incremental_changes(base, Sources({**gen, "docs/2026/11/07-x.md": (2, 2, 3)}, None)) == {"2026/11/07-x.md"}
     for rel in ("docs/about/index.md", "mkdocs.yml", "overrides/main.html"):
         assert incremental_changes(base, Sources({**gen, rel: ("changed",)}, None)) is None, rel
-    assert incremental_changes(base, Sources({**gen, "docs/2026/11/08-y.md": (1, 1, 9)}, None)) is None  # added
-    assert incremental_changes(base, Sources({k: v for k, v in gen.items() if k != "docs/index.md"}, None)) is None
+    added = Sources({**gen, "docs/2026/11/08-y.md": (1, 1, 9)}, None)
+    assert incremental_changes(base, added) == {"2026/11/08-y.md"}  # the engine renders it (or builds all: nav)
+    assert incremental_changes(added, base) == {"2026/11/08-y.md"}  # removed: the engine deletes its page
+    assert incremental_changes(base, Sources({**gen, "docs/guide/new.md": ("h",)}, None)) is None  # hand-written
+    assert incremental_changes(base, Sources({k: v for k, v in gen.items() if k != "docs/about/index.md"}, None)) is None
     assert incremental_changes(base, Sources(gen, "<div>停水</div>")) is None  # the notice banner is on every page
 
 

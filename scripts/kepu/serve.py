@@ -10,9 +10,10 @@ touch is kept at every step:
   only the files whose inputs changed are made again (kepu.views.depends);
 - the engine: with MkDocs the new folder starts from an older build (the one
   before the last good build, or a spare copy of hard links made while idle)
-  and only the generated pages whose files changed are rendered again; anything
-  that can change every page (a file added or removed, mkdocs.yml, overrides/,
-  a hand-written page, the notice banner) makes a full build (see
+  and only the generated pages whose files changed, were added or were removed
+  are rendered again (or deleted), with sitemap.xml; anything that can change
+  every page (mkdocs.yml, overrides/, a hand-written page, the notice banner, a
+  page of the nav added or removed) makes a full build (see
   `incremental_changes`), in two steps: the nav's pages first, shown at once,
   then the others, while a request for one of them waits;
 - the search index (~1,750 files at ten years) is written just after the new
@@ -131,6 +132,7 @@ class Preview:
         from kepu.views.depends import Tracker
 
         self.tracker = Tracker()  # what each generated file was made from: a save makes only what it touches
+        self._moved: frozenset[str] = frozenset()  # docs files added or removed since the build `prepare` starts from
 
     # ---- status (server threads read, worker writes)
 
@@ -247,13 +249,18 @@ class Preview:
             rest = pages - changed
         failed = problems + [Problem("docs", 0, ERROR, "网站页面生成失败：docs/ 里手写的页面、overrides/ 或 mkdocs.yml 有问题",
                                      "看运行预览的窗口里的提示，改好保存后会自动重新生成")]
-        if not engine.build(self.engine, self.root, folder, site=result.site, changed=changed):
+        made_how = engine.build(self.engine, self.root, folder, site=result.site, changed=changed,
+                                moved=self._moved if rest is None else frozenset())
+        if not made_how:
             shutil.rmtree(folder, ignore_errors=True)
             return failed, None
+        if made_how == "full":  # the engine could not do less: every page is new, nothing is left to make
+            changed, rest = None, None
+            self.last_changed = None
         # The steps after the engine, exactly as `kepu build` does them. The folder may share files with
         # the last good build through hard links: a step must replace a file it changes (write a
         # temporary file, os.replace), or change only pages the engine has just made (new files).
-        made = None if changed is None else built_pages(changed)  # incremental: the pages the engine made
+        made = None if changed is None else [rel for rel in built_pages(changed) if (folder / rel).is_file()]  # incremental: the pages the engine made (not the removed ones)
         unwrap.unwrap_site(folder, self.root / "docs", pages=made)  # kepu's HTML blocks out of their comments
         admin.write(folder, result.site.settings, result.site.topics)  # the form editor, as `kepu build` does
         if rest:
@@ -276,9 +283,12 @@ class Preview:
         from kepu.engine import unwrap
         from kepu.views import search_index
 
-        if not engine.build(self.engine, self.root, folder, site=result.site, changed=rest):
+        made_how = engine.build(self.engine, self.root, folder, site=result.site, changed=rest)
+        if not made_how:
             return failed
-        made = built_pages(rest)
+        if made_how == "full":  # the engine made the first pages again too: put every page right
+            rest = None
+        made = None if rest is None else built_pages(rest)
         unwrap.unwrap_site(folder, self.root / "docs", pages=made)
         pages = search_index.page_entries(folder, self.root / "docs")
         notices.insert_banners(folder, result.site, pages=made)
@@ -292,12 +302,14 @@ class Preview:
         changed files again; returns those (docs-relative), or None for a full build. The older
         build is the one before the last good build (moved here: it is no longer shown), else a
         copy of the last good build made of hard links."""
+        self._moved = frozenset()
         if self.engine != "mkdocs":
             return None  # Zensical makes everything every time
         for base in [f for f in self.sources if f != self.current] + [self.current]:
             changed = incremental_changes(self.sources[base], state) if base in self.sources else None
             if changed is None or not base.is_dir():
                 continue
+            self._moved = frozenset(rel[5:] for rel in self.sources[base].files.keys() ^ state.files.keys())
             if base == self.current:
                 link_tree(base, folder)
                 return changed
@@ -408,13 +420,15 @@ def banner_key(site) -> str | None:
 
 
 def incremental_changes(old: Sources, new: Sources) -> set[str] | None:
-    """Pure: the docs-relative paths of kepu's generated files that changed between two builds'
-    sources, when only those need rendering again; None when a full engine build is needed: a file
-    added or removed (the nav and every page's links), mkdocs.yml, overrides/, a hand-written page
-    or asset (its title, its links), or the notice banner (it is in every page)."""
-    if old.banner != new.banner or old.files.keys() != new.files.keys():
+    """Pure: the docs-relative paths of kepu's generated files that changed, were added or were
+    removed between two builds' sources, when only those need rendering again (a removed one: its
+    output deleted); None when a full engine build is needed: mkdocs.yml, overrides/, a hand-written
+    page or asset changed, added or removed (its title, its links), or the notice banner (it is in
+    every page). The engine itself asks for a full build when a file added or removed is in the nav
+    or the nav is made from the file list (engine/mkdocs.py `_incremental`)."""
+    if old.banner != new.banner:
         return None
-    changed = {rel for rel, fp in new.files.items() if old.files[rel] != fp}
+    changed = {rel for rel, fp in new.files.items() if old.files.get(rel) != fp} | (old.files.keys() - new.files.keys())
     if any(not rel.startswith("docs/") or not is_generated_path(rel[5:]) for rel in changed):
         return None
     return {rel[5:] for rel in changed}

@@ -36,7 +36,7 @@ class Latency:
     ready_s: float | None = None  # process started -> every page made (a deep link answered)
     saves: list[tuple[str, float]] = field(default_factory=list)  # (kind of edit, save -> shown seconds)
     index_s: list[float] = field(default_factory=list)  # save -> search index written
-    added_s: float | None = None  # a new activity file -> its page shown (a full build)
+    added_s: float | None = None  # a new activity file -> its page shown
     cpu_s: list[float] = field(default_factory=list)  # CPU seconds of the serve process, save -> shown (Linux)
     start_cpu_s: float | None = None  # its CPU seconds until the home page was served (Linux)
 
@@ -60,7 +60,7 @@ class Latency:
         if self.index_s:
             out.append(f"保存到搜索索引更新：中位数 {_s(statistics.median(self.index_s))} 秒")
         if self.added_s is not None:
-            out.append(f"新增一个活动文件到它的页面显示（整站重新生成）：{_s(self.added_s)} 秒")
+            out.append(f"新增一个活动文件到它的页面显示：{_s(self.added_s)} 秒")
         return out
 
 

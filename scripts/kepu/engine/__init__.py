@@ -75,12 +75,14 @@ def resolve(name: str | None, settings=None) -> str:
 
 
 def build(name: str, root: Path, site_dir: Path, *, strict: bool = True, site=None,
-          changed: set[str] | None = None) -> bool:
+          changed: set[str] | None = None, moved: frozenset[str] = frozenset()) -> str | bool:
     """Build the generated docs/ of `root` into `site_dir` with engine `name`. Problems are
     printed in Chinese; returns False when the site could not be built.
     `changed` (kepu serve): `site_dir` already holds a build of the same docs/ except these files
     (docs-relative); an engine that can (MkDocs) makes only them again, the others (Zensical) make
-    a full build (into an emptied site_dir)."""
+    a full build (into an emptied site_dir). `moved`: those of `changed` added or removed since
+    that build. Returns False when the site could not be built, else "full" or "incremental"
+    (what the engine made; an engine may make a full build where it cannot safely do less)."""
     if name == "zensical":
         from kepu.engine import zensical as impl
 
@@ -88,11 +90,12 @@ def build(name: str, root: Path, site_dir: Path, *, strict: bool = True, site=No
             import shutil
 
             shutil.rmtree(site_dir, ignore_errors=True)
-        return impl.build(Path(root), Path(site_dir), strict=strict, site=site)
+        return "full" if impl.build(Path(root), Path(site_dir), strict=strict, site=site) else False
     if name == "mkdocs":
         from kepu.engine import mkdocs as impl
 
-        return impl.build(Path(root), Path(site_dir), strict=strict, site=site, changed=changed)
+        return impl.build(Path(root), Path(site_dir), strict=strict, site=site, changed=changed,
+                          moved=moved)
     raise EngineMissing(unknown_message(name))
 
 

@@ -11,6 +11,7 @@ import re
 import sys
 from pathlib import Path
 
+from kepu.core.writer import is_generated_path
 from kepu.engine import report
 
 MKDOCS_LINK = re.compile(r"Doc file '(?P<page>[^']+)' contains (?:an? )?(?:unrecognized relative |absolute )?link '(?P<url>[^']*)'")
@@ -18,16 +19,21 @@ MKDOCS_SUMMARY = re.compile(r"^Aborted with \d+ warnings? in strict mode!?$")
 LOG_NAME = "mkdocs-warnings.log"
 
 
-def build(root: Path, site_dir: Path, *, strict: bool = True, site=None, changed: set[str] | None = None) -> bool:
-    """`changed` (docs-relative paths, forward slashes): see `run_mkdocs`."""
-    return run_mkdocs(root, site_dir, strict=strict, site=site, changed=changed)
+def build(root: Path, site_dir: Path, *, strict: bool = True, site=None, changed: set[str] | None = None,
+          moved: frozenset[str] = frozenset()) -> str | bool:
+    """`changed` (docs-relative paths, forward slashes), `moved`: see `run_mkdocs`."""
+    return run_mkdocs(root, site_dir, strict=strict, site=site, changed=changed, moved=moved)
 
 
-def run_mkdocs(root: Path, site_dir: Path, *, strict: bool = True, site=None, changed: set[str] | None = None) -> bool:
+def run_mkdocs(root: Path, site_dir: Path, *, strict: bool = True, site=None, changed: set[str] | None = None,
+               moved: frozenset[str] = frozenset()) -> str | bool:
     """A full MkDocs build into `site_dir`; or, with `changed`, an incremental one: `site_dir` already
     holds a build of the same docs/ except the files in `changed`, with the same docs files,
     mkdocs.yml and theme (the caller, kepu serve, makes sure), and only those are made again (see
-    `_incremental`)."""
+    `_incremental`). `moved`: those of `changed` added to docs/ or removed from it since the build in
+    `site_dir` (a removed one is no longer in docs/). Returns False when the site could not be built,
+    else "full" or "incremental": what was made (an incremental build the engine cannot do safely is
+    a full one)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -40,10 +46,11 @@ def run_mkdocs(root: Path, site_dir: Path, *, strict: bool = True, site=None, ch
     for h in others:
         log.removeHandler(h)
     log.addHandler(collected)
-    ok = True
+    ok = "incremental"
     try:
         cfg = load_config(str(root / "mkdocs.yml"), strict=strict, site_dir=str(site_dir))
-        if changed is None or not _incremental(cfg, set(changed)):
+        if changed is None or not _incremental(cfg, set(changed), set(moved)):
+            ok = "full"
             mkdocs_build(cfg)  # it empties site_dir first
     except (Abort, ConfigurationError) as exc:
         collected.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
@@ -77,17 +84,21 @@ def report_mkdocs_messages(root: Path, messages: list[str], site) -> list[str]:
     return report(root, broken, unknown, site, "mkdocs", LOG_NAME)
 
 
-def _incremental(config, changed: set[str]) -> bool:
+def _incremental(config, changed: set[str], moved: set[str] = frozenset()) -> bool:
     """MkDocs' own `build()` (mkdocs.commands.build, MkDocs 1.6) step by step, except that only the
     pages in `changed` are read and rendered; every other page keeps the HTML already in site_dir,
     which is exactly what a full build makes as long as the set of docs files, mkdocs.yml and the
     theme are unchanged (MkDocs renders a page from its own source, the file list and the nav; kepu
     uses no plugins). Nav pages are always read, so every page's nav has their titles; a changed
     nav page without a title in mkdocs.yml (its title comes from its content and is in every page's
-    nav) needs a full build, and so do anchor links checked as warnings: returns False then,
-    before writing anything. Theme templates (404.html,
+    nav) needs a full build, and so do anchor links checked as warnings, and a file added or removed
+    (`moved`) when it is a page of the nav or the nav is made from the file list: returns False
+    then, before writing anything. A page not in an explicit nav is in no other page's HTML but the
+    sitemap's: adding one renders it and the sitemap; removing one deletes its output, and every
+    hand-written page is read again (not written) so that a link to it is a warning, as in a full
+    build (kepu checks the links of the generated pages). Theme templates (404.html,
     sitemap.xml: the nav, the file list and the build date) are rendered again only when the build
-    date changed or they are missing; the theme's Jinja environment is made once (`_theme_env`). Every file written replaces the one that was there (unlink,
+    date or the file list changed or they are missing; the theme's Jinja environment is made once (`_theme_env`). Every file written replaces the one that was there (unlink,
     then write: site_dir may share files with another build through hard links)."""
     from mkdocs import utils
     from mkdocs.commands import build as mb
@@ -107,6 +118,9 @@ def _incremental(config, changed: set[str]) -> bool:
     for uri in changed:
         if uri in in_nav and not _title_from_config(in_nav[uri]):
             return False
+    if moved and (config.nav is None or moved & in_nav.keys()):
+        return False  # a nav made from the file list, or a page of the nav added or removed: in every page
+    removed = {uri for uri in changed if files.get_file_from_path(uri) is None}
     if config.validation.links.anchors >= logging.WARNING:
         return False  # a page not rendered again may link to an anchor of a changed one (MkDocs' default: info)
     inclusion = InclusionLevel.is_included
@@ -118,11 +132,13 @@ def _incremental(config, changed: set[str]) -> bool:
     try:
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
+        for uri in sorted(removed):  # its page (or file) goes; the folders it leaves empty too
+            _remove_output(config, uri)
         for file in files.documentation_pages(inclusion=inclusion):
             if file.page is None and file.inclusion.is_not_in_nav():
                 Page(None, file, config)
-            if file.src_uri in changed or file.src_uri in in_nav:
-                mb._populate_page(file.page, config, files)
+            if file.src_uri in changed or file.src_uri in in_nav or (removed and not is_generated_path(file.src_uri)):
+                mb._populate_page(file.page, config, files)  # (a hand-written page is read for its links)
         env = config.plugins.on_env(env, config=config, files=files)
         for file in files:  # Files.copy_static_files, for the changed ones
             if file.is_documentation_page() or not inclusion(file.inclusion):
@@ -132,7 +148,7 @@ def _incremental(config, changed: set[str]) -> bool:
                 file.copy_file()
         for template in config.theme.static_templates:
             path = os.path.join(config.site_dir, template)
-            if same_date and os.path.exists(path):
+            if same_date and os.path.exists(path) and not moved:
                 continue  # 404.html, sitemap.xml: made from the nav, the file list and the build date, all unchanged
             Path(path).unlink(missing_ok=True)
             Path(path + ".gz").unlink(missing_ok=True)
@@ -158,6 +174,23 @@ def _incremental(config, changed: set[str]) -> bool:
     if counts := warnings.get_counts():
         raise Abort(f"Aborted with {', '.join(f'{v} {k.lower()}s' for k, v in counts)} in strict mode!")
     return True
+
+
+def _remove_output(config, uri: str) -> None:
+    """Delete what a full build made of the docs file `uri` that no longer exists (a page's
+    index.html, or a copied file), then the folders that leaves empty."""
+    from mkdocs.structure.files import File
+
+    dest = Path(File(uri, config.docs_dir, config.site_dir, config.use_directory_urls).abs_dest_path)
+    dest.unlink(missing_ok=True)
+    site = Path(config.site_dir).resolve()
+    folder = dest.parent.resolve()
+    while folder != site and site in folder.parents:
+        try:
+            folder.rmdir()  # only when empty
+        except OSError:
+            break
+        folder = folder.parent
 
 
 _ENVS: dict = {}  # theme (folders, locale) -> (its Jinja environment, the build date it last served)
