@@ -331,8 +331,8 @@ def test_the_guide_documents_every_field_and_its_example_passes(site):
 
 def test_phone_numbers_in_the_banner_can_be_tapped():
     assert notices.tel_links("<p>打电话 0571-8800 0000 或 120，&#12345; <a href=\"tel:110\">110</a></p>") == (
-        '<p>打电话 <a class="kp-tel" href="tel:057188000000">0571-8800 0000</a> 或 '
-        '<a class="kp-tel" href="tel:120">120</a>，&#12345; <a href="tel:110">110</a></p>')
+        '<p>打电话 <a class="kp-tel" href="tel:057188000000" aria-label="拨打 0571-8800 0000">0571-8800 0000</a> 或 '
+        '<a class="kp-tel" href="tel:120" aria-label="拨打 120">120</a>，&#12345; <a href="tel:110">110</a></p>')
 
 
 def test_relative_links_would_break_on_most_pages(site):

@@ -231,8 +231,10 @@ def banner(site, now: datetime) -> str:
 def tel_links(html: str) -> str:
     """Phone numbers in the text of sanitized HTML become tap-to-call links, as on activity pages
     (never inside a tag, an existing link or a character reference like &#12345;)."""
+    from kepu.core.templating import environment, trusted
     from kepu.core.urls import phone_numbers
 
+    tel_link = environment().get_template("pages/components.html").module.tel_link  # the one link markup
     out, in_link = [], 0
     for part in re.split(r"(<[^>]*>)", html):
         if part.startswith("<"):
@@ -243,7 +245,7 @@ def tel_links(html: str) -> str:
         else:
             last = 0
             for start, end, dial in phone_numbers(part):  # never a character reference: &#12345; (# before)
-                out += [part[last:start], f'<a class="kp-tel" href="tel:{dial}">{part[start:end]}</a>']
+                out += [part[last:start], str(tel_link(dial, trusted(part[start:end])))]  # digits and separators
                 last = end
             out.append(part[last:])
     return "".join(out)
