@@ -123,6 +123,7 @@ def test_added_activity_renders_it_and_the_pages_that_list_it(preview, tmp_path)
     assert changed and "2026/11/14-fire-drill-two/index.md" in changed and len(changed) < 40, changed
     assert (preview.current / "2026/11/14-fire-drill-two/index.html").is_file()
     assert "2026/11/14-fire-drill-two/" in (preview.current / "sitemap.xml").read_text(encoding="utf-8")
+    assert not preview.tracker.full and preview.tracker.kept > 50  # generation: the other bulletins' files kept
     assert_same_as_full_build(preview, tmp_path, "added")
 
 
@@ -143,6 +144,24 @@ def test_deleted_activity_deletes_its_pages_and_folders(preview, tmp_path):
     assert not (preview.current / "2026/10/24-elder-fraud-talk").exists()
     assert "elder-fraud-talk" not in (preview.current / "sitemap.xml").read_text(encoding="utf-8")
     assert_same_as_full_build(preview, tmp_path, "deleted")
+
+
+def test_added_and_removed_issue(preview, tmp_path):
+    """Next month's issue, prepared early: its neighbour's next link, its month's activities, the
+    archive; then removed again."""
+    src = preview.root / "bulletins/2026/2026-11.md"
+    new = src.with_name("2026-12.md")
+    new.write_text(src.read_text(encoding="utf-8").replace("month: 2026-11", "month: 2026-12")
+                   .replace("title: ", "title: 十二月：", 1), encoding="utf-8")
+    rebuild(preview)
+    assert preview.last_changed and "2026/12/index.md" in preview.last_changed
+    assert not preview.tracker.full
+    assert_same_as_full_build(preview, tmp_path, "issue-added")
+    new.unlink()
+    rebuild(preview)
+    assert preview.last_changed is not None and not (preview.current / "2026/12/index.html").exists()
+    assert (preview.current / "2026/12/05-winter-gas-electric-safety/index.html").is_file()
+    assert_same_as_full_build(preview, tmp_path, "issue-removed")
 
 
 def test_a_hand_written_link_to_a_deleted_activity_fails_as_in_a_full_build(preview, tmp_path):
@@ -226,7 +245,7 @@ def test_what_needs_a_full_build():
     assert incremental_changes(base, Sources(gen, "<div>停水</div>")) is None  # the notice banner is on every page
 
 
-def test_load_cache_gives_the_same_model_and_problems(tmp_path):
+def test_load_cache_gives_the_same_model_and_problems(tmp_path, monkeypatch):
     """load_site(cache=…) reuses parsed front matter; its problems are reported again, and an
     edited file is parsed again."""
     from kepu.content.loader import load_site
@@ -248,6 +267,18 @@ def test_load_cache_gives_the_same_model_and_problems(tmp_path):
     fixed = shown(load_site(root, today=TODAY, cache=cache))
     assert fixed == shown(load_site(root, today=TODAY))
     assert not any("2026-11-07-fire-drill.md" in line for line in fixed[0])
+    # a new activity is the only file read again; its links to the others are checked as always
+    import kepu.content.loader as loader
+
+    new = bad.with_name("2026-11-14-fire-drill-two.md")
+    new.write_text(bad.read_text(encoding="utf-8").replace("date: 2026-11-07", "date: 2026-11-14")
+                   .replace("\n---\n", "\n---\n\n见[上期](2026-10.md)和[没有的](2026-13.md)。\n", 1), encoding="utf-8")
+    read = []
+    real = loader.read_source
+    monkeypatch.setattr(loader, "read_source", lambda path, *a, **k: read.append(path.name) or real(path, *a, **k))
+    added = shown(load_site(root, today=TODAY, cache=cache))
+    assert read == ["2026-11-14-fire-drill-two.md"], read
+    assert added == shown(load_site(root, today=TODAY)) and any("2026-13" in line for line in added[0])
 
 
 def test_the_mkdocs_internals_serve_relies_on():

@@ -137,8 +137,9 @@ def _load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fa
 class _Reads:
     """kepu serve (load_site(cache=…)): each issue and activity read once per state of its file,
     reused with the problems and links it gave while nothing it depends on besides the file
-    changed: the topics' ids, names and aliases, extra.first_issue, today, and which files bulletins/ has (a photo it
-    names may have come or gone). A file's state is its stat (size, mtime, ctime, inode): an
+    changed: the topics' ids, names and aliases, extra.first_issue, today, and which files other than
+    Markdown bulletins/ has (a photo it names may have come or gone; the links between bulletins are
+    checked after the reads, `_check_links`, so adding an activity reads only that file). A file's state is its stat (size, mtime, ctime, inode): an
     editor's save changes the ctime and usually the inode, which no program can set back."""
 
     def __init__(self, cache: dict, used: dict, token):
@@ -150,7 +151,8 @@ class _Reads:
         if caches is None:
             return None
         cache, used = caches
-        listing = tuple(os.path.join(d, f) for d, _dirs, files in os.walk(bulletins) for f in sorted(files))
+        listing = tuple(os.path.join(d, f) for d, _dirs, files in os.walk(bulletins) for f in sorted(files)
+                        if not f.lower().endswith(".md"))  # a bulletin reads no other bulletin (links are checked after)
         state = (depends, listing)
         was = cache.get("reads-state")
         token = was[1] if was is not None and was[0] == state else object()

@@ -12,9 +12,13 @@ bulletins (home, archive, topics, activities, feeds, stats, screen) declare noth
 made every time: they are cheap, and they are exactly the pages an edit reaches everywhere.
 
 What every page shares is the *context* (`context()`): settings, topics (but their descriptions), today, notices,
-synonyms, which bulletins exist (their URLs and links), and every file of bulletins/ that is not
-an issue or an activity (photos, films, slogans ...). When the context changes, nothing is
-kept: the generation is a full one. So the result is always what a full generation makes;
+synonyms, and every file of bulletins/ that is not an issue or an activity (photos, films,
+slogans ...). When the context changes, nothing is kept: the generation is a full one. Which
+bulletins exist is not in it: a page shows another bulletin only as a declared input (neighbours,
+related activities, the month's activities) or through a link in its body, and a link to a
+bulletin that is added or removed was (or becomes) a broken link, an error of the check, and
+nothing is generated while the check finds an error; so adding or removing an activity makes its
+own files and the files that declare it, not the site. So the result is always what a full generation makes;
 tests/test_serve_incremental.py compares the preview with a full `kepu build` byte for byte
 after each kind of edit.
 
@@ -188,6 +192,4 @@ def context(site, root: Path) -> tuple:
             others.append((path, st.st_size, st.st_mtime_ns, st.st_ino))
     topics = tuple((t.id, t.name, t.aliases, t.icon, t.color) for t in site.topics.values())  # not the description:
     # only the topic pages and lists show it, and they declare nothing (made every time)
-    return (site.settings, topics, site.today, site.notices, site.synonyms,
-            tuple((i.key, os.fspath(i.source)) for i in site.issues),
-            tuple((a.key, os.fspath(a.source)) for a in site.activities), tuple(others))
+    return (site.settings, topics, site.today, site.notices, site.synonyms, tuple(others))
