@@ -93,7 +93,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def ics_text(value) -> str:
-    """One iCalendar text value: any line break is a plain newline (icalendar writes it
+    """One iCalendar text value: any line break is a plain newline (`ics_value` writes it
     as \\n, so no CR/LF reaches the file to start a new property), control characters dropped."""
     s = re.sub(r"\r\n?|[\u2028\u2029\x85]", "\n", str(value))
     return _CONTROL.sub("", s)

@@ -21,10 +21,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from functools import lru_cache
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kepu.core import urls
-from kepu.core.escape import ics_line
+from kepu.core.escape import ics_line, ics_value
 from kepu.core.templating import render
 from kepu.content.model import Activity, Site
 
@@ -131,17 +132,64 @@ def fold(line: str, limit: int = 75) -> str:
     return "\r\n ".join(parts)
 
 
+# The VTIMEZONE's span and its search for the changes of offset: icalendar's (7.x
+# Timezone.from_tzinfo), with which kepu wrote its calendars before (same bytes).
+_TZ_FIRST, _TZ_LAST = date(1970, 1, 1), date(2038, 1, 1)
+_TZ_STEPS = [timedelta(days=d) for d in (64, 32, 16, 8, 4, 2, 1)] + [
+    timedelta(hours=4), timedelta(hours=1), timedelta(minutes=20), timedelta(minutes=5), timedelta(minutes=1),
+    timedelta(seconds=20), timedelta(seconds=5), timedelta(seconds=1)]
+
+
 @lru_cache(maxsize=16)
 def _vtimezone(tzid: str) -> tuple[str, ...]:
-    """The VTIMEZONE of `tzid` as unfolded content lines (empty: unknown), made once per run.
-    icalendar computes it from the time zone database (loaded only for this)."""
-    import icalendar
-
+    """The VTIMEZONE of `tzid` as unfolded content lines (empty: unknown), made once per run
+    from the time zone database: each stretch of one UTC offset between 1970 and 2038, found by
+    stepping through the wall-clock time (days, then hours, minutes and seconds near a change);
+    one STANDARD or DAYLIGHT part per kind of change, its later dates as RDATE."""
     try:
-        data = icalendar.Timezone.from_tzid(tzid).to_ical().decode("utf-8")
-    except ValueError:
+        tz = ZoneInfo(tzid)
+    except (ZoneInfoNotFoundError, ValueError):
         return ()
-    return tuple(data.replace("\r\n ", "").splitlines())
+    last = datetime(_TZ_LAST.year, _TZ_LAST.month, _TZ_LAST.day, tzinfo=tz)
+    parts: dict[tuple, list[datetime]] = {}  # (offset from, offset to, name, standard) -> starts
+    start, offset_to = datetime(_TZ_FIRST.year, _TZ_FIRST.month, _TZ_FIRST.day, tzinfo=tz), None
+    while start < last:
+        offset_from, end = offset_to, start
+        offset_to = end.utcoffset()
+        for step in _TZ_STEPS:
+            last_end, end = end, end + step
+            try:
+                while end.utcoffset() == offset_to:
+                    last_end, end = end, end + step
+            except OverflowError:
+                break
+            end = last_end
+        name = start.tzname()
+        key = (offset_from, offset_to, name if name is not None else str(offset_to), start.dst() == timedelta())
+        parts.setdefault(key, []).append(start.replace(tzinfo=None))
+        start = end + _TZ_STEPS[-1]
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{ics_value(tzid)}",
+             f"COMMENT:{ics_value(f'This timezone only works from {_TZ_FIRST} to {_TZ_LAST}.')}"]
+    for (offset_from, offset_to, name, standard), starts in parts.items():
+        first = min(starts)
+        starts.remove(first)
+        if first.date() == _TZ_LAST:
+            first = datetime(_TZ_LAST.year, _TZ_LAST.month, _TZ_LAST.day)
+        kind = "STANDARD" if standard else "DAYLIGHT"
+        lines += [f"BEGIN:{kind}", f"DTSTART:{first:%Y%m%dT%H%M%S}"]
+        if starts:
+            lines.append("RDATE:" + ",".join(f"{s:%Y%m%dT%H%M%S}" for s in starts))
+        lines += [f"TZNAME:{ics_value(name)}", f"TZOFFSETFROM:{_offset(offset_to if offset_from is None else offset_from)}",
+                  f"TZOFFSETTO:{_offset(offset_to)}", f"END:{kind}"]
+    return tuple(lines + ["END:VTIMEZONE"])
+
+
+def _offset(td: timedelta) -> str:
+    """A UTC offset as iCalendar writes it: +0800, -0330, +053328 (seconds only when there are some)."""
+    sign, td = ("-", -td) if td < timedelta(0) else ("+", td)
+    hours, rest = abs(td.days * 24 + td.seconds // 3600), td.seconds % 3600
+    minutes, seconds = rest // 60, rest % 60
+    return sign + (f"{hours:02}{minutes:02}{seconds:02}" if seconds else f"{hours:02}{minutes:02}")
 
 
 def calendar(site: Site) -> bytes:
