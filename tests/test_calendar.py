@@ -142,3 +142,44 @@ def test_long_chinese_lines_are_folded_without_breaking_characters(site):
         assert len(line) <= 75
         line.decode("utf-8")  # a split character would not decode
     assert str(one(site)["LOCATION"]) == "桂园社区新时代文明实践站多功能室" * 3
+
+
+def test_text_values_are_escaped_and_read_back(site):
+    # written without icalendar (theme/pages/calendar.ics): a calendar reader must get the same text back
+    title = "演练,第一讲;上午\\下午" + "长" * 30 + "\\" + "短" * 5
+    site.write(ACT, GOOD_ACTIVITY.replace("title: 消防疏散演练", f"title: '{title}'")
+               .replace("organizer: 测试社区居委会", "organizer: 'A,B;C'"))
+    s = site.load().site
+    [act] = s.activities
+    for data, name in ((calendar_ics.calendar(s), None), (calendar_ics.event(s, act), title)):
+        assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+        cal = icalendar.Calendar.from_ical(data)
+        [ev] = cal.walk("VEVENT")
+        assert str(ev["SUMMARY"]) == title
+        assert "主办：A,B;C" in str(ev["DESCRIPTION"])
+        assert [str(c) for c in ev["CATEGORIES"].cats] == ["安全", "防灾减灾"]
+        if name:
+            # NAME (RFC 7986) is TEXT: escaped like SUMMARY (icalendar reads it as an unknown property, raw)
+            unescaped = re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], str(cal["NAME"]))
+            assert unescaped == name
+
+
+def test_vtimezone_is_the_one_icalendar_makes():
+    # kepu writes VTIMEZONE without icalendar (not loaded while building); the reference is icalendar's own
+    for tzid in ("Asia/Shanghai", "Asia/Urumqi", "Asia/Hong_Kong", "Asia/Taipei", "Europe/Berlin",
+                 "America/New_York", "Australia/Lord_Howe", "Africa/Casablanca", "Pacific/Chatham"):
+        ref = icalendar.Timezone.from_tzid(tzid).to_ical().decode("utf-8").replace("\r\n ", "").splitlines()
+        assert list(calendar_ics._vtimezone(tzid)) == ref, tzid
+    assert calendar_ics._vtimezone("Nowhere/Atlantis") == ()
+
+
+def test_building_a_calendar_does_not_load_icalendar(example):
+    import subprocess
+    import sys
+
+    code = ("import sys; from kepu.content.loader import load_site; from kepu.views import calendar_ics; "
+            f"from pathlib import Path; import datetime; s = load_site(Path({str(EXAMPLE)!r}), "
+            f"today=datetime.date.fromisoformat({TODAY.isoformat()!r})).site; calendar_ics.calendar(s); "
+            "print('icalendar' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"  # about 3 MB of a build's peak memory

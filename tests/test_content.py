@@ -32,6 +32,16 @@ def test_lead_is_the_first_paragraph_that_is_not_a_heading():
     assert sanitize.lead("### 只有标题") == "" and sanitize.lead("") == ""
 
 
+def test_count_chars_is_what_cjk_or_word_finds():
+    import random
+
+    rnd = random.Random(7)
+    alphabet = "aZ09 _中文\u3400\u33ff\u9fff\ua000\uf900\ufaff\ufb00，,.。-\n"
+    for _ in range(3000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
+        assert sanitize.count_chars(text) == len(sanitize.CJK_OR_WORD.findall(text)), repr(text)
+
+
 def test_count_chars_counts_han_characters_and_latin_words():
     assert sanitize.count_chars("体温 38℃，covid-19 疫苗") == 2 + 1 + 2 + 2
     assert sanitize.count_chars(sanitize.plain_text("[链接](https://example.org/very/long/url)")) == 2  # the URL is not read

@@ -24,7 +24,7 @@ from kepu.content.names import (ACTIVITY_NAME, COPY_PREFIX, COPY_SUFFIX, ISSUE_N
                                 looks_like_bulletin, slug_fix, valid_date)
 from kepu.content.problems import Problems
 from kepu.content.readers import body as body_reader
-from kepu.content.readers.source import read_source
+from kepu.content.readers.source import forget_folders, read_source, realpath
 from kepu.content.topics import TopicResolver, load_topics
 
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".avif"}
@@ -59,6 +59,7 @@ def load_site(root: Path, *, today: date | None = None, fix_encoding: bool = Fal
 
 
 def _load_site(root: Path, *, today: date | None = None, fix_encoding: bool = False) -> LoadResult:
+    forget_folders()  # every load sees the folders (and links) as they are now
     root = root.resolve()
     problems = Problems(root)
     settings = load_settings(root, problems)
@@ -351,7 +352,7 @@ def _images(refs, path: Path, problems: Problems, videos: list | None = None) ->
             problems.error(path, ref.line, f"图片路径「{target}」是电脑上的绝对路径，网站上找不到",
                            "把图片放进 bulletins/ 下的 images/ 文件夹，写相对路径，例如 images/photo.jpg")
             continue
-        full = Path(os.path.normpath(Path(path).resolve().parent / rel))
+        full = Path(os.path.normpath(Path(realpath(path)).parent / rel))
         if bulletins not in full.parents:
             problems.error(path, ref.line, f"图片「{target}」不在 bulletins/ 文件夹里", "把图片复制到 images/ 文件夹，再写相对路径")
             continue
@@ -423,7 +424,7 @@ def _check_links(links, issues: list[Issue], activities: list[Activity], bulleti
     """Every local link must end up on the site: a bulletin file that was loaded, or an image shown on the page."""
     from kepu.core.urls import REMOTE
 
-    known = {Path(b.source).resolve() for b in [*issues, *activities]}
+    known = {Path(realpath(b.source)) for b in [*issues, *activities]}
     for path, link, image_targets in links:
         target = link.target.strip()
         if not target or target.startswith("#") or REMOTE.match(target):
@@ -439,7 +440,7 @@ def _check_links(links, issues: list[Issue], activities: list[Activity], bulleti
         rel = local_path(target)
         if rel.startswith("/"):
             continue  # site-absolute links are left to the volunteer (MkDocs does not check them)
-        full = Path(os.path.normpath(Path(path).resolve().parent / rel))
+        full = Path(os.path.normpath(Path(realpath(path)).parent / rel))
         if full in known:
             continue
         if rel.lower().endswith(".md"):
@@ -477,10 +478,11 @@ def _missing_link_fix(path: Path, full: Path, known: set[Path]) -> str:
 
 
 def _bulletins_dir(path: Path) -> Path:
-    for parent in Path(path).resolve().parents:
+    real = Path(realpath(path))
+    for parent in real.parents:
         if parent.name == "bulletins":
             return parent
-    return Path(path).resolve().parent
+    return real.parent
 
 
 def exact_case_exists(base: Path, rel: Path) -> tuple[str, str]:

@@ -12,7 +12,7 @@ into each kind of output. Every view uses these; none escapes on its own.
   (the theme templates escape page titles and descriptions for HTML).
 - `script_json`: JSON inside <script> (no `</script>`, `<!--` or `]]>` can occur).
 - `csv_cell`: a CSV cell that Excel/WPS will not run as a formula (OWASP).
-- `ics_text`: a text value for iCalendar (icalendar then folds and escapes it).
+- `ics_text`: a text value for iCalendar (`ics_value` then escapes it, kepu.views.calendar_ics folds it).
 - `xml_text`, `xml_attr`: element text and a double-quoted attribute value in XML (the Atom
   feed), escaped as lxml does; characters XML 1.0 does not allow are dropped."""
 from __future__ import annotations
@@ -93,7 +93,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def ics_text(value) -> str:
-    """One iCalendar text value: any line break is a plain newline (icalendar writes it
+    """One iCalendar text value: any line break is a plain newline (`ics_value` writes it
     as \\n, so no CR/LF reaches the file to start a new property), control characters dropped."""
     s = re.sub(r"\r\n?|[\u2028\u2029\x85]", "\n", str(value))
     return _CONTROL.sub("", s)
@@ -102,6 +102,14 @@ def ics_text(value) -> str:
 def ics_line(value) -> str:
     """A one-line iCalendar value (summary, location)."""
     return ics_text(value).replace("\n", " ")
+
+
+def ics_value(value) -> str:
+    """A TEXT value in an iCalendar content line (RFC 5545 3.3.11): backslash, `;` and `,`
+    escaped, a line break as `\\n`. The replacements and their order are icalendar's (7.x
+    `_escape_char`), with which kepu wrote its calendars before: the same bytes."""
+    return (str(value).replace("\\N", "\n").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 
 
 # XML 1.0 Char: tab, newline, carriage return and U+0020 up, less the surrogates and U+FFFE/U+FFFF

@@ -69,6 +69,7 @@ def environment() -> jinja2.Environment:
     env.filters["yaml"] = escape.yaml_str
     env.filters["xml"] = lambda value: Markup(escape.xml_text(value))  # element text in XML (the Atom feed)
     env.filters["xml_attr"] = lambda value: Markup(escape.xml_attr(value))
+    env.filters["ics"] = escape.ics_value  # a TEXT value in an iCalendar file (theme/pages/calendar.ics)
     env.filters["script_json"] = lambda data: Markup(escape.script_json(data))  # inside <script type=application/json>
     env.filters["html_block"] = _html_block_filter  # kepu's HTML block in a .md page: held in a comment
     env.globals["asset"] = lambda name: Markup(asset(name))  # inline a theme .css/.js file

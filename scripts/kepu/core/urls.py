@@ -34,7 +34,9 @@ REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 # never digits inside a longer number, a word (ID12345), a date, a time, a decimal or an amount
 # (120 人, 110 平方米, 12000 步).
 _UNITS = "人名位元期块场次个岁天平米克斤步户栋幢层楼室号路条篇张本台辆座家所间种项例盒瓶袋份件字分秒吨度%％"
-PHONE = re.compile(r"(?<![A-Za-z0-9_.:/#&@-])(?:(?:\+86[- ]?)?(?:0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}|[（(]0\d{2,3}[）)][- ]?\d{3,4}[- ]?\d{4}"
+# The lookahead at the front is every number's first character: the regex engine then skips the
+# other positions (most of a Chinese text) at once, instead of trying each alternative there.
+PHONE = re.compile(r"(?=[+（(019])(?<![A-Za-z0-9_.:/#&@-])(?:(?:\+86[- ]?)?(?:0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}|[（(]0\d{2,3}[）)][- ]?\d{3,4}[- ]?\d{4}"
                    r"|\+86[- ]?[1-9]\d{1,2}[- ]?\d{3,4}[- ]?\d{4}(?<!\d{12})"
                    r"|1[3-9]\d[- ]?\d{4}[- ]?\d{4})|110|119|120|122|12\d{3}|96\d{3})"
                    r"(?![A-Za-z0-9_.:/年月日-])(?![ 　]?[" + _UNITS + r"])")

@@ -21,10 +21,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from functools import lru_cache
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kepu.core import urls
-from kepu.core.escape import ics_line
+from kepu.core.escape import ics_line, ics_value
+from kepu.core.templating import render
 from kepu.content.model import Activity, Site
 
 CALENDAR = "calendar.ics"
@@ -52,23 +54,16 @@ def event_file(act: Activity) -> str:
     return urls.activity(act) + EVENT_FILE
 
 
-def _event(site: Site, act: Activity, uid: str):
-    import icalendar
-
+def _event(site: Site, act: Activity, uid: str, tzid: str | None) -> dict:
+    """The values of one VEVENT of theme/pages/calendar.ics."""
     tz = site.settings.tz
-    ev = icalendar.Event()
-    ev.add("uid", uid)
-    ev.add("dtstamp", datetime.combine(act.date, time(0), tzinfo=tz).astimezone(timezone.utc))
-    ev.add("summary", ics_line(act.title))
+    stamp = datetime.combine(act.date, time(0), tzinfo=tz).astimezone(timezone.utc)
     if act.start:
-        ev.add("dtstart", datetime.combine(act.date, act.start, tzinfo=tz))
-        if act.end:
-            ev.add("dtend", datetime.combine(act.date, act.end, tzinfo=tz))
-    else:
-        ev.add("dtstart", act.date)
-        ev.add("dtend", act.date + timedelta(days=1))
-    if act.location:
-        ev.add("location", ics_line(act.location))
+        start = _local(act.date, act.start, tzid)
+        end = _local(act.date, act.end, tzid) if act.end else ""
+    else:  # all day
+        start = f";VALUE=DATE:{act.date:%Y%m%d}"
+        end = f";VALUE=DATE:{act.date + timedelta(days=1):%Y%m%d}"
     link = urls.absolute(site.settings.site_url, urls.activity(act))
     lines = []
     if act.organizer:
@@ -78,53 +73,123 @@ def _event(site: Site, act: Activity, uid: str):
     topics = [ics_line(site.topics[t].name) for t in act.topics if t in site.topics]
     if topics:
         lines.append("专题：" + "、".join(topics))
-        ev.add("categories", topics)
     if link:
         lines.append(f"详情：{link}")
-        ev.add("url", link)
-    if lines:
-        ev.add("description", "\n".join(lines))
-    ev.add("status", "CONFIRMED")
-    ev.add("transp", "OPAQUE")
-    return ev
+    return {"summary": ics_line(act.title), "start": start, "end": end, "stamp": f"{stamp:%Y%m%dT%H%M%SZ}",
+            "uid": uid, "categories": topics, "description": "\n".join(lines),
+            "location": ics_line(act.location) if act.location else "", "url": link}
+
+
+def _local(day, at, tzid: str | None) -> str:
+    """`;TZID=…:` and a local date-time (DTSTART, DTEND); in UTC the `Z` form, without TZID."""
+    when = f"{day:%Y%m%d}T{at.hour:02d}{at.minute:02d}{at.second:02d}"
+    return f";TZID={tzid}:{when}" if tzid else f":{when}Z"
+
+
+def _tzid(tz) -> str | None:
+    """The TZID of the community's time zone, None for UTC (written as `Z` times, no VTIMEZONE)."""
+    key = tz.key
+    if key.upper() in _UTC:
+        return None
+    return f'"{key}"' if any(c in key for c in ',;:') else key
+
+
+_UTC = {"UTC", "ETC/UTC", "ETC/UCT", "UCT", "ETC/ZULU", "ZULU", "ETC/UNIVERSAL", "UNIVERSAL", "Z"}
 
 
 def _calendar(site: Site, acts: list[Activity], name: str) -> bytes:
-    import icalendar
-
     ids = uids(site)
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", ics_line(name))
-    cal.add("name", ics_line(name))
-    cal.add("x-wr-timezone", site.settings.timezone)
-    cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", "P1D")
-    for act in acts:
-        cal.add_component(_event(site, act, ids[act.key]))
-    if any(a.start for a in acts):
-        # as cal.add_missing_timezones(), with each VTIMEZONE built once per run
-        at = len(cal.timezones)
-        for tzid in sorted(cal.get_missing_tzids()):
-            vtimezone = _vtimezone(tzid)
-            if vtimezone is not None:
-                cal.subcomponents.insert(at, vtimezone)
-                at += 1
-    return cal.to_ical()
+    tzid = _tzid(site.settings.tz)
+    zone = _vtimezone(site.settings.tz.key) if tzid and any(a.start for a in acts) else ()
+    text = render("pages/calendar.ics", prodid=PRODID, name=ics_line(name), timezone=site.settings.timezone,
+                  vtimezone=zone, events=[_event(site, act, ids[act.key], tzid) for act in acts])
+    return "".join(fold(line) + "\r\n" for line in text.split("\n") if line).encode("utf-8")
+
+
+def fold(line: str, limit: int = 75) -> str:
+    """One content line folded as RFC 5545 3.1 says (lines of at most 75 octets, each next one
+    starting with a space), exactly where icalendar (7.x `_foldline`) folded it: never between
+    a backslash or `^` and the character it escapes."""
+    if len(line) * 4 < limit or len(line.encode("utf-8")) < limit:
+        return line
+    parts: list[str] = []
+    current: list[str] = []
+    count = 0
+    for char in line:
+        size = len(char.encode("utf-8"))
+        if current and count + size >= limit:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                parts.append("".join(current))
+                current, count = [carried], len(carried.encode("utf-8"))
+            else:
+                parts.append("".join(current))
+                current, count = [], 0
+        current.append(char)
+        count += size
+    if current:
+        parts.append("".join(current))
+    return "\r\n ".join(parts)
+
+
+# The VTIMEZONE's span and its search for the changes of offset: icalendar's (7.x
+# Timezone.from_tzinfo), with which kepu wrote its calendars before (same bytes).
+_TZ_FIRST, _TZ_LAST = date(1970, 1, 1), date(2038, 1, 1)
+_TZ_STEPS = [timedelta(days=d) for d in (64, 32, 16, 8, 4, 2, 1)] + [
+    timedelta(hours=4), timedelta(hours=1), timedelta(minutes=20), timedelta(minutes=5), timedelta(minutes=1),
+    timedelta(seconds=20), timedelta(seconds=5), timedelta(seconds=1)]
 
 
 @lru_cache(maxsize=16)
-def _vtimezone(tzid: str):
-    """The VTIMEZONE of `tzid` (None: unknown); read-only once made, shared by every calendar."""
-    import icalendar
-
+def _vtimezone(tzid: str) -> tuple[str, ...]:
+    """The VTIMEZONE of `tzid` as unfolded content lines (empty: unknown), made once per run
+    from the time zone database: each stretch of one UTC offset between 1970 and 2038, found by
+    stepping through the wall-clock time (days, then hours, minutes and seconds near a change);
+    one STANDARD or DAYLIGHT part per kind of change, its later dates as RDATE."""
     try:
-        return icalendar.Timezone.from_tzid(tzid)
-    except ValueError:
-        return None
+        tz = ZoneInfo(tzid)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ()
+    last = datetime(_TZ_LAST.year, _TZ_LAST.month, _TZ_LAST.day, tzinfo=tz)
+    parts: dict[tuple, list[datetime]] = {}  # (offset from, offset to, name, standard) -> starts
+    start, offset_to = datetime(_TZ_FIRST.year, _TZ_FIRST.month, _TZ_FIRST.day, tzinfo=tz), None
+    while start < last:
+        offset_from, end = offset_to, start
+        offset_to = end.utcoffset()
+        for step in _TZ_STEPS:
+            last_end, end = end, end + step
+            try:
+                while end.utcoffset() == offset_to:
+                    last_end, end = end, end + step
+            except OverflowError:
+                break
+            end = last_end
+        name = start.tzname()
+        key = (offset_from, offset_to, name if name is not None else str(offset_to), start.dst() == timedelta())
+        parts.setdefault(key, []).append(start.replace(tzinfo=None))
+        start = end + _TZ_STEPS[-1]
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{ics_value(tzid)}",
+             f"COMMENT:{ics_value(f'This timezone only works from {_TZ_FIRST} to {_TZ_LAST}.')}"]
+    for (offset_from, offset_to, name, standard), starts in parts.items():
+        first = min(starts)
+        starts.remove(first)
+        if first.date() == _TZ_LAST:
+            first = datetime(_TZ_LAST.year, _TZ_LAST.month, _TZ_LAST.day)
+        kind = "STANDARD" if standard else "DAYLIGHT"
+        lines += [f"BEGIN:{kind}", f"DTSTART:{first:%Y%m%dT%H%M%S}"]
+        if starts:
+            lines.append("RDATE:" + ",".join(f"{s:%Y%m%dT%H%M%S}" for s in starts))
+        lines += [f"TZNAME:{ics_value(name)}", f"TZOFFSETFROM:{_offset(offset_to if offset_from is None else offset_from)}",
+                  f"TZOFFSETTO:{_offset(offset_to)}", f"END:{kind}"]
+    return tuple(lines + ["END:VTIMEZONE"])
+
+
+def _offset(td: timedelta) -> str:
+    """A UTC offset as iCalendar writes it: +0800, -0330, +053328 (seconds only when there are some)."""
+    sign, td = ("-", -td) if td < timedelta(0) else ("+", td)
+    hours, rest = abs(td.days * 24 + td.seconds // 3600), td.seconds % 3600
+    minutes, seconds = rest // 60, rest % 60
+    return sign + (f"{hours:02}{minutes:02}{seconds:02}" if seconds else f"{hours:02}{minutes:02}")
 
 
 def calendar(site: Site) -> bytes:

@@ -12,8 +12,7 @@ from kepu.content.model import Activity, Site
 
 
 def related(site: Site, act: Activity, limit: int = 4) -> list[Activity]:
-    by_topic = _by_topic(site)  # only the activities that share a topic, not all of them for each page
-    positions = sorted({i for t in set(act.topics) for i in by_topic.get(t, ())})
+    positions = _sharing(site, act.topics)  # only the activities that share a topic, not all of them for each page
     acts = site.activities
     # site.activities is in date order, so the nearest are around act's own position: `limit` on
     # each side, and on the left every one more of the edge's date (an earlier one wins a tie)
@@ -28,7 +27,9 @@ def related(site: Site, act: Activity, limit: int = 4) -> list[Activity]:
     return sorted(nearest, key=lambda a: a.date, reverse=True)
 
 
-_topic_index: tuple = (None, {}, {})  # (site, {topic id: positions in site.activities}, {id(activity): position}) of the last site seen
+# (site, {topic id: positions in site.activities}, {id(activity): position},
+#  {set of topic ids: sorted positions of the activities with any of them}) of the last site seen
+_topic_index: tuple = (None, {}, {}, {})
 
 
 def _by_topic(site: Site) -> dict[str, list[int]]:
@@ -38,8 +39,19 @@ def _by_topic(site: Site) -> dict[str, list[int]]:
         for i, a in enumerate(site.activities):
             for t in set(a.topics):
                 index.setdefault(t, []).append(i)
-        _topic_index = (site, index, {id(a): i for i, a in enumerate(site.activities)})
+        _topic_index = (site, index, {id(a): i for i, a in enumerate(site.activities)}, {})
     return _topic_index[1]
+
+
+def _sharing(site: Site, topics) -> list[int]:
+    """Sorted positions of the activities with any of `topics`: made once per set of topics
+    (a site has a few dozen), not once per page."""
+    by_topic = _by_topic(site)
+    key = frozenset(topics)
+    got = _topic_index[3].get(key)
+    if got is None:
+        got = _topic_index[3][key] = sorted({i for t in key for i in by_topic.get(t, ())})
+    return got
 
 
 def _position(site: Site, act: Activity) -> int:

@@ -43,8 +43,8 @@ def cn_month(year: int, month: int) -> str:
 def time_text(act: Activity) -> str:
     if not act.start:
         return "全天"
-    text = act.start.strftime("%H:%M")
-    return text + (f"–{act.end.strftime('%H:%M')}" if act.end else "")
+    text = f"{act.start.hour:02d}:{act.start.minute:02d}"  # %H:%M, without strftime (thousands of lists)
+    return text + (f"–{act.end.hour:02d}:{act.end.minute:02d}" if act.end else "")
 
 
 def issue_label(issue: Issue) -> str:

@@ -13,7 +13,21 @@ def shown_with(site: Site, issue: Issue) -> tuple:
     after it (prev/next links) and the month's activities (`Output.unchanged`, kepu serve)."""
     idx = site.issues.index(issue)
     return (issue, site.issues[idx - 1] if idx > 0 else None, site.issues[idx + 1] if idx + 1 < len(site.issues) else None,
-            [a for a in site.activities if (a.date.year, a.date.month) == (issue.year, issue.month)])
+            month_activities(site, issue))
+
+
+_by_month: tuple = (None, {})  # (site, {(year, month): its activities in site order}) of the last site seen
+
+
+def month_activities(site: Site, issue: Issue) -> list:
+    """The activities of the issue's month, in site order (an index made once per site, not a scan per page)."""
+    global _by_month
+    if _by_month[0] is not site:
+        index: dict[tuple[int, int], list] = {}
+        for a in site.activities:
+            index.setdefault((a.date.year, a.date.month), []).append(a)
+        _by_month = (site, index)
+    return list(_by_month[1].get((issue.year, issue.month), ()))
 
 
 def render_issue(site: Site, issue: Issue, page_url: str, media, *, is_current: bool = False) -> str:
@@ -37,7 +51,7 @@ def render_issue(site: Site, issue: Issue, page_url: str, media, *, is_current: 
     next_i = site.issues[idx + 1] if idx + 1 < len(site.issues) else None
     nav = [{"side": side, "href": urls.relative(page_url, urls.issue(i)), "small": f"{word} · {cn_month(i.year, i.month)}",
             "title": i.title} for side, word, i in (("prev", "上一期", prev_i), ("next", "下一期", next_i)) if i]
-    acts = [a for a in site.activities if (a.date.year, a.date.month) == (issue.year, issue.month)]
+    acts = month_activities(site, issue)
     return page(
         "issue.md", front_matter=fm, kicker=kicker, title=issue.title, editors=issue.editors,
         permalink=urls.relative(page_url, urls.issue(issue)) if is_current else "",

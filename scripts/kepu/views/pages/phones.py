@@ -47,12 +47,16 @@ def link_phones(markdown: str) -> str:
     return "".join(out)
 
 
-def _shielded(markdown: str) -> list[bool]:
-    """For each character of the text: whether it lies where a link must not go."""
-    shielded = [False] * len(markdown)
+_SHIELDED_RUN = re.compile(rb"\x01+")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _shielded(markdown: str) -> bytearray:
+    """For each character of the text: 1 where it lies where a link must not go, else 0."""
+    shielded = bytearray(len(markdown))
 
     def shield(start: int, end: int) -> None:
-        shielded[start:end] = [True] * (end - start)
+        shielded[start:end] = b"\x01" * (end - start)
 
     lines = markdown.split("\n")
     code = sanitize.fenced_code_lines(lines)
@@ -68,8 +72,14 @@ def _shielded(markdown: str) -> list[bool]:
             shield(pos, pos + len(line))
         prev_blank = not line.strip()
         pos += len(line) + 1
+
     def rest() -> str:  # the text with what is shielded so far blanked (same length and lines)
-        return "".join("\0" if s and c != "\n" else c for c, s in zip(markdown, shielded))
+        out, last = [], 0
+        for m in _SHIELDED_RUN.finditer(shielded):
+            out += [markdown[last:m.start()], _NOT_NEWLINE.sub("\0", markdown[m.start():m.end()])]
+            last = m.end()
+        out.append(markdown[last:])
+        return "".join(out)
 
     for start, end in sanitize.html_blocks(rest()):  # raw HTML blocks outside code (a fenced "<div>" opens none)
         shield(start, end)
