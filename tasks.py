@@ -138,8 +138,18 @@ def main(argv: list[str]) -> int:
             print("Zensical 已安装，可以运行 " + ("py" if os.name == "nt" else "python3") + " tasks.py build --engine zensical。")
         return 0
     if cmd == "test":
-        return run([py, "-m", "pytest", *argv[1:]])
+        return run([py, "-m", "pytest", *test_workers(argv[1:]), *argv[1:]])
     return run([py, "-m", "kepu", *(argv or ["build"])])
+
+
+def test_workers(args: list[str]) -> list[str]:
+    """`test` runs the tests in two processes (pytest-xdist, requirements-test.lock), each test file wholly in
+    one of them, so a file's shared site is built once: the suite mostly waits on browsers, builds and child
+    processes, and two at a time take about two thirds of the time on a 2-core machine. Two, not one per core:
+    the browser and timing tests stay as on CI's machine. `-n 0` (or any -n) on the command line decides instead."""
+    if any(a in ("-n", "--numprocesses", "no:xdist", "-pno:xdist") or a.startswith(("-n", "--numprocesses=")) for a in args):
+        return []
+    return ["-n", "2", "--dist", "loadfile"]
 
 
 def run(args: list[str]) -> int:

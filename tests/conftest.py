@@ -5,7 +5,9 @@ Tests never read the live bulletins/ or mkdocs.yml (volunteers change them
 every month) nor the real date; only tests/test_live_content.py does."""
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -113,3 +115,41 @@ def built(tmp_path_factory):
     root = copy_site(tmp_path_factory.mktemp("example-site"))
     assert build(root, today=TODAY) == 0
     return root
+
+
+# ---------------------------------------------------------------- tests that measure time run alone
+# `python3 tasks.py test` runs two pytest-xdist workers. A test marked `alone` measures time on the machine
+# (Lighthouse's performance score, CPU per hour of the lobby screen's soak, a reload's seconds): while it runs,
+# from its fixtures' setup to their teardown, the other worker waits between two tests, so the measurement sees
+# the machine as a serial run does. A lock file shared by the workers of one run: every test holds it shared,
+# an `alone` one exclusive; a gate lock lets a waiting `alone` test in before the next shared one.
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "alone: measures time; with pytest-xdist the other worker waits while it runs")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    uid = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    try:
+        import fcntl
+    except ImportError:  # Windows: no file locks of this kind, the tests run side by side as they are
+        uid = None
+    if not uid:  # one process: nothing runs beside it
+        yield
+        return
+    base = Path(tempfile.gettempdir()) / f"kepu-tests-{uid}"
+    alone = item.get_closest_marker("alone") is not None
+    with open(f"{base}.gate", "a") as gate, open(f"{base}.lock", "a") as lock:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        finally:
+            if not alone:
+                fcntl.flock(gate, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            if alone:
+                fcntl.flock(gate, fcntl.LOCK_UN)

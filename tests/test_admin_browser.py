@@ -4,6 +4,7 @@ request to another host is aborted and recorded. One browser and one page for th
 from __future__ import annotations
 
 import base64
+import re
 import shutil
 import time
 from pathlib import Path
@@ -63,8 +64,10 @@ class Editor:
         raise AssertionError(f"{label}: the form does not keep {value!r}")
 
     def save(self):
+        """Save, and wait until the CMS has written the file: it then closes the editor and goes back
+        to the collection's list (#/collections/NAME), for a new entry, an edited one and the topics file."""
         self.page.get_by_role("button", name="保存").click()
-        self.page.wait_for_timeout(700)
+        self.page.wait_for_function("/^#\\/collections\\/[^/]+$/.test(location.hash)")
 
 
 @pytest.fixture(scope="module")
@@ -194,15 +197,69 @@ def _without_end_blank_lines(data: bytes) -> bytes:
     return data.rstrip(b"\n") + b"\n"
 
 
-def test_saving_every_example_entry_changes_only_what_was_changed(editor, example):
-    """Open every issue and activity, make a no-op edit (type a character into the title, delete it) and
-    save: the file stays the same bytes (blank lines at the end excepted). Then, for one issue and one
-    activity, add the character and save: exactly the title line differs. So kepu's front-matter style
-    (kepu new, the example) and the editor's are one."""
-    entries = [("月刊", i.source, i.title) for i in example.issues] + [("活动", a.source, a.title) for a in example.activities]
-    changed, other = [], []
-    for n, (collection, path, title) in enumerate(entries):
-        rel = Path(path).relative_to(EXAMPLE).as_posix()
+BODY = {"heading": r"^#{1,6} ", "bullet": r"^\s*[-*+] ", "nested": r"^\s+([-*+]|\d+\.) ", "ordered": r"^\s*\d+[.)] ",
+        "table": r"^\s*\|", "image": r"!\[", "link": r"(?<!!)\]\(", "html": r"<[a-zA-Z/!]", "bold": r"\*\*|__",
+        "em": r"(?<![*\w])[*_][^*_\s]", "code": r"`", "quote": r"^\s*>", "rule": r"^\s*(---|\*\*\*)\s*$",
+        "hard-break": r"  $|\\$", "escape": r"\\[^\n]", "tab": "\t", "trailing-space": r"\S[ \t]$"}
+
+
+def _shape(collection: str, text: str) -> set[str]:
+    """What the CMS's reading and writing of a file can depend on: its collection, which front-matter keys it
+    has in which order, the kinds of values (a list of one or of several items; quotes, colons, commas, lines
+    longer than 80 characters, where a YAML writer may quote or fold), the kinds of Markdown in the body and
+    how many newlines end it."""
+    fm, _, body = text.removeprefix("---\n").partition("\n---\n")
+    out = {f"{collection}:keys:" + ",".join(re.findall(r"^(\w+):", fm, re.M))}
+    key = ""
+    for line in fm.splitlines():
+        m = re.match(r"^(\w+):\s*(.*)$", line)
+        if m:
+            key, value = m[1], m[2]
+            out.add(f"{collection}:{key}:{'list' if not value else 'scalar'}")
+        else:
+            value = re.sub(r"^\s*- ", "", line)
+        for name, chars in (("quotes", "\"'“”‘’「」"), ("colon", ":："), ("comma", ",，"), ("hash", "#")):
+            if any(c in value for c in chars):
+                out.add(f"{collection}:{key}:{name}")
+        if len(line) > 80:
+            out.add(f"{collection}:{key}:long")
+    for name, items in re.findall(r"^(\w+):\n((?:\s+- .*(?:\n|$))+)", fm, re.M):
+        out.add(f"{collection}:{name}:items{min(items.count('- '), 2)}")
+    out.update("body:" + name for name, pattern in BODY.items() if re.search(pattern, body, re.M))
+    if "\n\n\n" in body:
+        out.add("body:blank-lines")
+    out.add(f"body:ends-with-{len(body) - len(body.rstrip(chr(10)))}-newlines")
+    return out
+
+
+def _entries_of_every_shape(example) -> list[tuple[str, Path, str]]:
+    """(collection, source, title) of a few example entries that together have every shape (_shape) of all of
+    them, picked greedily in a fixed order (the one with most shapes not yet covered first). The CMS reads and
+    writes a file by its collection, fields and Markdown, not by which file it is: an entry of a shape already
+    covered adds nothing but 2 s of clicking. A new example entry of a new shape is picked up by itself."""
+    entries = [("月刊", Path(i.source), i.title) for i in example.issues] + \
+              [("活动", Path(a.source), a.title) for a in example.activities]
+    shapes = [_shape(c, p.read_text(encoding="utf-8")) for c, p, _ in entries]
+    left, chosen = set().union(*shapes), []
+    while left:
+        best = max(range(len(entries)), key=lambda n: (len(shapes[n] & left), -n))
+        chosen.append(best)
+        left -= shapes[best]
+    assert {entries[n][0] for n in chosen} == {"月刊", "活动"} and len(left) == 0
+    return [entries[n] for n in sorted(chosen)]
+
+
+def test_saving_example_entries_of_every_shape_changes_only_what_was_changed(editor, example):
+    """Open an example issue or activity of each shape (_entries_of_every_shape: every front-matter key set,
+    kind of value and kind of Markdown of the example), make a no-op edit (type a character into the title,
+    delete it) and save: the file stays the same bytes (blank lines at the end excepted). Then, for the first
+    issue and the first activity, add the character and save: exactly the title line differs. So kepu's
+    front-matter style (kepu new, the example) and the editor's are one."""
+    entries = _entries_of_every_shape(example)
+    assert 4 <= len(entries) < len(example.issues) + len(example.activities)
+    changed, other, edited = [], [], set()
+    for collection, path, title in entries:
+        rel = path.relative_to(EXAMPLE).as_posix()
         before = (EXAMPLE / rel).read_bytes()
         label = "标题" if collection == "月刊" else "活动名称"
         box = editor.open(collection, title, label)
@@ -211,8 +268,9 @@ def test_saving_every_example_entry_changes_only_what_was_changed(editor, exampl
         editor.save()
         if _without_end_blank_lines(editor.read(rel)) != _without_end_blank_lines(before):
             changed.append(rel)
-        if n not in (0, len(example.issues)):
+        if collection in edited:
             continue
+        edited.add(collection)
         box = editor.open(collection, title, label)
         box.fill(title + "字")
         editor.save()
@@ -222,7 +280,7 @@ def test_saving_every_example_entry_changes_only_what_was_changed(editor, exampl
         if len(after) != len(lines) or diff != [(f"title: {title}", f"title: {title}字")]:
             other.append((rel, diff[:2]))
     editor.timings["round_trip"] = f"{len(entries) - len(changed)}/{len(entries)}"
-    print("\nround trip byte-identical:", editor.timings["round_trip"], editor.timings)
+    print("\nround trip byte-identical:", editor.timings["round_trip"], [p.name for _, p, _ in entries], editor.timings)
     assert changed == [] and other == []
 
 

@@ -46,6 +46,7 @@ def test_the_nu_checker_finds_no_error_in_kepus_own_markup(built):
 
 @needs_chromium
 @pytest.mark.skipif(not LIGHTHOUSE.is_dir(), reason="需要 tests/node_modules 里的 lighthouse（.ci/run 会运行 npm ci）")
+@pytest.mark.alone  # measures time (conftest.py)
 def test_lighthouse_mobile_scores_on_five_page_types(built, tmp_path):
     def run(paths: dict[str, str]) -> dict[str, dict]:
         out = tmp_path / "lighthouse.json"

@@ -203,6 +203,21 @@ def test_unknown_command_lists_the_commands(capsys):
     assert "python3 tasks.py new issue 2026-12" in out.out and "没有「chekc」这个命令" in out.err
 
 
+def test_test_runs_in_two_processes_unless_the_command_line_says(monkeypatch):
+    """`python3 tasks.py test` passes pytest-xdist's two workers, each file in one (--dist loadfile: a module's
+    shared site is built once); any -n of the volunteer's (or -p no:xdist) replaces them."""
+    tasks = load_tasks(Path(sys.prefix))
+    monkeypatch.setattr(tasks, "setup", lambda **kw: Path(sys.executable))
+    ran = []
+    monkeypatch.setattr(tasks, "run", lambda args: ran.append(args[3:]) or 0)
+    for argv in (["test"], ["test", "tests/test_urls.py", "-x"], ["test", "-n", "0"], ["test", "-n0"],
+                 ["test", "--numprocesses=4"], ["test", "-p", "no:xdist"]):
+        assert tasks.main(argv) == 0
+    assert ran == [["-n", "2", "--dist", "loadfile"], ["-n", "2", "--dist", "loadfile", "tests/test_urls.py", "-x"],
+                   ["-n", "0"], ["-n0"], ["--numprocesses=4"], ["-p", "no:xdist"]]
+    assert importlib.util.find_spec("xdist") is not None  # installed from requirements-test.lock
+
+
 # ---------------------------------------------------------------- run every command as typed
 
 @pytest.fixture(scope="module")

@@ -889,6 +889,7 @@ def test_broken_film_is_skipped_without_a_blank_screen(browser, filmed, title):
 
 # ---- weak hardware: CPU slowed 4x, six hours of mocked time (kepu.bench.screen_soak runs it longer)
 
+@pytest.mark.alone  # measures time (conftest.py)
 def test_six_hours_on_a_slow_cpu_stay_flat_and_quiet(browser, built, capsys):
     from kepu.bench.screen_soak import open_throttled, quiet_window, soak, summary_line
 

@@ -328,6 +328,7 @@ def test_offline_the_screen_follows_the_date_countdowns_and_preview_to_report(br
 SOAK_HOURS = 3  # kepu.bench.screen_soak --offline measures 24 h
 
 
+@pytest.mark.alone  # measures time (conftest.py)
 def test_hours_offline_on_a_slow_cpu_stay_flat_and_never_blank(browser, built, site, capsys):
     """The kept copy, without the network, on a CPU 4x slower: SOAK_HOURS of mocked time
     (kepu.bench.screen_soak --offline runs it longer)."""
