@@ -21,6 +21,23 @@ def memo(maxsize: int):
     return wrap
 
 
+def per_site(fn):
+    """`fn(site)` made once for the site object it was last called with: an index over a site's
+    bulletins that many pages ask for (`kepu serve` loads a new site on each save). Registered
+    so that forget() lets go of it too."""
+    last: list = [None, None]
+
+    def cached(site):
+        if last[0] is not site:
+            last[:] = [site, fn(site)]
+        return last[1]
+
+    cached.cache_clear = lambda: last.__setitem__(slice(None), [None, None])
+    cached.__wrapped__ = fn
+    _CACHES.append(cached)
+    return cached
+
+
 def forget() -> None:
     """Empty every memo cache (after generating, in a build that will not generate again)."""
     for cached in _CACHES:

@@ -6,6 +6,7 @@ import heapq
 
 from kepu.views import calendar_ics, share
 from kepu.core import urls
+from kepu.core.memo import per_site
 from kepu.views.pages.components import activity_list, chips, cn_date, front_matter, page, tel_links, time_text
 from kepu.views.pages.content import demote_headings, rewrite
 from kepu.content.model import Activity, Site
@@ -27,36 +28,30 @@ def related(site: Site, act: Activity, limit: int = 4) -> list[Activity]:
     return sorted(nearest, key=lambda a: a.date, reverse=True)
 
 
-# (site, {topic id: positions in site.activities}, {id(activity): position},
-#  {set of topic ids: sorted positions of the activities with any of them}) of the last site seen
-_topic_index: tuple = (None, {}, {}, {})
-
-
-def _by_topic(site: Site) -> dict[str, list[int]]:
-    global _topic_index
-    if _topic_index[0] is not site:
-        index: dict[str, list[int]] = {}
-        for i, a in enumerate(site.activities):
-            for t in set(a.topics):
-                index.setdefault(t, []).append(i)
-        _topic_index = (site, index, {id(a): i for i, a in enumerate(site.activities)}, {})
-    return _topic_index[1]
+@per_site
+def _indexes(site: Site) -> tuple[dict[str, list[int]], dict[int, int], dict]:
+    """({topic id: positions in site.activities}, {id(activity): position},
+    {set of topic ids: sorted positions of the activities with any of them}, filled by _sharing)."""
+    by_topic: dict[str, list[int]] = {}
+    for i, a in enumerate(site.activities):
+        for t in set(a.topics):
+            by_topic.setdefault(t, []).append(i)
+    return by_topic, {id(a): i for i, a in enumerate(site.activities)}, {}
 
 
 def _sharing(site: Site, topics) -> list[int]:
     """Sorted positions of the activities with any of `topics`: made once per set of topics
     (a site has a few dozen), not once per page."""
-    by_topic = _by_topic(site)
+    by_topic, _, sharing = _indexes(site)
     key = frozenset(topics)
-    got = _topic_index[3].get(key)
+    got = sharing.get(key)
     if got is None:
-        got = _topic_index[3][key] = sorted({i for t in key for i in by_topic.get(t, ())})
+        got = sharing[key] = sorted({i for t in key for i in by_topic.get(t, ())})
     return got
 
 
 def _position(site: Site, act: Activity) -> int:
-    _by_topic(site)
-    return _topic_index[2][id(act)]
+    return _indexes(site)[1][id(act)]
 
 
 def render_activity(site: Site, act: Activity, media) -> str:

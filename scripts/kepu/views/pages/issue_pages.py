@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from kepu.views import share
 from kepu.core import urls
+from kepu.core.memo import per_site
 from kepu.views.pages.components import activity_list, chip, cn_month, front_matter, issue_label, page, panel_cards, prevnext
 from kepu.views.pages.content import rewrite
 from kepu.content.model import Issue, Site
@@ -16,18 +17,18 @@ def shown_with(site: Site, issue: Issue) -> tuple:
             month_activities(site, issue))
 
 
-_by_month: tuple = (None, {})  # (site, {(year, month): its activities in site order}) of the last site seen
+@per_site
+def _by_month(site: Site) -> dict[tuple[int, int], list]:
+    """{(year, month): its activities in site order}."""
+    index: dict[tuple[int, int], list] = {}
+    for a in site.activities:
+        index.setdefault((a.date.year, a.date.month), []).append(a)
+    return index
 
 
 def month_activities(site: Site, issue: Issue) -> list:
     """The activities of the issue's month, in site order (an index made once per site, not a scan per page)."""
-    global _by_month
-    if _by_month[0] is not site:
-        index: dict[tuple[int, int], list] = {}
-        for a in site.activities:
-            index.setdefault((a.date.year, a.date.month), []).append(a)
-        _by_month = (site, index)
-    return list(_by_month[1].get((issue.year, issue.month), ()))
+    return list(_by_month(site).get((issue.year, issue.month), ()))
 
 
 def render_issue(site: Site, issue: Issue, page_url: str, media, *, is_current: bool = False) -> str:
