@@ -132,7 +132,6 @@ class Preview:
         from kepu.views.depends import Tracker
 
         self.tracker = Tracker()  # what each generated file was made from: a save makes only what it touches
-        self._moved: frozenset[str] = frozenset()  # docs files added or removed since the build `prepare` starts from
 
     # ---- status (server threads read, worker writes)
 
@@ -236,7 +235,7 @@ class Preview:
         folder = self.work / f"build-{self.build + 1}"
         shutil.rmtree(folder, ignore_errors=True)
         state = Sources(sources_state(self.root), banner_key(result.site))
-        changed = self.prepare(folder, state)
+        changed, moved = self.prepare(folder, state)
         self.last_changed = changed  # what the engine made again (None: everything)
         rest = None
         if changed is None and self.engine == "mkdocs":
@@ -250,7 +249,7 @@ class Preview:
         failed = problems + [Problem("docs", 0, ERROR, "网站页面生成失败：docs/ 里手写的页面、overrides/ 或 mkdocs.yml 有问题",
                                      "看运行预览的窗口里的提示，改好保存后会自动重新生成")]
         made_how = engine.build(self.engine, self.root, folder, site=result.site, changed=changed,
-                                moved=self._moved if rest is None else frozenset())
+                                moved=moved if rest is None else frozenset())
         if not made_how:
             shutil.rmtree(folder, ignore_errors=True)
             return failed, None
@@ -297,29 +296,29 @@ class Preview:
         search_index.write_index(folder, result.site, pages=pages)
         return None
 
-    def prepare(self, folder: Path, state: "Sources") -> set[str] | None:
+    def prepare(self, folder: Path, state: "Sources") -> tuple[set[str] | None, frozenset[str]]:
         """Start the new build `folder` from an older one when the engine can then make only the
-        changed files again; returns those (docs-relative), or None for a full build. The older
+        changed files again; returns those (docs-relative), or None for a full build, and which of
+        them were added to docs/ or removed from it since the older build. The older
         build is the one before the last good build (moved here: it is no longer shown), else a
         copy of the last good build made of hard links."""
-        self._moved = frozenset()
         if self.engine != "mkdocs":
-            return None  # Zensical makes everything every time
+            return None, frozenset()  # Zensical makes everything every time
         for base in [f for f in self.sources if f != self.current] + [self.current]:
             changed = incremental_changes(self.sources[base], state) if base in self.sources else None
             if changed is None or not base.is_dir():
                 continue
-            self._moved = frozenset(rel[5:] for rel in self.sources[base].files.keys() ^ state.files.keys())
+            moved = frozenset(rel[5:] for rel in self.sources[base].files.keys() ^ state.files.keys())
             if base == self.current:
                 link_tree(base, folder)
-                return changed
+                return changed, moved
             del self.sources[base]
             try:
                 os.replace(base, folder)
             except OSError:  # Windows: a file in it still open
                 continue
-            return changed
-        return None
+            return changed, moved
+        return None, frozenset()
 
     def make_spare(self) -> None:
         """While waiting for a save: when the last good build is the only one kept, a copy of it
