@@ -72,9 +72,15 @@ def _axe(page) -> list[str]:
 def test_axe_reports_no_wcag_21_aa_violations(served, width):
     _need_axe()
     base, b = served
+    problems = axe_problems(b, base, width, PAGES)
+    assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def axe_problems(b, base: str, width: int, pages: list[str]) -> dict[str, list[str]]:
+    """{page: axe's violations} of the `pages` (relative to `base`) at `width` px (also tests/test_engines.py)."""
     page = _page(b, width)
     problems = {}
-    for url in PAGES:
+    for url in pages:
         page.goto(base + url, wait_until="load")
         if url == "screen/":
             page.wait_for_timeout(1200)  # the first slide fades in (0.6 s): measure its colours, not the fade
@@ -82,7 +88,7 @@ def test_axe_reports_no_wcag_21_aa_violations(served, width):
         if found:
             problems[url or "/"] = found
     page.close()
-    assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)
+    return problems
 
 
 SIZES = """() => {

@@ -251,18 +251,11 @@ def test_the_nu_checker_finds_no_error_in_kepus_markup_under_zensical(sites):
 @pytest.mark.parametrize("width", [390, 1280])
 def test_axe_reports_no_violation_on_the_zensical_site(served, width):
     """axe-core (WCAG 2.1 AA) on the pages residents read, as Zensical builds them (MkDocs: test_a11y.py)."""
-    from test_a11y import READING, _axe, _need_axe, _page
+    from test_a11y import READING, _need_axe, axe_problems
 
     _need_axe()
     bases, b = served
-    page = _page(b, width)
-    problems = {}
-    for url in READING:
-        page.goto(bases["zensical"] + url, wait_until="load")
-        found = _axe(page)
-        if found:
-            problems[url or "/"] = found
-    page.close()
+    problems = axe_problems(b, bases["zensical"], width, READING)
     assert problems == {}, problems
 
 
