@@ -5,6 +5,7 @@ bulletin (and line) it came from, or written to a log for the technical
 volunteer."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -49,9 +50,10 @@ def run_mkdocs(root: Path, site_dir: Path, *, strict: bool = True, site=None, ch
     ok = "incremental"
     try:
         cfg = load_config(str(root / "mkdocs.yml"), strict=strict, site_dir=str(site_dir))
-        if changed is None or not _incremental(cfg, set(changed), set(moved)):
-            ok = "full"
-            mkdocs_build(cfg)  # it empties site_dir first
+        with _one_markdown():
+            if changed is None or not _incremental(cfg, set(changed), set(moved)):
+                ok = "full"
+                mkdocs_build(cfg)  # it empties site_dir first
     except (Abort, ConfigurationError) as exc:
         collected.records.append(logging.makeLogRecord({"msg": str(exc), "levelno": logging.ERROR}))
         ok = False
@@ -220,6 +222,43 @@ def _theme_env(config):
     _ENVS.clear()
     _ENVS[key] = (env, today)
     return env, last == today
+
+
+@contextlib.contextmanager
+def _one_markdown():
+    """One `markdown.Markdown` for all the pages of a build, `reset()` before each, instead of the
+    new one MkDocs 1.6 makes per page (`Page.render`, always with the same two lists from
+    mkdocs.yml). Making one loads every extension again and copies its configuration: about 0.3 ms
+    a page, a quarter of a second at 10 years. Reusing a converter with `reset()` between
+    documents is Python-Markdown's documented way to convert many (every extension that keeps
+    state resets it). MkDocs registers its page's own processors (anchors, relative links, title,
+    raw HTML) on the converter after making it; registering under the same name replaces the last
+    page's, at the same place in the order. Only `Page.render` looks up `markdown.Markdown` in
+    mkdocs.structure.pages, and only during the build is it this one (one build at a time: kepu
+    serve builds in one thread); `tests/test_engine_markdown.py` pins that and compares the pages."""
+    from mkdocs.structure import pages
+
+    real = pages.markdown
+    made: list = []  # [(extensions, extension_configs, converter)]: the lists are mkdocs.yml's, kept alive here
+
+    class _Markdown:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        @staticmethod
+        def Markdown(*, extensions, extension_configs):
+            for ext, cfg, md in made:
+                if ext is extensions and cfg is extension_configs:
+                    return md.reset()
+            md = real.Markdown(extensions=extensions, extension_configs=extension_configs)
+            made.append((extensions, extension_configs, md))
+            return md
+
+    pages.markdown = _Markdown()
+    try:
+        yield
+    finally:
+        pages.markdown = real
 
 
 def _title_from_config(page) -> bool:
