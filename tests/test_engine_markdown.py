@@ -9,6 +9,7 @@ import inspect
 from pathlib import Path
 
 import markdown
+import pytest
 import yaml
 
 from kepu.engine import mkdocs as engine_mkdocs
@@ -48,11 +49,18 @@ HTML 块里的 *Markdown*。
 """
 
 
-def _site(root: Path) -> Path:
-    """A small MkDocs site with the project's own Markdown extensions, three pages that leave state behind."""
-    project = yaml.safe_load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"))
+def _extensions(configured: bool) -> list:
+    """The project's own Markdown extensions; without `configured`, the same names with no
+    configuration (MkDocs then passes a new empty `extension_configs` for every page)."""
+    listed = yaml.safe_load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]
+    assert any(isinstance(e, dict) for e in listed)  # (the project configures one: toc)
+    return listed if configured else [next(iter(e)) if isinstance(e, dict) else e for e in listed]
+
+
+def _site(root: Path, configured: bool) -> Path:
+    """A small MkDocs site with the project's Markdown extensions, three pages that leave state behind."""
     cfg = {"site_name": "测试", "docs_dir": "docs", "theme": {"name": "mkdocs"}, "strict": False,
-           "markdown_extensions": project["markdown_extensions"]}
+           "markdown_extensions": _extensions(configured)}
     (root / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
     docs = root / "docs"
     docs.mkdir()
@@ -67,8 +75,9 @@ def _pages(site_dir: Path) -> dict[str, bytes]:
             if p.is_file() and p.suffix == ".html"}
 
 
-def test_one_converter_makes_the_pages_mkdocs_makes(tmp_path, monkeypatch):
-    root = _site(tmp_path)
+@pytest.mark.parametrize("configured", [True, False], ids=["extension-configs", "no-extension-configs"])
+def test_one_converter_makes_the_pages_mkdocs_makes(tmp_path, monkeypatch, configured):
+    root = _site(tmp_path, configured)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796601600")  # the theme writes the build time
     made = []
     real_init = markdown.Markdown.__init__
