@@ -52,11 +52,12 @@ class Build:
     cpu: float = 0.0  # user + system CPU seconds of the child and its subprocesses (less noisy than wall on a shared machine)
 
 
-def no_output(root: Path) -> None:
-    """Take away what an earlier build of `root` left (site/, and kepu's site.old and site.building),
-    as on the fresh CI machine that deploys: otherwise a measured build also deletes the last one
-    (kepu in a background thread, MkDocs before it starts), which is not the build's own cost."""
-    for name in ("site", "site.old", "site.building"):
+def fresh(root: Path, *, caches: bool) -> None:
+    """Take away what an earlier build of `root` left, as on the fresh CI machine that deploys:
+    site/ and kepu's site.old and site.building (otherwise a measured build also deletes the last
+    one: kepu in a background thread, MkDocs before it starts), and with `caches` the engine's and
+    kepu's caches (a cold build; without: the deploy workflow's restored caches, a monthly update)."""
+    for name in ("site", "site.old", "site.building", *((".cache", ".kepu-cache") if caches else ())):
         shutil.rmtree(root / name, ignore_errors=True)
 
 
@@ -512,16 +513,13 @@ def bench(spec: CorpusSpec, *, rounds: int, work: Path, full: bool, log=print, y
         order = ("kepu", "blog") if r % 2 == 0 else ("blog", "kepu")
         for kind in order:
             log(f"  第 {r + 1}/{rounds} 轮：{'kepu' if kind == 'kepu' else 'Material 博客插件'} …")
-            if kind == "kepu":  # every measured round is a cold build, like a fresh CI machine
-                for cache in (".cache", ".kepu-cache"):  # the engine's and kepu's own
-                    shutil.rmtree(com.kepu / cache, ignore_errors=True)
             root = com.kepu if kind == "kepu" else com.blog
-            no_output(root)
+            fresh(root, caches=kind == "kepu")  # every measured kepu round is a cold build
             (kb if kind == "kepu" else bb).append(run_child(kind, [root]))
     rep = Report(spec, com, median_build(kb), median_build(bb),
                  site_stats(com.kepu / "site", kepu_pages(com.kepu / "site")),
                  site_stats(com.blog / "site", blog_pages(com.blog / "site")))
-    no_output(com.kepu)
+    fresh(com.kepu, caches=False)
     rep.kepu_warm = run_child("kepu", [com.kepu])  # caches from the last round: a monthly update
     rep.check_only = run_child("check", [com.kepu])
     run_child("regen", [com.kepu])  # settle: nothing to write
@@ -715,9 +713,7 @@ def engines(spec: CorpusSpec, work: Path, *, rounds: int, log=print) -> str:
     for r in range(rounds):
         for kind in (("kepu", "zensical") if r % 2 == 0 else ("zensical", "kepu")):
             log(f"  引擎对比 第 {r + 1}/{rounds} 轮：{'MkDocs' if kind == 'kepu' else 'Zensical'} …")
-            for cache in (".cache", ".kepu-cache"):
-                shutil.rmtree(com.kepu / cache, ignore_errors=True)
-            no_output(com.kepu)
+            fresh(com.kepu, caches=True)
             runs[kind].append(run_child(kind, [com.kepu]))
     lines = [f"引擎对比（同一份语料：{com.issues} 期月刊、{com.activities} 场活动，冷启动，{rounds} 轮取中位数）：", "",
              "| 引擎 | 完整生成（墙钟时间） | 其中引擎 | 峰值内存（含引擎子进程） |", "|---|---|---|---|"]
