@@ -36,6 +36,11 @@ try {
     for (const id of ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index']) {
       metrics[id] = lhr.audits[id] ? lhr.audits[id].numericValue : null;
     }
+    // what the trace saw in real time: a load that ends long before the first paint, with the main thread
+    // idle in between, is headless Chromium holding back frames (tests/test_checkers.py, ARTEFACT_MS)
+    const observed = lhr.audits.metrics && lhr.audits.metrics.details ? lhr.audits.metrics.details.items[0] : {};
+    metrics.observedLoad = observed.observedLoad ?? null;
+    metrics.observedFirstPaint = observed.observedFirstPaint ?? null;
     results[url] = {categories, failed, metrics, runtimeError: lhr.runtimeError || null,
                     warnings: lhr.runWarnings || []};
   }
