@@ -1,7 +1,8 @@
 """kepu's MkDocs engine converts every page with one Markdown converter, reset between pages
-(engine/mkdocs.py `_one_markdown`), instead of MkDocs' new one per page: the pages must be the
-same bytes as MkDocs makes itself, whatever one page leaves behind in the converter (footnotes,
-heading ids, reference links, fenced blocks, admonitions, HTML blocks)."""
+(engine/mkdocs.py `_one_markdown`), instead of MkDocs' new one per page, and lets go of each page's
+Markdown source once it is converted (`_drop_sources`): the pages must be the same bytes as MkDocs
+makes itself, whatever one page leaves behind in the converter (footnotes, heading ids, reference
+links, fenced blocks, admonitions, HTML blocks), and the titles in every page's nav the same."""
 from __future__ import annotations
 
 import contextlib
@@ -87,11 +88,18 @@ def test_one_converter_makes_the_pages_mkdocs_makes(tmp_path, monkeypatch, confi
         real_init(self, *args, **kwargs)
 
     monkeypatch.setattr(markdown.Markdown, "__init__", counting_init)
+    from mkdocs.structure import pages
+
+    rendered = []
+    real_render = pages.Page.render
+    monkeypatch.setattr(pages.Page, "render", lambda page, *a: rendered.append(page) or real_render(page, *a))
     assert engine_mkdocs.run_mkdocs(root, root / "one", strict=False) == "full"
     ours = len(made)  # (loading mkdocs.yml makes one too, to check the extensions)
+    assert len(rendered) == 3 and all(page.markdown == "" and page.content for page in rendered)  # sources let go
     made.clear()
-    with monkeypatch.context() as m:  # MkDocs' own way: a new converter per page
+    with monkeypatch.context() as m:  # MkDocs' own way: a new converter per page, every source kept
         m.setattr(engine_mkdocs, "_one_markdown", contextlib.nullcontext)
+        m.setattr(engine_mkdocs, "_drop_sources", contextlib.nullcontext)
         assert engine_mkdocs.run_mkdocs(root, root / "stock", strict=False) == "full"
     assert len(made) - ours == 2, "every page should be converted by the same converter"
     one, stock = _pages(root / "one"), _pages(root / "stock")
@@ -102,8 +110,8 @@ def test_one_converter_makes_the_pages_mkdocs_makes(tmp_path, monkeypatch, confi
     assert 'id="fn:1"' in b and "第 3 页的脚注" in b and "第 1 页的脚注" not in b
     assert "[说明][ref]" in b  # page 1's reference definition does not leak into page 3
     assert 'id="_1"' in b or 'id="注意事项_1"' in b  # the second heading of the page, not of the site
-    from mkdocs.structure import pages
     assert pages.markdown is markdown  # the build put MkDocs' module back
+    assert pages.Page.render.__name__ == "<lambda>"  # ... and Page.render (this test's wrapper of it)
 
 
 def test_the_mkdocs_call_one_converter_relies_on():
@@ -117,3 +125,20 @@ def test_the_mkdocs_call_one_converter_relies_on():
     call = call[:call.index(")") + 1]
     assert "extensions=config['markdown_extensions']" in call and "extension_configs=config['mdx_configs']" in call
     assert "md.convert(" in src and "_register(md)" in src
+
+
+def test_what_mkdocs_reads_of_a_page_source_after_it_is_converted():
+    """`_drop_sources` sets `Page.markdown` to "" after `Page.render`: this fails on an MkDocs upgrade
+    that reads the source later (then re-read these and adapt `_drop_sources`)."""
+    import mkdocs.commands.build as mb
+    from mkdocs.structure.pages import Page
+
+    title = inspect.getsource(Page.title.func)  # (MkDocs' weak_property)
+    assert "if self.markdown is None:" in title  # None means "not read": "" keeps a converted page read
+    assert "elif self.content is None:" in title  # the H1 of the source is only looked at before converting
+    build_src = inspect.getsource(mb)
+    reads = [line.strip() for line in build_src.splitlines() if ".markdown" in line]
+    assert all("page.markdown" in line for line in reads) and len(reads) == 3, reads  # all in _populate_page
+    populate = inspect.getsource(mb._populate_page)
+    assert populate.index("page.markdown") < populate.index("page.render(")  # read before converting, not after
+    assert populate.count("page.markdown") == 3

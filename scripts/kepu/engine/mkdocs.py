@@ -50,7 +50,7 @@ def run_mkdocs(root: Path, site_dir: Path, *, strict: bool = True, site=None, ch
     ok = "incremental"
     try:
         cfg = load_config(str(root / "mkdocs.yml"), strict=strict, site_dir=str(site_dir))
-        with _one_markdown():
+        with _one_markdown(), _drop_sources():
             if changed is None or not _incremental(cfg, set(changed), set(moved)):
                 ok = "full"
                 mkdocs_build(cfg)  # it empties site_dir first
@@ -259,6 +259,30 @@ def _one_markdown():
         yield
     finally:
         pages.markdown = real
+
+
+@contextlib.contextmanager
+def _drop_sources():
+    """A page's Markdown source is let go once it is converted. MkDocs 1.6 reads and converts every
+    page before it renders the first template, and keeps each page's source (`Page.markdown`) to the
+    end of the build: at 10 years, 772 pages and 9.6 MB of text, a tenth of the build's peak memory.
+    Nothing reads it after `Page.render` (the templates use the HTML, the table of contents and the
+    title; no plugins). It becomes "" rather than None: `Page.title` takes None for "not read yet".
+    Only during the build, like `_one_markdown`; `tests/test_engine_markdown.py` compares the pages
+    with MkDocs' own and pins what `Page.title` and the build read."""
+    from mkdocs.structure import pages
+
+    real = pages.Page.render
+
+    def render(self, config, files):
+        real(self, config, files)
+        self.markdown = ""
+
+    pages.Page.render = render
+    try:
+        yield
+    finally:
+        pages.Page.render = real
 
 
 def _title_from_config(page) -> bool:
