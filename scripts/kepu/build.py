@@ -5,6 +5,7 @@ errors, and the engine builds into a temporary folder inside the site root
 that replaces site/ only when the whole build succeeded."""
 from __future__ import annotations
 
+import gc
 import shutil
 import sys
 import time
@@ -129,6 +130,7 @@ def build(root: Path, *, today: date | None = None, strict: bool = False, site_d
     t0 = time.perf_counter()
     ok = engine.build(name, root, tmp, site=result.site)
     timings.mkdocs = time.perf_counter() - t0
+    gc.collect()  # the engine's pages, files and nav are reference cycles: freed before the search index is made
     if not ok:
         shutil.rmtree(tmp, ignore_errors=True)
         print("网站没有生成，原来的 site/ 保持不变。", file=sys.stderr)
